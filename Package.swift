@@ -1,0 +1,126 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// One settings array for every target, as Hummingbird does.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "roster",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "roster", targets: ["roster"]),
+        .executable(name: "roster-ingress", targets: ["roster-ingress"]),
+        .executable(name: "roster-users", targets: ["roster-users"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "CommandLineArguments"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure SCIM: JSON values, errors, filters, resources. No system libraries.
+        .target(name: "SCIMCore", swiftSettings: swiftSettings),
+
+        // System libraries.
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Secrets: tokens, SHA-256, PBKDF2 (OpenSSL).
+        .target(name: "RosterCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+
+        // Typed commands and replies shared by the ingress and the workers (pure).
+        .target(name: "RosterProtocol", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
+
+        // ZeroMQ sockets, the ingress-side requester bridge and the worker-side ROUTER loop.
+        .target(
+            name: "RosterMessaging",
+            dependencies: [
+                "CZeroMQ", "RosterProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // GRDB helpers shared by every worker: opening, pragmas, group commit, checkpoints.
+        .target(
+            name: "RosterPersistence",
+            dependencies: [
+                "RosterProtocol", "RosterMessaging",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Process configuration (dotted keys from CLI, environment, defaults).
+        .target(
+            name: "RosterConfig",
+            dependencies: [
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The users worker.
+        .target(
+            name: "RosterUsers",
+            dependencies: [
+                "SCIMCore", "RosterProtocol", "RosterMessaging", "RosterPersistence", "RosterCrypto", "RosterConfig",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The HTTP ingress.
+        .target(
+            name: "RosterIngress",
+            dependencies: [
+                "SCIMCore", "RosterProtocol", "RosterMessaging", "RosterCrypto", "RosterConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The operator's CLI: `up` supervisor and `health`.
+        .target(
+            name: "RosterCLI",
+            dependencies: [
+                "RosterCrypto", "RosterConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Thin executables.
+        .executableTarget(name: "roster", dependencies: ["RosterCLI"], swiftSettings: swiftSettings),
+        .executableTarget(name: "roster-ingress", dependencies: ["RosterIngress"], swiftSettings: swiftSettings),
+        .executableTarget(name: "roster-users", dependencies: ["RosterUsers"], swiftSettings: swiftSettings),
+
+        // Tests.
+        .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RosterCryptoTests", dependencies: ["RosterCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "RosterMessagingTests", dependencies: ["RosterMessaging"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RosterUsersTests",
+            dependencies: ["RosterUsers", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "RosterIngressTests", dependencies: ["RosterIngress"], swiftSettings: swiftSettings),
+        .testTarget(name: "RosterEndToEndTests", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
+    ]
+)

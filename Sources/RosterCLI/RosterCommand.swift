@@ -1,0 +1,16 @@
+public import ArgumentParser
+
+/// `roster`: the operator's command line.
+public struct RosterCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "roster",
+        abstract: "Roster, a SCIM provisioning service: run it and talk to it.",
+        subcommands: [UpCommand.self, HealthCommand.self])
+
+    public init() {}
+
+    /// Parses the command line and runs the chosen subcommand.
+    public static func run() async {
+        await main()
+    }
+}

@@ -1,0 +1,140 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// One child process of `roster up`.
+struct ChildSpec: Sendable {
+    var name: String
+    var executable: URL
+    var arguments: [String]
+}
+
+/// Runs children, restarts one that dies (backoff 0.5 s doubling to 10 s, reset after 30 s of
+/// uptime), and on SIGINT/SIGTERM stops them all (SIGTERM, then SIGKILL after 10 s).
+final class Supervisor: Sendable {
+    private struct Child {
+        var spec: ChildSpec
+        var process: Process?
+        var started = Date()
+        var backoff: Double = 0.5
+    }
+
+    private struct State {
+        var children: [Child]
+        var stopping = false
+        var stopWaiters: [CheckedContinuation<Void, Never>] = []
+        var running = 0
+    }
+
+    private let state: Mutex<State>
+    private let signalSources = Mutex<[any DispatchSourceSignal]>([])
+
+    init(children: [ChildSpec]) {
+        state = Mutex(State(children: children.map { Child(spec: $0) }))
+    }
+
+    /// The directory of the running `roster` binary, where its sibling executables are.
+    static func binaryDirectory() -> URL {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: exe).deletingLastPathComponent()
+    }
+
+    func start() throws {
+        for index in state.withLock({ $0.children.indices }) { try launch(index) }
+        signalSources.withLock { sources in
+            for sig in [SIGINT, SIGTERM] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler { @Sendable [self] in self.stopAll() }
+                source.resume()
+                sources.append(source)
+            }
+        }
+    }
+
+    /// Returns once every child has exited after a stop.
+    func waitUntilStopped() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { s -> Bool in
+                if s.stopping && s.running == 0 { return true }
+                s.stopWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    private func launch(_ index: Int) throws {
+        let spec = state.withLock { $0.children[index].spec }
+        guard FileManager.default.isExecutableFile(atPath: spec.executable.path) else {
+            throw SupervisorError.missingExecutable(spec.executable.path)
+        }
+        let process = Process()
+        process.executableURL = spec.executable
+        process.arguments = spec.arguments
+        process.terminationHandler = { [self] p in self.exited(index, status: p.terminationStatus) }
+        try process.run()
+        state.withLock { s in
+            s.children[index].process = process
+            s.children[index].started = Date()
+            s.running += 1
+        }
+        log("started \(spec.name) (pid \(process.processIdentifier))")
+    }
+
+    private func exited(_ index: Int, status: Int32) {
+        let (stopping, name, delay, waiters) = state.withLock { s -> (Bool, String, Double, [CheckedContinuation<Void, Never>]) in
+            s.running -= 1
+            s.children[index].process = nil
+            let uptime = Date().timeIntervalSince(s.children[index].started)
+            if uptime > 30 { s.children[index].backoff = 0.5 }
+            let delay = s.children[index].backoff
+            s.children[index].backoff = min(delay * 2, 10)
+            var waiters: [CheckedContinuation<Void, Never>] = []
+            if s.stopping && s.running == 0 { swap(&waiters, &s.stopWaiters) }
+            return (s.stopping, s.children[index].spec.name, delay, waiters)
+        }
+        for w in waiters { w.resume() }
+        if stopping { return }
+        log("\(name) exited with status \(status); restarting in \(delay) s")
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in
+            if state.withLock({ $0.stopping }) { return }
+            do { try launch(index) } catch { log("cannot restart \(name): \(error)") }
+        }
+    }
+
+    func stopAll() {
+        let processes = state.withLock { s -> [Process] in
+            if s.stopping { return [] }
+            s.stopping = true
+            return s.children.compactMap(\.process)
+        }
+        guard !processes.isEmpty || state.withLock({ $0.running == 0 }) else { return }
+        log("stopping")
+        // The ingress first (it drains HTTP), then the workers: reverse start order.
+        for process in processes.reversed() where process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10) {
+            for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            guard s.running == 0 else { return [] }
+            defer { s.stopWaiters.removeAll() }
+            return s.stopWaiters
+        }
+        for w in waiters { w.resume() }
+    }
+
+    private func log(_ message: String) {
+        FileHandle.standardError.write(Data("roster: \(message)\n".utf8))
+    }
+}
+
+enum SupervisorError: Error, CustomStringConvertible {
+    case missingExecutable(String)
+
+    var description: String {
+        switch self {
+        case .missingExecutable(let path): "\(path) is missing: build the package first (swift build)"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import RosterCrypto
+
+/// `roster up`: runs the ingress and every worker as supervised child processes.
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Start the whole system on embedded defaults (SQLite files, loopback ZeroMQ).")
+
+    @Option(help: "Where the SQLite stores and the bootstrap token hash live.")
+    var dataDir: String = "data"
+
+    @Option(help: "HTTP address of the ingress.")
+    var httpHost: String = "127.0.0.1"
+
+    @Option(help: "HTTP port of the ingress.")
+    var httpPort: Int = 8080
+
+    @Option(help: "First loopback port for worker sockets (users = base).")
+    var zmqBasePort: Int = 5551
+
+    @Option(help: "Log level of every process (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        let dataURL = URL(fileURLWithPath: dataDir, isDirectory: true).standardizedFileURL
+        try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
+        let bootstrap = try BootstrapToken.load(in: dataURL, environment: ProcessInfo.processInfo.environment)
+        let binaries = Supervisor.binaryDirectory()
+        let usersEndpoint = "tcp://127.0.0.1:\(zmqBasePort)"
+        let common = ["--log-level", logLevel]
+        let children = [
+            ChildSpec(name: "users", executable: binaries.appendingPathComponent("roster-users"),
+                      arguments: ["--zmq-bind", usersEndpoint, "--db-path", dataURL.appendingPathComponent("users.sqlite").path] + common),
+            ChildSpec(name: "ingress", executable: binaries.appendingPathComponent("roster-ingress"),
+                      arguments: ["--http-host", httpHost, "--http-port", String(httpPort), "--zmq-users", usersEndpoint,
+                                  "--auth-bootstrap-token-sha256", bootstrap.sha256] + common),
+        ]
+        let supervisor = Supervisor(children: children)
+        try supervisor.start()
+        let base = "http://\(httpHost):\(httpPort)"
+        let ready = await Readiness.wait(url: "\(base)/readyz", timeout: .seconds(60))
+        var banner = """
+
+            Roster is \(ready ? "up" : "starting (not ready yet: see the logs above)").
+              SCIM 2.0 base URL : \(base)/scim/v2
+              health            : \(base)/healthz   readiness: \(base)/readyz
+              data              : \(dataURL.path)
+
+            """
+        switch bootstrap.origin {
+        case .generated(let token):
+            banner += "  Bearer token (shown once, stored only as a SHA-256 hash):\n    \(token)\n"
+        case .environment:
+            banner += "  Bearer token: the one in ROSTER_BOOTSTRAP_TOKEN (stored only as a SHA-256 hash).\n"
+        case .existing:
+            banner += "  Bearer token: the one created at first start (its hash is in \(bootstrap.file.path)).\n"
+        }
+        banner += "  Try: curl -H \"Authorization: Bearer $TOKEN\" \(base)/scim/v2/Users\n  Stop with Ctrl-C.\n"
+        FileHandle.standardError.write(Data(banner.utf8))
+        await supervisor.waitUntilStopped()
+    }
+}

@@ -1,0 +1,20 @@
+public import Configuration
+public import Logging
+
+/// How every Roster process reads its settings: dotted keys (`http.port`) from the command line
+/// (`--http-port 8080`), then the environment (`HTTP_PORT=8080`), then built-in defaults.
+public enum RosterConfiguration {
+    public static func reader(arguments: [String] = CommandLine.arguments) -> ConfigReader {
+        ConfigReader(providers: [
+            CommandLineArgumentsProvider(arguments: arguments),
+            EnvironmentVariablesProvider(),
+        ])
+    }
+
+    /// A logger for `label` at the level of `log.level` (default `info`), printing to stderr.
+    public static func logger(_ label: String, reader: ConfigReader) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info").lowercased()) ?? .info
+        return logger
+    }
+}

@@ -1,0 +1,83 @@
+import Configuration
+public import Hummingbird
+public import Logging
+import RosterConfig
+import RosterCrypto
+import RosterMessaging
+public import RosterProtocol
+import SCIMCore
+import ServiceLifecycle
+
+/// What the ingress talks to: one transport per worker kind, and a readiness probe.
+public struct IngressDependencies: Sendable {
+    public var users: any CommandTransport
+    /// Endpoints of workers that do not answer a ping (empty when all are ready).
+    public var unreachableWorkers: @Sendable () async -> [String]
+
+    public init(users: any CommandTransport, unreachableWorkers: @escaping @Sendable () async -> [String]) {
+        self.users = users
+        self.unreachableWorkers = unreachableWorkers
+    }
+}
+
+/// Builds and runs the HTTP ingress.
+public enum Ingress {
+    /// The router: health endpoints open, `/scim/v2` behind authentication.
+    public static func router(_ configuration: IngressConfiguration, dependencies: IngressDependencies) -> Router<SCIMRequestContext> {
+        let router = Router(context: SCIMRequestContext.self)
+        router.add(middleware: SCIMErrorMiddleware())
+        router.get("healthz") { _, _ in SCIMResponse.json(.ok, .object(["status": .string("ok")])) }
+        router.get("readyz") { _, _ in
+            let down = await dependencies.unreachableWorkers()
+            if down.isEmpty { return SCIMResponse.json(.ok, .object(["status": .string("ready")])) }
+            return SCIMResponse.json(.serviceUnavailable, .object([
+                "status": .string("not ready"), "unreachable": .array(down.map(JSONValue.string)),
+            ]), headers: [.retryAfter: "1"])
+        }
+        var credentials: [BearerCredential] = []
+        if let hash = configuration.bootstrapTokenSHA256 {
+            credentials.append(BearerCredential(tokenSHA256: hash, directoryID: configuration.bootstrapDirectory))
+        }
+        let scim = router.group("scim/v2")
+            .add(middleware: MediaTypeMiddleware())
+            .add(middleware: AuthenticationMiddleware(credentials: credentials))
+        UsersController(users: dependencies.users, configuration: configuration, hasher: PasswordHasher(iterations: configuration.passwordIterations))
+            .addRoutes(to: scim)
+        return router
+    }
+
+    /// The application with real ZeroMQ connections to the workers; the bridge closes after HTTP drained.
+    public static func application(_ configuration: IngressConfiguration, logger: Logger) -> some ApplicationProtocol {
+        let context = ZMQContext()
+        let options = ZMQRequester.Options(requestTimeout: .milliseconds(configuration.workerTimeoutMilliseconds))
+        let users = WorkerClient(kind: "users", endpoints: configuration.usersEndpoints, context: context, options: options)
+        let dependencies = IngressDependencies(users: users) { await users.unreachableEndpoints() }
+        if configuration.bootstrapTokenSHA256 == nil {
+            logger.warning("no bootstrap token configured: every SCIM request will get 401 (set AUTH_BOOTSTRAP_TOKEN_SHA256)")
+        }
+        return Application(
+            router: router(configuration, dependencies: dependencies),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
+            services: [BridgeService(clients: [users], context: context)],
+            logger: logger)
+    }
+
+    public static func main() async throws {
+        let reader = RosterConfiguration.reader()
+        let logger = RosterConfiguration.logger("roster.ingress", reader: reader)
+        try await application(IngressConfiguration(reader: reader), logger: logger).runService()
+    }
+}
+
+/// Closes the worker connections, then the ZeroMQ context, after the HTTP server has drained
+/// (services shut down in reverse order, and the server comes last).
+struct BridgeService: Service {
+    let clients: [WorkerClient]
+    let context: ZMQContext
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        for client in clients { await client.shutdown() }
+        context.terminate()
+    }
+}

@@ -1,0 +1,63 @@
+public import Configuration
+import Foundation
+
+/// Settings of `roster-ingress` (see `services/ingress/README.md`).
+public struct IngressConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Ordered endpoints of the users workers: the shard map (`zmq.users`, comma-separated).
+    public var usersEndpoints: [String]
+    /// How long a request waits for a worker before 504 (`zmq.timeoutMs`).
+    public var workerTimeoutMilliseconds: Int
+    /// SHA-256 (hex) of the bootstrap bearer token (`auth.bootstrapTokenSha256`).
+    public var bootstrapTokenSHA256: String?
+    /// The directory the bootstrap token serves (`auth.bootstrapDirectory`).
+    public var bootstrapDirectory: String
+    /// The URL clients use to reach this ingress, when it differs from what they send as Host
+    /// (behind a proxy): `http.publicUrl`, e.g. `https://scim.example.com`.
+    public var publicURL: String?
+    /// Largest request body accepted (`http.maxBodyBytes`).
+    public var maxBodyBytes: Int
+    /// Largest page a query returns, advertised as `filter.maxResults` (`scim.maxResults`).
+    public var maxResults: Int
+    /// Page size when the client sends no `count` (`scim.defaultCount`).
+    public var defaultCount: Int
+    /// PBKDF2 iterations for passwords sent by an IdP (`security.passwordIterations`).
+    public var passwordIterations: Int
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, usersEndpoints: [String] = ["tcp://127.0.0.1:5551"],
+        workerTimeoutMilliseconds: Int = 5000, bootstrapTokenSHA256: String? = nil, bootstrapDirectory: String = "default",
+        publicURL: String? = nil, maxBodyBytes: Int = 1 << 20, maxResults: Int = 1000, defaultCount: Int = 100,
+        passwordIterations: Int = 600_000
+    ) {
+        self.host = host
+        self.port = port
+        self.usersEndpoints = usersEndpoints
+        self.workerTimeoutMilliseconds = workerTimeoutMilliseconds
+        self.bootstrapTokenSHA256 = bootstrapTokenSHA256
+        self.bootstrapDirectory = bootstrapDirectory
+        self.publicURL = publicURL
+        self.maxBodyBytes = maxBodyBytes
+        self.maxResults = maxResults
+        self.defaultCount = defaultCount
+        self.passwordIterations = passwordIterations
+    }
+
+    public init(reader: ConfigReader) {
+        let d = IngressConfiguration()
+        self.init(
+            host: reader.string(forKey: "http.host", default: d.host),
+            port: reader.int(forKey: "http.port", default: d.port),
+            usersEndpoints: reader.string(forKey: "zmq.users", default: d.usersEndpoints.joined(separator: ","))
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            workerTimeoutMilliseconds: reader.int(forKey: "zmq.timeoutMs", default: d.workerTimeoutMilliseconds),
+            bootstrapTokenSHA256: reader.string(forKey: "auth.bootstrapTokenSha256"),
+            bootstrapDirectory: reader.string(forKey: "auth.bootstrapDirectory", default: d.bootstrapDirectory),
+            publicURL: reader.string(forKey: "http.publicUrl"),
+            maxBodyBytes: reader.int(forKey: "http.maxBodyBytes", default: d.maxBodyBytes),
+            maxResults: reader.int(forKey: "scim.maxResults", default: d.maxResults),
+            defaultCount: reader.int(forKey: "scim.defaultCount", default: d.defaultCount),
+            passwordIterations: reader.int(forKey: "security.passwordIterations", default: d.passwordIterations))
+    }
+}

@@ -1,0 +1,39 @@
+public import Hummingbird
+import Logging
+import SCIMCore
+
+/// Outermost middleware: every failure leaves as a SCIM error body, never Hummingbird's own
+/// `{"error":…}` and never a stack trace. Unknown errors become a generic 500 and a log line.
+public struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as SCIMError {
+            return SCIMResponse.error(error)
+        } catch let error as HTTPError {
+            return SCIMResponse.error(Self.translate(error, request: request))
+        } catch let error as any HTTPResponseError {
+            return SCIMResponse.error(SCIMError(status: Int(error.status.code), detail: error.status.reasonPhrase))
+        } catch is CancellationError {
+            return SCIMResponse.error(.unavailable("The request was cancelled.", retryAfter: 1))
+        } catch {
+            context.logger.error("unexpected error", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(error)"])
+            return SCIMResponse.error(.internalError())
+        }
+    }
+
+    static func translate(_ error: HTTPError, request: Request) -> SCIMError {
+        switch error.status {
+        case .notFound:
+            return .notFound("No endpoint at \(request.method) \(request.uri.path).")
+        case .contentTooLarge:
+            return .payloadTooLarge("The request body is larger than this server accepts.")
+        case .methodNotAllowed:
+            return .methodNotAllowed("\(request.method) is not allowed on \(request.uri.path).")
+        default:
+            return SCIMError(status: Int(error.status.code), detail: error.body ?? error.status.reasonPhrase)
+        }
+    }
+}

@@ -1,0 +1,151 @@
+public import Foundation
+public import Logging
+public import RosterProtocol
+public import SCIMCore
+internal import CZeroMQ
+import Synchronization
+
+/// One command as a worker receives it.
+public struct IncomingCommand: Sendable {
+    public var name: String
+    public var payload: [UInt8]
+
+    public init(name: String, payload: [UInt8]) {
+        self.name = name
+        self.payload = payload
+    }
+}
+
+/// Applies a batch of commands and returns one result per command, in order.
+///
+/// The server hands over everything queued on its socket at once, so that a store can apply the
+/// batch in one transaction (group commit) and reply only after it committed.
+public protocol CommandBatchHandler: Sendable {
+    func handle(_ batch: [IncomingCommand]) -> [Result<[UInt8], SCIMError>]
+}
+
+/// The worker side: a ROUTER socket on its own thread, draining commands into batches.
+public final class CommandServer: Sendable {
+    public let kind: String
+    public let endpoint: String
+    public let maxBatch: Int
+    private let context: ZMQContext
+    private let handler: any CommandBatchHandler
+    private let logger: Logger
+
+    public init(kind: String, endpoint: String, context: ZMQContext, handler: any CommandBatchHandler, maxBatch: Int = 512, logger: Logger) {
+        self.kind = kind
+        self.endpoint = endpoint
+        self.context = context
+        self.handler = handler
+        self.maxBatch = maxBatch
+        self.logger = logger
+    }
+
+    /// Binds, then serves on a dedicated thread until the context is shut down.
+    /// Throws at once when the endpoint cannot be bound.
+    public func run() async throws {
+        let bound = Mutex<CheckedContinuation<Void, any Error>?>(nil)
+        let finished = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        let done = Mutex(false)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            bound.withLock { $0 = continuation }
+            let thread = Thread { [self] in
+                self.serve(onBound: { error in
+                    let c = bound.withLock { c in defer { c = nil }; return c }
+                    if let error { c?.resume(throwing: error) } else { c?.resume() }
+                })
+                let waiter = finished.withLock { w -> CheckedContinuation<Void, Never>? in
+                    done.withLock { $0 = true }
+                    return w
+                }
+                waiter?.resume()
+            }
+            thread.name = "zmq-router-\(kind)"
+            thread.start()
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let alreadyDone = finished.withLock { w -> Bool in
+                if done.withLock({ $0 }) { return true }
+                w = continuation
+                return false
+            }
+            if alreadyDone { continuation.resume() }
+        }
+    }
+
+    private func serve(onBound: (ZMQError?) -> Void) {
+        var bound = false
+        do {
+            let socket = try ZMQSocket(context, .router)
+            try socket.set(ZMQOption.routerMandatory, 1)
+            try socket.set(ZMQOption.sendHighWaterMark, 10_000)
+            try socket.set(ZMQOption.receiveHighWaterMark, 10_000)
+            try socket.bind(endpoint)
+            bound = true
+            onBound(nil)
+            logger.info("worker listening", metadata: ["kind": "\(kind)", "endpoint": "\(endpoint)"])
+            while true {
+                guard let first = try socket.receiveMultipart() else { continue }
+                var messages = [first]
+                while messages.count < maxBatch, let more = try socket.receiveMultipart(dontWait: true) {
+                    messages.append(more)
+                }
+                try process(messages, on: socket)
+            }
+        } catch let error where !bound {
+            logger.critical("cannot bind the \(kind) worker socket", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
+            onBound(error)
+        } catch let error where error.isTerminated {
+            logger.info("worker socket closing", metadata: ["kind": "\(kind)"])
+        } catch {
+            logger.error("worker socket failed", metadata: ["kind": "\(kind)", "error": "\(error)"])
+        }
+    }
+
+    /// `[identity][correlation id][name][version][payload]` in, `[identity][correlation id][status][payload]` out.
+    private func process(_ messages: [[[UInt8]]], on socket: borrowing ZMQSocket) throws(ZMQError) {
+        var routes: [(identity: [UInt8], correlation: [UInt8])] = []
+        var commands: [IncomingCommand] = []
+        var immediate: [(index: Int, result: Result<[UInt8], SCIMError>)] = []
+        for message in messages {
+            guard message.count == 5 else {
+                logger.warning("dropping a malformed message", metadata: ["frames": "\(message.count)"])
+                continue
+            }
+            let name = String(decoding: message[2], as: UTF8.self)
+            let version = String(decoding: message[3], as: UTF8.self)
+            routes.append((message[0], message[1]))
+            if version != ProtocolVersion.current {
+                immediate.append((routes.count - 1, .failure(.internalError("The \(kind) worker speaks protocol \(ProtocolVersion.current), not \(version)."))))
+            } else if name == Ping.name {
+                immediate.append((routes.count - 1, .success(CommandCodec.encode(Pong(worker: kind)))))
+            } else {
+                commands.append(IncomingCommand(name: name, payload: message[4]))
+            }
+        }
+        var results = commands.isEmpty ? [] : handler.handle(commands)
+        precondition(results.count == commands.count, "a batch handler must return one result per command")
+        // Re-interleave the answers the server gave itself with the handler's, in arrival order.
+        var ordered: [Result<[UInt8], SCIMError>] = []
+        ordered.reserveCapacity(routes.count)
+        var nextImmediate = 0
+        results.reverse()
+        for index in routes.indices {
+            if nextImmediate < immediate.count, immediate[nextImmediate].index == index {
+                ordered.append(immediate[nextImmediate].result)
+                nextImmediate += 1
+            } else {
+                ordered.append(results.removeLast())
+            }
+        }
+        for (route, result) in zip(routes, ordered) {
+            do {
+                let sent = try socket.send(frames: [route.identity, route.correlation] + Envelope.reply(result), dontWait: true)
+                if !sent { logger.warning("reply dropped: the peer's queue is full") }
+            } catch let error where error.code == EHOSTUNREACH {
+                logger.debug("reply dropped: the requesting peer is gone")
+            }
+        }
+    }
+}

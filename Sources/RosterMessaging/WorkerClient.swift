@@ -1,0 +1,73 @@
+public import RosterProtocol
+public import SCIMCore
+
+/// The ingress's connection to one kind of worker, sharded by directory.
+///
+/// With N endpoints, instance `fnv1a(shardKey) mod N` owns a shard key (a directory id); the same
+/// ordered endpoint list on every ingress is the shard map (DESIGN §6).
+public final class WorkerClient: CommandTransport {
+    /// The worker kind, for error messages (`users`, `groups` …).
+    public let kind: String
+    let requesters: [ZMQRequester]
+
+    public init(kind: String, endpoints: [String], context: ZMQContext, options: ZMQRequester.Options = .init()) {
+        precondition(!endpoints.isEmpty, "a worker kind needs at least one endpoint")
+        self.kind = kind
+        self.requesters = endpoints.map { ZMQRequester(context: context, endpoint: $0, options: options) }
+    }
+
+    public var endpoints: [String] { requesters.map(\.endpoint) }
+
+    /// The index of the shard that owns `key`.
+    public static func shard(for key: String, of count: Int) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return Int(hash % UInt64(count))
+    }
+
+    public func send(name: String, payload: [UInt8], shardKey: String) async throws(SCIMError) -> [UInt8] {
+        let requester = requesters[Self.shard(for: shardKey, of: requesters.count)]
+        return try await send(name: name, payload: payload, via: requester)
+    }
+
+    /// Pings every instance; returns the endpoints that did not answer.
+    public func unreachableEndpoints() async -> [String] {
+        await withTaskGroup(of: String?.self) { group in
+            for requester in requesters {
+                group.addTask {
+                    do {
+                        _ = try await self.send(name: Ping.name, payload: CommandCodec.encode(Ping()), via: requester)
+                        return nil
+                    } catch {
+                        return requester.endpoint
+                    }
+                }
+            }
+            var down: [String] = []
+            for await endpoint in group { if let endpoint { down.append(endpoint) } }
+            return down.sorted()
+        }
+    }
+
+    private func send(name: String, payload: [UInt8], via requester: ZMQRequester) async throws(SCIMError) -> [UInt8] {
+        let frames: [[UInt8]]
+        do {
+            frames = try await requester.request(Envelope.command(name: name, payload: payload))
+        } catch BridgeError.timeout {
+            throw SCIMError.gatewayTimeout("The \(kind) worker did not answer in time; the request may or may not have been applied.")
+        } catch BridgeError.unavailable, BridgeError.closed {
+            throw SCIMError.unavailable("The \(kind) worker is not reachable; try again shortly.", retryAfter: 1)
+        } catch {
+            throw SCIMError.unavailable("The request was cancelled before the \(kind) worker answered.", retryAfter: 1)
+        }
+        return try Envelope.readReply(frames)
+    }
+
+    /// Closes every connection.
+    public func shutdown() async {
+        for requester in requesters { await requester.shutdown() }
+    }
+}

@@ -1,0 +1,213 @@
+public import Foundation
+internal import CZeroMQ
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a request over the bridge did not get a reply.
+public enum BridgeError: Error, Sendable, Equatable {
+    /// The peer did not answer before the deadline (maps to 504).
+    case timeout
+    /// The message could not be handed to a connected peer within the queue timeout (maps to 503).
+    case unavailable
+    /// The requester is closed (maps to 503).
+    case closed
+}
+
+/// The ingress side of a worker connection: one DEALER socket owned by one thread, and any
+/// number of async callers that await their reply by correlation id, each with a deadline.
+///
+/// Callers touch only a mutex-protected queue and an eventfd; the socket never leaves its thread.
+public final class ZMQRequester: Sendable {
+    public struct Options: Sendable {
+        /// How long a caller waits for the reply once its request is queued (504 after that).
+        public var requestTimeout: Duration
+        /// How long a request may wait for a connected peer before failing (503 after that).
+        public var queueTimeout: Duration
+        public var highWaterMark: Int32
+
+        public init(requestTimeout: Duration = .seconds(5), queueTimeout: Duration = .milliseconds(250), highWaterMark: Int32 = 10_000) {
+            self.requestTimeout = requestTimeout
+            self.queueTimeout = queueTimeout
+            self.highWaterMark = highWaterMark
+        }
+    }
+
+    private struct Pending {
+        var continuation: CheckedContinuation<[[UInt8]], any Error>
+        var deadline: ContinuousClock.Instant
+    }
+
+    private struct State {
+        var pending: [UInt64: Pending] = [:]
+        var outbox: [(id: UInt64, frames: [[UInt8]])] = []
+        var closing = false
+        var finished = false
+        var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    public let endpoint: String
+    private let context: ZMQContext
+    private let options: Options
+    private let state = Mutex(State())
+    private let nextID = Atomic<UInt64>(1)
+    private let wakeFD: Int32
+
+    /// Connects to `endpoint` and starts the socket's thread.
+    public init(context: ZMQContext, endpoint: String, options: Options = Options()) {
+        self.context = context
+        self.endpoint = endpoint
+        self.options = options
+        self.wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
+        let thread = Thread { [self] in self.runLoop() }
+        thread.name = "zmq-dealer"
+        thread.start()
+    }
+
+    deinit {
+        // Here, not on thread exit: a late `wake()` must never write into a reused descriptor.
+        close(wakeFD)
+    }
+
+    /// Sends `frames` and returns the reply frames (without the correlation id).
+    public func request(_ frames: [[UInt8]]) async throws -> [[UInt8]] {
+        let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        let deadline = ContinuousClock.now + options.requestTimeout
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[[UInt8]], any Error>) in
+                enum Action { case wake, none, fail(any Error) }
+                let action: Action = state.withLock { s in
+                    if s.closing || s.finished { return .fail(BridgeError.closed) }
+                    // Checked inside the lock that registers the entry, or a cancel could slip between.
+                    if Task.isCancelled { return .fail(CancellationError()) }
+                    s.pending[id] = Pending(continuation: continuation, deadline: deadline)
+                    s.outbox.append((id, frames))
+                    return s.outbox.count == 1 ? .wake : .none
+                }
+                switch action {
+                case .wake: wake()
+                case .none: break
+                case .fail(let error): continuation.resume(throwing: error)
+                }
+            }
+        } onCancel: {
+            state.withLock { $0.pending.removeValue(forKey: id) }?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Stops the thread, fails what is still pending with `.closed`, and returns once the socket is closed.
+    public func shutdown() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done: Bool = state.withLock { s in
+                if s.finished { return true }
+                s.closing = true
+                s.closeWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() } else { wake() }
+        }
+    }
+
+    /// Number of requests waiting for a reply (for metrics and tests).
+    public var pendingCount: Int { state.withLock { $0.pending.count } }
+
+    private func wake() {
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
+    }
+
+    // MARK: - The socket's thread
+
+    private func runLoop() {
+        do {
+            try serve()
+        } catch {
+            // ETERM (context shut down) or a socket error: either way this connection is over.
+        }
+        let (pending, waiters) = state.withLock { s -> ([Pending], [CheckedContinuation<Void, Never>]) in
+            s.finished = true
+            s.closing = true
+            let p = Array(s.pending.values)
+            s.pending.removeAll()
+            s.outbox.removeAll()
+            let w = s.closeWaiters
+            s.closeWaiters.removeAll()
+            return (p, w)
+        }
+        for p in pending { p.continuation.resume(throwing: BridgeError.closed) }
+        for w in waiters { w.resume() }
+    }
+
+    private func serve() throws(ZMQError) {
+        let socket = try ZMQSocket(context, .dealer)
+        try socket.set(ZMQOption.sendHighWaterMark, options.highWaterMark)
+        try socket.set(ZMQOption.receiveHighWaterMark, options.highWaterMark)
+        // Queue only to completed connections, so a missing peer shows as EAGAIN, not silence.
+        try socket.set(ZMQOption.immediate, 1)
+        try socket.set(ZMQOption.reconnectInterval, 100)
+        try socket.connect(endpoint)
+
+        var backlog: [(id: UInt64, frames: [[UInt8]], queued: ContinuousClock.Instant)] = []
+        var outbox: [(id: UInt64, frames: [[UInt8]])] = []
+        var lastSweep = ContinuousClock.now
+        while true {
+            let (_, _, woke) = try socket.poll(timeoutMilliseconds: backlog.isEmpty ? 100 : 10, wantWrite: !backlog.isEmpty, fd: wakeFD)
+            if woke {
+                var n: UInt64 = 0
+                _ = read(wakeFD, &n, 8)  // reset before taking the outbox, so no wake-up is lost
+            }
+            let closing = state.withLock { s -> Bool in
+                swap(&outbox, &s.outbox)
+                return s.closing
+            }
+            if closing { return }
+            let now = ContinuousClock.now
+            for item in outbox { backlog.append((item.id, item.frames, now)) }
+            outbox.removeAll(keepingCapacity: true)
+
+            var sent = 0
+            while sent < backlog.count {
+                let item = backlog[sent]
+                if now - item.queued > options.queueTimeout {
+                    fail(item.id, BridgeError.unavailable)
+                    sent += 1
+                    continue
+                }
+                if !isPending(item.id) {  // timed out or cancelled while queued
+                    sent += 1
+                    continue
+                }
+                var id = item.id.littleEndian
+                let idFrame = withUnsafeBytes(of: &id) { Array($0) }
+                guard try socket.send(frames: [idFrame] + item.frames, dontWait: true) else { break }
+                sent += 1
+            }
+            backlog.removeFirst(sent)
+
+            while let reply = try socket.receiveMultipart(dontWait: true) {
+                guard reply.count >= 1, reply[0].count == 8 else { continue }
+                let id = reply[0].withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+                // A late reply finds no entry (its caller got a timeout) and is dropped here.
+                state.withLock { $0.pending.removeValue(forKey: id) }?.continuation.resume(returning: Array(reply.dropFirst()))
+            }
+
+            if now - lastSweep > .milliseconds(20) {
+                lastSweep = now
+                let expired = state.withLock { s -> [Pending] in
+                    let ids = s.pending.filter { $0.value.deadline <= now }.map(\.key)
+                    return ids.compactMap { s.pending.removeValue(forKey: $0) }
+                }
+                for p in expired { p.continuation.resume(throwing: BridgeError.timeout) }
+            }
+        }
+    }
+
+    private func isPending(_ id: UInt64) -> Bool {
+        state.withLock { $0.pending[id] != nil }
+    }
+
+    private func fail(_ id: UInt64, _ error: BridgeError) {
+        state.withLock { $0.pending.removeValue(forKey: id) }?.continuation.resume(throwing: error)
+    }
+}

@@ -1,0 +1,74 @@
+public import GRDB
+public import Logging
+public import RosterMessaging
+public import RosterProtocol
+public import SCIMCore
+
+/// The commands a store understands, by wire name.
+public struct CommandTable: Sendable {
+    public typealias Apply = @Sendable (Database, [UInt8]) throws -> [UInt8]
+    var entries: [String: Apply] = [:]
+
+    public init() {}
+
+    /// Registers the function that applies `C` inside the batch transaction.
+    public mutating func register<C: Command>(_ type: C.Type, _ apply: @escaping @Sendable (Database, C) throws -> C.Reply) {
+        entries[C.name] = { db, payload in
+            let command = try CommandCodec.decode(C.self, from: payload)
+            return CommandCodec.encode(try apply(db, command))
+        }
+    }
+}
+
+/// Group commit (DESIGN §2): every command of a batch runs in its own savepoint inside one
+/// transaction, so one bad command fails alone; the results go out only after the commit, so an
+/// acknowledged write is on disk (`synchronous=FULL`).
+public final class GroupCommitHandler: CommandBatchHandler {
+    let pool: DatabasePool
+    let table: CommandTable
+    let logger: Logger
+
+    public init(pool: DatabasePool, table: CommandTable, logger: Logger) {
+        self.pool = pool
+        self.table = table
+        self.logger = logger
+    }
+
+    public func handle(_ batch: [IncomingCommand]) -> [Result<[UInt8], SCIMError>] {
+        var results = [Result<[UInt8], SCIMError>](repeating: .failure(.internalError()), count: batch.count)
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    for (index, command) in batch.enumerated() {
+                        guard let apply = table.entries[command.name] else {
+                            results[index] = .failure(.notImplemented("This worker does not know the command '\(command.name)'."))
+                            continue
+                        }
+                        do {
+                            try db.inSavepoint {
+                                results[index] = .success(try apply(db, command.payload))
+                                return .commit
+                            }
+                        } catch {
+                            results[index] = .failure(scimError(for: error, command: command.name))
+                        }
+                    }
+                    return .commit
+                }
+            }
+        } catch {
+            logger.error("batch transaction failed; nothing of it was applied", metadata: ["commands": "\(batch.count)", "error": "\(error)"])
+            return batch.map { _ in .failure(.unavailable("The store could not commit the change; it was not applied.", retryAfter: 1)) }
+        }
+        return results
+    }
+
+    private func scimError(for error: any Error, command: String) -> SCIMError {
+        if let error = error as? SCIMError { return error }
+        if let error = error as? DatabaseError, error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            return .uniqueness()
+        }
+        logger.error("command failed", metadata: ["command": "\(command)", "error": "\(error)"])
+        return .internalError()
+    }
+}

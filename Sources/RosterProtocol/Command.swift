@@ -1,0 +1,40 @@
+public import SCIMCore
+
+/// A typed command sent from the ingress to a worker; its reply type travels back.
+public protocol Command: Codable, Sendable {
+    associatedtype Reply: Codable, Sendable
+    /// The name on the wire, e.g. `users.create`.
+    static var name: String { get }
+}
+
+/// The version of the command envelope and payloads. A worker refuses other versions.
+public enum ProtocolVersion {
+    public static let current = "1"
+}
+
+/// A reply with nothing in it.
+public struct Empty: Codable, Sendable, Equatable {
+    public init() {}
+}
+
+/// Asks a worker whether it is alive; answered without touching its store's write lock.
+public struct Ping: Command {
+    public static let name = "ping"
+    public typealias Reply = Pong
+    public init() {}
+}
+
+public struct Pong: Codable, Sendable, Equatable {
+    /// The worker kind, e.g. `users`.
+    public var worker: String
+    public init(worker: String) { self.worker = worker }
+}
+
+/// Anything that can carry a command to the worker that owns `shardKey` and bring its reply back.
+///
+/// The real one is ZeroMQ (`WorkerClient`); tests use fakes.
+public protocol CommandTransport: Sendable {
+    /// Sends an encoded command; returns the encoded reply or throws the worker's `SCIMError`
+    /// (or 503/504 when the worker is down or late).
+    func send(name: String, payload: [UInt8], shardKey: String) async throws(SCIMError) -> [UInt8]
+}

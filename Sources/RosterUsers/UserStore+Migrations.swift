@@ -1,0 +1,38 @@
+import GRDB
+
+extension UserStore {
+    /// Frozen once shipped: add new migrations, never edit these.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-createUser") { db in
+            // `seq` gives a stable listing order; `id` is the SCIM id (UUID, never reused).
+            try db.create(table: "user") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("id", .text).notNull().unique()
+                t.column("directoryId", .text).notNull()
+                t.column("userName", .text).notNull()
+                // userName is unique per directory ignoring case (RFC 7643 §4.1.1, caseExact false).
+                t.column("userNameKey", .text).notNull()
+                t.column("externalId", .text)
+                t.column("active", .boolean)
+                t.column("displayName", .text)
+                t.column("passwordHash", .text)
+                t.column("version", .integer).notNull()
+                t.column("created", .text).notNull()
+                t.column("lastModified", .text).notNull()
+                t.column("json", .blob).notNull()
+            }
+            try db.create(index: "user_directory_userNameKey", on: "user", columns: ["directoryId", "userNameKey"], unique: true)
+            try db.create(index: "user_directory_externalId", on: "user", columns: ["directoryId", "externalId"])
+            try db.create(index: "user_directory_seq", on: "user", columns: ["directoryId", "seq"])
+            // Every email value, lower-cased, so `emails.value eq` is an index lookup.
+            try db.create(table: "userEmail") { t in
+                t.column("userSeq", .integer).notNull().indexed().references("user", onDelete: .cascade)
+                t.column("directoryId", .text).notNull()
+                t.column("valueKey", .text).notNull()
+            }
+            try db.create(index: "userEmail_directory_value", on: "userEmail", columns: ["directoryId", "valueKey"])
+        }
+        return migrator
+    }
+}

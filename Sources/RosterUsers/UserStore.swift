@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+public import RosterPersistence
+import RosterProtocol
+import SCIMCore
+
+/// The users store: applies user commands inside the worker's batch transaction.
+public enum UserStore {
+    /// The commands of the users worker.
+    public static var commands: CommandTable {
+        var table = CommandTable()
+        table.register(CreateUser.self) { try create($0, $1) }
+        table.register(GetUser.self) { try get($0, $1) }
+        table.register(ReplaceUser.self) { try replace($0, $1) }
+        table.register(DeleteUser.self) { try delete($0, $1) }
+        table.register(QueryUsers.self) { try query($0, $1) }
+        return table
+    }
+
+    static func now(_ db: Database) throws -> String {
+        Timestamp.string(from: try db.transactionDate)
+    }
+
+    static func create(_ db: Database, _ c: CreateUser) throws -> StoredResource {
+        let fields = try UserFields(c.attributes)
+        let id = UUID().uuidString.lowercased()
+        let now = try now(db)
+        do {
+            try db.execute(
+                sql: """
+                    INSERT INTO user (id, directoryId, userName, userNameKey, externalId, active, displayName, passwordHash, version, created, lastModified, json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+                    """,
+                arguments: [id, c.directoryID, fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName,
+                            c.passwordHash, now, now, JSONValue.object(c.attributes).serializedData()])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw SCIMError.uniqueness("userName '\(fields.userName)' is already in use in this directory.")
+        }
+        try writeEmails(db, seq: db.lastInsertedRowID, directoryID: c.directoryID, fields.emailKeys)
+        return StoredResource(id: id, version: 1, created: now, lastModified: now, attributes: c.attributes)
+    }
+
+    static func get(_ db: Database, _ c: GetUser) throws -> StoredResource {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ? AND directoryId = ?", arguments: [c.id.lowercased(), c.directoryID]) else {
+            throw SCIMError.resourceNotFound("User", id: c.id)
+        }
+        return try resource(row)
+    }
+
+    static func replace(_ db: Database, _ c: ReplaceUser) throws -> StoredResource {
+        let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
+        let fields = try UserFields(c.attributes)
+        let seq: Int64 = existing["seq"]
+        let version: Int = existing["version"] + 1
+        let now = try now(db)
+        // PUT replaces what the client may write; a password is kept unless a new one is sent.
+        let passwordHash: String? = c.passwordHash ?? existing["passwordHash"]
+        do {
+            try db.execute(
+                sql: """
+                    UPDATE user SET userName = ?, userNameKey = ?, externalId = ?, active = ?, displayName = ?, passwordHash = ?,
+                    version = ?, lastModified = ?, json = ? WHERE seq = ?
+                    """,
+                arguments: [fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName, passwordHash,
+                            version, now, JSONValue.object(c.attributes).serializedData(), seq])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw SCIMError.uniqueness("userName '\(fields.userName)' is already in use in this directory.")
+        }
+        try db.execute(sql: "DELETE FROM userEmail WHERE userSeq = ?", arguments: [seq])
+        try writeEmails(db, seq: seq, directoryID: c.directoryID, fields.emailKeys)
+        return StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: c.attributes)
+    }
+
+    static func delete(_ db: Database, _ c: DeleteUser) throws -> Empty {
+        let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
+        try db.execute(sql: "DELETE FROM user WHERE seq = ?", arguments: [existing["seq"] as Int64])
+        return Empty()
+    }
+
+    static func query(_ db: Database, _ c: QueryUsers) throws -> QueryResult {
+        var condition = SQLCondition(sql: "directoryId = ?", arguments: [c.directoryID])
+        if let filter = c.filter {
+            condition = condition.and(try UserFilterSQL.condition(for: filter, directoryID: c.directoryID))
+        }
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user WHERE \(condition.sql)", arguments: condition.arguments) ?? 0
+        guard c.count > 0 else { return QueryResult(totalResults: total, resources: []) }
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM user WHERE \(condition.sql) ORDER BY seq LIMIT ? OFFSET ?",
+            arguments: condition.arguments + [c.count, max(c.startIndex, 1) - 1])
+        return QueryResult(totalResults: total, resources: try rows.map(resource))
+    }
+
+    // MARK: - Helpers
+
+    private static func existingRow(_ db: Database, id: String, directoryID: String, ifMatch: Int?) throws -> Row {
+        guard let row = try Row.fetchOne(db, sql: "SELECT seq, id, version, created, passwordHash FROM user WHERE id = ? AND directoryId = ?",
+                                         arguments: [id.lowercased(), directoryID]) else {
+            throw SCIMError.resourceNotFound("User", id: id)
+        }
+        if let ifMatch, ifMatch != row["version"] as Int {
+            throw SCIMError.preconditionFailed("User \(id) is at version \(row["version"] as Int), not \(ifMatch).")
+        }
+        return row
+    }
+
+    private static func writeEmails(_ db: Database, seq: Int64, directoryID: String, _ keys: [String]) throws {
+        for key in Set(keys) {
+            try db.execute(sql: "INSERT INTO userEmail (userSeq, directoryId, valueKey) VALUES (?, ?, ?)", arguments: [seq, directoryID, key])
+        }
+    }
+
+    private static func resource(_ row: Row) throws -> StoredResource {
+        let data: Data = row["json"]
+        guard case .object(let attributes) = try JSONValue.parse(data) else {
+            throw SCIMError.internalError("A stored user could not be read.")
+        }
+        return StoredResource(id: row["id"], version: row["version"], created: row["created"], lastModified: row["lastModified"], attributes: attributes)
+    }
+}
+
+/// The indexed columns of a user, taken from its canonical attributes.
+struct UserFields {
+    var userName: String
+    var userNameKey: String
+    var externalId: String?
+    var active: Bool?
+    var displayName: String?
+    var emailKeys: [String]
+
+    init(_ attributes: [String: JSONValue]) throws {
+        guard let userName = attributes["userName"]?.stringValue, !userName.isEmpty else {
+            throw SCIMError.invalidValue("'userName' is required.")
+        }
+        self.userName = userName
+        self.userNameKey = userName.lowercased()
+        self.externalId = attributes["externalId"]?.stringValue
+        self.active = attributes["active"]?.lenientBool
+        self.displayName = attributes["displayName"]?.stringValue
+        self.emailKeys = (attributes["emails"]?.arrayValue ?? []).compactMap { $0.objectValue?["value"]?.stringValue?.lowercased() }
+    }
+}

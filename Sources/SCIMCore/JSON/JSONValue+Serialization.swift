@@ -1,0 +1,87 @@
+public import Foundation
+
+extension JSONValue {
+    /// Serialises to compact JSON. Object keys come in SCIM reading order: `schemas`, `id`,
+    /// `externalId`, then the others alphabetically, `meta` last; the output is deterministic.
+    public func serialized() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(into: &out)
+        return out
+    }
+
+    public func serializedData() -> Data { Data(serialized()) }
+
+    public func serializedString() -> String { String(decoding: serialized(), as: UTF8.self) }
+
+    private static func keyRank(_ key: String) -> Int {
+        switch key {
+        case "schemas": return 0
+        case "id": return 1
+        case "externalId": return 2
+        case "meta", "Resources": return 4
+        default: return 3
+        }
+    }
+
+    static func orderedKeys(_ object: [String: JSONValue]) -> [String] {
+        object.keys.sorted { a, b in
+            let ra = keyRank(a), rb = keyRank(b)
+            return ra != rb ? ra < rb : a < b
+        }
+    }
+
+    private func write(into out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d):
+            if d.isFinite, d == d.rounded(), abs(d) < 1e15 {
+                out.append(contentsOf: String(Int64(d)).utf8)
+            } else if d.isFinite {
+                out.append(contentsOf: String(d).utf8)
+            } else {
+                out.append(contentsOf: "null".utf8)
+            }
+        case .string(let s): Self.writeString(s, into: &out)
+        case .array(let a):
+            out.append(UInt8(ascii: "["))
+            for (i, v) in a.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                v.write(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let o):
+            out.append(UInt8(ascii: "{"))
+            for (i, k) in Self.orderedKeys(o).enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                Self.writeString(k, into: &out)
+                out.append(UInt8(ascii: ":"))
+                o[k]!.write(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    private static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

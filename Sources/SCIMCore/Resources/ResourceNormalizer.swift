@@ -1,0 +1,144 @@
+/// Checks a client-sent resource against its schemas and rewrites it in canonical form.
+///
+/// Attribute names are matched case-insensitively and written back with the schema's spelling;
+/// unknown attributes and unknown schema URNs are rejected (400 invalidSyntax, naming them);
+/// read-only attributes are dropped as RFC 7643 §2.2 allows; booleans sent as strings are read.
+public struct ResourceNormalizer: Sendable {
+    public var core: Schema
+    public var extensions: [Schema]
+
+    public init(core: Schema, extensions: [Schema] = []) {
+        self.core = core
+        self.extensions = extensions
+    }
+
+    public static let user = ResourceNormalizer(core: CoreSchemas.user, extensions: [CoreSchemas.enterpriseUser])
+
+    /// The canonical resource (without read-only attributes) and the write-only values taken out of it.
+    public struct Result: Sendable, Equatable {
+        public var resource: [String: JSONValue]
+        public var writeOnly: [String: JSONValue]
+    }
+
+    public func normalize(_ body: [String: JSONValue]) throws(SCIMError) -> Result {
+        _ = try declaredSchemas(body)
+        var resource: [String: JSONValue] = [:]
+        var writeOnly: [String: JSONValue] = [:]
+        var usedExtensions: [String] = []
+        for (key, value) in body {
+            let lower = key.lowercased()
+            if lower == "schemas" { continue }
+            if let ext = extensions.first(where: { $0.id.lowercased() == lower }) {
+                guard let object = value.objectValue else {
+                    if value.isNull { continue }
+                    throw SCIMError.invalidSyntax("'\(key)' must be an object of \(ext.name) attributes.")
+                }
+                var canonical: [String: JSONValue] = [:]
+                for (k, v) in object {
+                    guard let attr = ext.attribute(k) else {
+                        throw SCIMError.invalidSyntax("Unknown attribute '\(k)' in \(ext.id).")
+                    }
+                    if attr.mutability == .readOnly { continue }
+                    if let v = try canonicalValue(v, for: attr, path: "\(ext.id):\(attr.name)") { canonical[attr.name] = v }
+                }
+                if !canonical.isEmpty {
+                    resource[ext.id] = .object(canonical)
+                    usedExtensions.append(ext.id)
+                }
+                continue
+            }
+            guard let attr = core.attribute(key) else {
+                if lower.hasPrefix("urn:") {
+                    throw SCIMError.invalidSyntax("Unknown schema extension '\(key)'.")
+                }
+                throw SCIMError.invalidSyntax("Unknown attribute '\(key)' for \(core.name).")
+            }
+            if attr.mutability == .readOnly { continue }
+            guard let canonical = try canonicalValue(value, for: attr, path: attr.name) else { continue }
+            if attr.mutability == .writeOnly || attr.returned == .never {
+                writeOnly[attr.name] = canonical
+            } else {
+                resource[attr.name] = canonical
+            }
+        }
+        resource["schemas"] = .array(([core.id] + usedExtensions).map(JSONValue.string))
+        for attr in core.attributes where attr.required && resource[attr.name] == nil {
+            throw SCIMError.invalidValue("'\(attr.name)' is required.")
+        }
+        return Result(resource: resource, writeOnly: writeOnly)
+    }
+
+    /// The `schemas` list: required, and every URN must be one we serve.
+    private func declaredSchemas(_ body: [String: JSONValue]) throws(SCIMError) -> [String] {
+        guard let value = body[caseInsensitive: "schemas"] else {
+            throw SCIMError.invalidSyntax("'schemas' is required and must list \(core.id).")
+        }
+        guard let list = value.arrayValue?.compactMap(\.stringValue), list.count == value.arrayValue?.count else {
+            throw SCIMError.invalidSyntax("'schemas' must be an array of schema URNs.")
+        }
+        let known = [core.id] + extensions.map(\.id)
+        var result: [String] = []
+        for urn in list {
+            guard let match = known.first(where: { $0.lowercased() == urn.lowercased() }) else {
+                throw SCIMError.invalidSyntax("Unknown schema '\(urn)'.")
+            }
+            result.append(match)
+        }
+        guard result.contains(core.id) else {
+            throw SCIMError.invalidSyntax("'schemas' must include \(core.id).")
+        }
+        return result
+    }
+
+    /// The value in canonical form, or nil when it is null/empty and should be left out.
+    func canonicalValue(_ value: JSONValue, for attr: SchemaAttribute, path: String) throws(SCIMError) -> JSONValue? {
+        if value.isNull { return nil }
+        if attr.multiValued {
+            let elements: [JSONValue]
+            if let array = value.arrayValue { elements = array } else { elements = [value] }  // a lone value: as one element
+            var out: [JSONValue] = []
+            var single = attr
+            single.multiValued = false
+            for element in elements {
+                if let v = try canonicalValue(element, for: single, path: path) { out.append(v) }
+            }
+            return out.isEmpty ? nil : .array(out)
+        }
+        switch attr.type {
+        case .complex:
+            guard let object = value.objectValue else {
+                throw SCIMError.invalidSyntax("'\(path)' must be an object.")
+            }
+            var canonical: [String: JSONValue] = [:]
+            for (k, v) in object {
+                guard let sub = attr.subAttribute(k) else {
+                    throw SCIMError.invalidSyntax("Unknown sub-attribute '\(k)' of '\(path)'.")
+                }
+                if sub.mutability == .readOnly && attr.mutability != .readOnly { continue }
+                if let v = try canonicalValue(v, for: sub, path: "\(path).\(sub.name)") { canonical[sub.name] = v }
+            }
+            return canonical.isEmpty ? nil : .object(canonical)
+        case .boolean:
+            guard let b = value.lenientBool else {
+                throw SCIMError.invalidValue("'\(path)' must be a boolean.")
+            }
+            return .bool(b)
+        case .integer:
+            switch value {
+            case .int: return value
+            case .double(let d) where d == d.rounded(): return .int(Int64(d))
+            default: throw SCIMError.invalidValue("'\(path)' must be an integer.")
+            }
+        case .decimal:
+            switch value {
+            case .int, .double: return value
+            default: throw SCIMError.invalidValue("'\(path)' must be a number.")
+            }
+        case .string, .reference, .dateTime, .binary:
+            guard case .string = value else {
+                throw SCIMError.invalidValue("'\(path)' must be a string.")
+            }
+            return value
+        }
+    }
+}

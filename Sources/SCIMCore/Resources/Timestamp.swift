@@ -1,0 +1,8 @@
+public import Foundation
+
+/// RFC 3339 timestamps with milliseconds, in UTC, as `meta.created` and `meta.lastModified` use.
+public enum Timestamp {
+    public static func string(from date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+    }
+}

@@ -1,0 +1,2 @@
+import RosterIngress
+try await Ingress.main()

@@ -1,0 +1,3 @@
+import RosterUsers
+
+try await UsersWorker.main()
