@@ -120,7 +120,8 @@ let package = Package(
             dependencies: ["RosterUsers", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RosterIngressTests", dependencies: ["RosterIngress"], swiftSettings: swiftSettings),
-        .testTarget(name: "RosterEndToEndTests", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
+        .target(name: "RosterTestSupport", dependencies: ["SCIMCore", "RosterCrypto"], path: "Tests/RosterTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "RosterIngressTests", dependencies: ["RosterIngress", "RosterTestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: swiftSettings),
+        .testTarget(name: "RosterEndToEndTests", dependencies: ["SCIMCore", "RosterTestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,8 +1,8 @@
-import GRDB
+public import GRDB
 
 extension UserStore {
     /// Frozen once shipped: add new migrations, never edit these.
-    static var migrator: DatabaseMigrator {
+    public static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-createUser") { db in
             // `seq` gives a stable listing order; `id` is the SCIM id (UUID, never reused).

@@ -1,0 +1,151 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import RosterIngress
+import RosterProtocol
+import RosterTestSupport
+import SCIMCore
+import Synchronization
+import Testing
+
+/// A transport that answers from a script instead of a worker (the real path is in the end-to-end tests).
+final class ScriptedTransport: CommandTransport {
+    let sent = Mutex<[(name: String, payload: [UInt8])]>([])
+    let answer: @Sendable (String, [UInt8]) throws(SCIMError) -> [UInt8]
+
+    init(answer: @escaping @Sendable (String, [UInt8]) throws(SCIMError) -> [UInt8]) {
+        self.answer = answer
+    }
+
+    func send(name: String, payload: [UInt8], shardKey: String) async throws(SCIMError) -> [UInt8] {
+        sent.withLock { $0.append((name, payload)) }
+        return try answer(name, payload)
+    }
+}
+
+let testToken = "ingress-test-token-0123456789"
+
+/// Runs the real HTTP server on a loopback port with `transport` behind it.
+func withIngress(_ transport: ScriptedTransport, _ body: (TestHTTP) async throws -> Void) async throws {
+    let port = Int.random(in: 41_000...49_000)
+    let configuration = IngressConfiguration(
+        host: "127.0.0.1", port: port, bootstrapTokenSHA256: sha256(testToken), maxBodyBytes: 4096, passwordIterations: 1000)
+    let router = Ingress.router(configuration, dependencies: IngressDependencies(users: transport) { [] })
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: Logger(label: "test"))
+    let services = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await services.run() }
+        let http = TestHTTP(base: "http://127.0.0.1:\(port)", token: testToken)
+        #expect(await eventually { (try? await http.send("GET", "/healthz"))?.status == 200 })
+        try await body(http)
+        await services.triggerGracefulShutdown()
+        try await group.waitForAll()
+    }
+}
+
+func stored(_ attributes: [String: JSONValue], id: String = "2819c223-7f76-453a-919d-413861904646", version: Int = 1) -> [UInt8] {
+    CommandCodec.encode(StoredResource(id: id, version: version, created: "2026-01-01T00:00:00.000Z", lastModified: "2026-01-01T00:00:00.000Z", attributes: attributes))
+}
+
+struct IngressTests {
+    @Test func missingOrWrongTokenGets401WithScimBodyAndChallenge() async throws {
+        try await withIngress(ScriptedTransport { _, _ throws(SCIMError) in [] }) { http in
+            var anonymous = http
+            anonymous.token = nil
+            let missing = try await anonymous.send("GET", "/scim/v2/Users")
+            #expect(missing.status == 401)
+            #expect(missing.header("WWW-Authenticate") == "Bearer realm=\"roster\"")
+            #expect(missing.object["status"] == .string("401"))
+            anonymous.token = "wrong"
+            #expect(try await anonymous.send("GET", "/scim/v2/Users").status == 401)
+        }
+    }
+
+    @Test func createNormalisesHashesThePasswordAndRendersMetaLocationAndETag() async throws {
+        let transport = ScriptedTransport { name, payload throws(SCIMError) in
+            let command = try CommandCodec.decode(CreateUser.self, from: payload)
+            return stored(command.attributes)
+        }
+        try await withIngress(transport) { http in
+            let reply = try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("bjensen", extra: ["password": .string("t1meMa$heen"), "Active": .string("False")]))
+            #expect(reply.status == 201)
+            #expect(reply.header("Content-Type")?.hasPrefix("application/scim+json") == true)
+            #expect(reply.header("ETag") == "W/\"1\"")
+            #expect(reply.header("Location")?.hasSuffix("/scim/v2/Users/2819c223-7f76-453a-919d-413861904646") == true)
+            #expect(reply.object["password"] == nil)
+            #expect(reply.object["active"] == .bool(false))
+            #expect(reply.object["meta"]?.objectValue?["resourceType"] == .string("User"))
+            let sent = transport.sent.withLock { $0 }
+            #expect(sent.count == 1)
+            let command = try CommandCodec.decode(CreateUser.self, from: sent[0].payload)
+            #expect(command.directoryID == "default")
+            #expect(command.passwordHash?.hasPrefix("pbkdf2-sha256$") == true)
+            #expect(!String(decoding: sent[0].payload, as: UTF8.self).contains("t1meMa$heen"))
+        }
+    }
+
+    @Test func badInputGetsPreciseScimErrorsWithoutReachingTheWorker() async throws {
+        let transport = ScriptedTransport { _, _ throws(SCIMError) in [] }
+        try await withIngress(transport) { http in
+            let badJSON = try await http.send("POST", "/scim/v2/Users", body: "{bad", headers: ["Content-Type": "application/scim+json"])
+            #expect(badJSON.status == 400 && badJSON.object["scimType"] == .string("invalidSyntax"))
+            let xml = try await http.send("POST", "/scim/v2/Users", body: "<user/>", headers: ["Content-Type": "application/xml"])
+            #expect(xml.status == 415)
+            let accept = try await http.send("GET", "/scim/v2/Users", headers: ["Accept": "text/html"])
+            #expect(accept.status == 406)
+            let filter = try await http.send("GET", "/scim/v2/Users?filter=userName%20eq")
+            #expect(filter.status == 400 && filter.object["scimType"] == .string("invalidFilter"))
+            let count = try await http.send("GET", "/scim/v2/Users?count=ten")
+            #expect(count.status == 400 && count.object["scimType"] == .string("invalidValue"))
+            let tooBig = try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user(String(repeating: "x", count: 10_000)))
+            #expect(tooBig.status == 413 && tooBig.object["status"] == .string("413"))
+            let unknown = try await http.send("GET", "/scim/v2/Nope")
+            #expect(unknown.status == 404 && unknown.object["schemas"] != nil)
+            #expect(transport.sent.withLock { $0.isEmpty })
+        }
+    }
+
+    @Test func acceptsPlainApplicationJSON() async throws {
+        let transport = ScriptedTransport { _, payload throws(SCIMError) in
+            stored(try CommandCodec.decode(CreateUser.self, from: payload).attributes)
+        }
+        try await withIngress(transport) { http in
+            let reply = try await http.send("POST", "/scim/v2/Users", body: TestHTTP.user("x").serializedString(),
+                                            headers: ["Content-Type": "application/json; charset=utf-8", "Accept": "application/json"])
+            #expect(reply.status == 201)
+        }
+    }
+
+    @Test func workerErrorsAndOutagesPassThroughWithRetryAfter() async throws {
+        let transport = ScriptedTransport { name, _ throws(SCIMError) in
+            if name == QueryUsers.name { throw SCIMError.unavailable("The users worker is not reachable; try again shortly.", retryAfter: 1) }
+            throw SCIMError.resourceNotFound("User", id: "nope")
+        }
+        try await withIngress(transport) { http in
+            let down = try await http.send("GET", "/scim/v2/Users")
+            #expect(down.status == 503)
+            #expect(down.header("Retry-After") == "1")
+            let missing = try await http.send("GET", "/scim/v2/Users/nope")
+            #expect(missing.status == 404 && missing.object["detail"] == .string("User nope not found."))
+        }
+    }
+
+    @Test func countIsCappedAndIfNoneMatchGives304() async throws {
+        let transport = ScriptedTransport { name, payload throws(SCIMError) in
+            if name == QueryUsers.name {
+                let query = try CommandCodec.decode(QueryUsers.self, from: payload)
+                return CommandCodec.encode(QueryResult(totalResults: query.count, resources: []))
+            }
+            return stored(["userName": .string("u")], version: 3)
+        }
+        try await withIngress(transport) { http in
+            let list = try await http.send("GET", "/scim/v2/Users?count=100000")
+            #expect(list.object["totalResults"] == .int(1000))
+            let cached = try await http.send("GET", "/scim/v2/Users/x", headers: ["If-None-Match": "W/\"3\""])
+            #expect(cached.status == 304)
+            let fresh = try await http.send("GET", "/scim/v2/Users/x", headers: ["If-None-Match": "W/\"2\""])
+            #expect(fresh.status == 200)
+        }
+    }
+}

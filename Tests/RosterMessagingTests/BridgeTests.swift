@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import RosterMessaging
+import RosterProtocol
+import SCIMCore
+import Testing
+
+/// Echoes payloads; `slow` sleeps first; `fail` answers with a SCIM error.
+struct EchoHandler: CommandBatchHandler {
+    func handle(_ batch: [IncomingCommand]) -> [Result<[UInt8], SCIMError>] {
+        batch.map { command in
+            switch command.name {
+            case "slow":
+                usleep(300_000)
+                return .success(command.payload)
+            case "fail":
+                return .failure(.uniqueness("taken"))
+            default:
+                return .success(command.payload)
+            }
+        }
+    }
+}
+
+/// Runs a real ROUTER worker on `endpoint` for the duration of `body`.
+func withEchoWorker(_ endpoint: String, _ body: () async throws -> Void) async throws {
+    let context = ZMQContext()
+    let server = CommandServer(kind: "echo", endpoint: endpoint, context: context, handler: EchoHandler(), logger: Logger(label: "test"))
+    let task = Task { try await WorkerService(server: server, context: context).run() }
+    defer { task.cancel() }
+    try await body()
+    context.shutdown()
+    _ = await task.result
+}
+
+func freeTCPEndpoint() -> String { "tcp://127.0.0.1:\(Int.random(in: 20_000...40_000))" }
+func ipcEndpoint() -> String { "ipc:///tmp/roster-test-\(UUID().uuidString.prefix(8)).sock" }
+
+@Suite(.serialized)
+struct BridgeTests {
+    @Test(arguments: ["tcp", "ipc"])
+    func manyConcurrentCallersEachGetTheirOwnReply(_ transport: String) async throws {
+        let endpoint = transport == "tcp" ? freeTCPEndpoint() : ipcEndpoint()
+        try await withEchoWorker(endpoint) {
+            let context = ZMQContext()
+            let requester = ZMQRequester(context: context, endpoint: endpoint)
+            let mismatches = try await withThrowingTaskGroup(of: Int.self) { group in
+                for i in 0..<500 {
+                    group.addTask {
+                        let payload = Array("request-\(i)".utf8)
+                        let reply = try await requester.request(Envelope.command(name: "echo", payload: payload))
+                        return try Envelope.readReply(reply) == payload ? 0 : 1
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(mismatches == 0)
+            #expect(requester.pendingCount == 0)
+            await requester.shutdown()
+            context.terminate()
+        }
+    }
+
+    @Test func lateReplyAfterDeadlineIsDroppedNotDeliveredToAnotherCaller() async throws {
+        let endpoint = freeTCPEndpoint()
+        try await withEchoWorker(endpoint) {
+            let context = ZMQContext()
+            let requester = ZMQRequester(context: context, endpoint: endpoint, options: .init(requestTimeout: .milliseconds(100)))
+            let started = ContinuousClock.now
+            await #expect(throws: BridgeError.timeout) {
+                _ = try await requester.request(Envelope.command(name: "slow", payload: Array("late".utf8)))
+            }
+            #expect(ContinuousClock.now - started < .seconds(1))
+            // The slow reply arrives while this request waits; this caller must get its own answer.
+            try await Task.sleep(for: .milliseconds(150))
+            let reply = try await requester.request(Envelope.command(name: "echo", payload: Array("mine".utf8)))
+            #expect(try Envelope.readReply(reply) == Array("mine".utf8))
+            await requester.shutdown()
+            context.terminate()
+        }
+    }
+
+    @Test func peerThatIsDownFailsFastAsUnavailable() async throws {
+        let context = ZMQContext()
+        let requester = ZMQRequester(context: context, endpoint: freeTCPEndpoint())
+        let started = ContinuousClock.now
+        await #expect(throws: BridgeError.unavailable) {
+            _ = try await requester.request(Envelope.command(name: "echo", payload: []))
+        }
+        #expect(ContinuousClock.now - started < .seconds(2))
+        await requester.shutdown()
+        context.terminate()
+    }
+
+    @Test func workerClientCarriesScimErrorsAndMapsOutagesTo503() async throws {
+        let endpoint = freeTCPEndpoint()
+        try await withEchoWorker(endpoint) {
+            let context = ZMQContext()
+            let client = WorkerClient(kind: "echo", endpoints: [endpoint], context: context)
+            await #expect(throws: SCIMError.uniqueness("taken")) {
+                _ = try await client.send(name: "fail", payload: [], shardKey: "d")
+            }
+            #expect(await client.unreachableEndpoints().isEmpty)
+            await client.shutdown()
+            context.terminate()
+        }
+        let context = ZMQContext()
+        let client = WorkerClient(kind: "echo", endpoints: [endpoint], context: context)
+        await #expect {
+            _ = try await client.send(name: "echo", payload: [], shardKey: "d")
+        } throws: { error in
+            (error as? SCIMError)?.status == 503 && (error as? SCIMError)?.retryAfter == 1
+        }
+        #expect(await client.unreachableEndpoints() == [endpoint])
+        await client.shutdown()
+        context.terminate()
+    }
+
+    @Test func shardIsStableAndSpreadsDirectories() {
+        #expect(WorkerClient.shard(for: "default", of: 3) == WorkerClient.shard(for: "default", of: 3))
+        let counts = (0..<3000).reduce(into: [0, 0, 0]) { c, i in c[WorkerClient.shard(for: "dir-\(i)", of: 3)] += 1 }
+        #expect(counts.allSatisfy { $0 > 800 })
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import Logging
+import RosterMessaging
+import RosterPersistence
+import RosterProtocol
+import RosterUsers
+import SCIMCore
+import Testing
+
+/// A users store on a real SQLite file in its own temporary directory, removed afterwards.
+func withUserStore(_ body: (GroupCommitHandler, DatabasePool) throws -> Void) throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roster-users-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("users.sqlite").path
+    let pool = try StoreDatabase.open(path: path, migrator: UserStore.migrator, logger: Logger(label: "test"))
+    try body(GroupCommitHandler(pool: pool, table: UserStore.commands, logger: Logger(label: "test")), pool)
+}
+
+extension GroupCommitHandler {
+    func run<C: Command>(_ command: C) throws -> C.Reply {
+        let result = handle([IncomingCommand(name: C.name, payload: CommandCodec.encode(command))])[0]
+        return try CommandCodec.decode(C.Reply.self, from: result.get())
+    }
+}
+
+func user(_ userName: String, externalId: String? = nil, email: String? = nil) -> [String: JSONValue] {
+    var attributes: [String: JSONValue] = ["schemas": .array([.string(CoreSchemas.userURN)]), "userName": .string(userName)]
+    if let externalId { attributes["externalId"] = .string(externalId) }
+    if let email { attributes["emails"] = .array([.object(["value": .string(email)])]) }
+    return attributes
+}
+
+struct UserStoreTests {
+    @Test func storeRunsInWALWithSynchronousFull() throws {
+        try withUserStore { _, pool throws in
+            let (journal, synchronous) = try pool.writeWithoutTransaction { db in
+                (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+            }
+            #expect(journal == "wal")
+            #expect(synchronous == 2)
+        }
+    }
+
+    @Test func createGetReplaceDeleteLifecycle() throws {
+        try withUserStore { store, _ throws in
+            let created = try store.run(CreateUser(directoryID: "d", attributes: user("bjensen"), passwordHash: "pbkdf2-sha256$1$x$y"))
+            #expect(created.version == 1)
+            #expect(try store.run(GetUser(directoryID: "d", id: created.id)) == created)
+            #expect(try store.run(GetUser(directoryID: "d", id: created.id.uppercased())).id == created.id)
+            let replaced = try store.run(ReplaceUser(directoryID: "d", id: created.id, attributes: user("bjensen2"), passwordHash: nil, ifMatch: 1))
+            #expect(replaced.version == 2)
+            #expect(replaced.created == created.created)
+            #expect(replaced.attributes["userName"] == .string("bjensen2"))
+            #expect(throws: SCIMError.preconditionFailed("User \(created.id) is at version 2, not 1.")) {
+                try store.run(DeleteUser(directoryID: "d", id: created.id, ifMatch: 1))
+            }
+            _ = try store.run(DeleteUser(directoryID: "d", id: created.id, ifMatch: nil))
+            #expect(throws: SCIMError.resourceNotFound("User", id: created.id)) { try store.run(GetUser(directoryID: "d", id: created.id)) }
+        }
+    }
+
+    @Test func userNameIsUniquePerDirectoryIgnoringCase() throws {
+        try withUserStore { store, _ throws in
+            _ = try store.run(CreateUser(directoryID: "d", attributes: user("JSmith"), passwordHash: nil))
+            #expect {
+                try store.run(CreateUser(directoryID: "d", attributes: user("jsmith"), passwordHash: nil))
+            } throws: { ($0 as? SCIMError)?.scimType == .uniqueness && ($0 as? SCIMError)?.status == 409 }
+            // Another directory is another namespace.
+            _ = try store.run(CreateUser(directoryID: "other", attributes: user("jsmith"), passwordHash: nil))
+        }
+    }
+
+    @Test func oneBadCommandInABatchFailsAloneAndTheRestCommit() throws {
+        try withUserStore { store, _ throws in
+            let batch = [user("a"), user("A"), user("b")].map {
+                IncomingCommand(name: CreateUser.name, payload: CommandCodec.encode(CreateUser(directoryID: "d", attributes: $0, passwordHash: nil)))
+            } + [IncomingCommand(name: "users.unknown", payload: [])]
+            let results = store.handle(batch)
+            #expect(results.count == 4)
+            #expect((try? results[0].get()) != nil)
+            #expect(throws: SCIMError.self) { try results[1].get() }
+            #expect((try? results[2].get()) != nil)
+            #expect(throws: SCIMError.self) { try results[3].get() }
+            #expect(try store.run(QueryUsers(directoryID: "d", filter: nil, startIndex: 1, count: 10)).totalResults == 2)
+        }
+    }
+
+    @Test func queryFiltersByIndexedAttributesAndPagesInStableOrder() throws {
+        try withUserStore { store, _ throws in
+            for i in 1...5 {
+                _ = try store.run(CreateUser(directoryID: "d", attributes: user("user\(i)", externalId: "ext\(i)", email: "User\(i)@X.org"), passwordHash: nil))
+            }
+            _ = try store.run(CreateUser(directoryID: "elsewhere", attributes: user("user1", externalId: "ext1"), passwordHash: nil))
+            let parser = FilterParser()
+            func names(_ filter: String?, start: Int = 1, count: Int = 10) throws -> [String] {
+                try store.run(QueryUsers(directoryID: "d", filter: filter.map { try parser.parse($0) }, startIndex: start, count: count))
+                    .resources.compactMap { $0.attributes["userName"]?.stringValue }
+            }
+            #expect(try names(#"userName eq "USER3""#) == ["user3"])
+            #expect(try names(#"externalId eq "ext2""#) == ["user2"])
+            #expect(try names(#"externalId eq "EXT2""#) == [], "externalId is caseExact")
+            #expect(try names(#"emails.value eq "user4@x.org""#) == ["user4"])
+            #expect(try names(#"userName eq "user1" or userName eq "user5""#) == ["user1", "user5"])
+            #expect(try names(nil, start: 2, count: 2) == ["user2", "user3"])
+            #expect(try names(nil, start: 5, count: 2) == ["user5"])
+            let counted = try store.run(QueryUsers(directoryID: "d", filter: nil, startIndex: 1, count: 0))
+            #expect(counted.totalResults == 5 && counted.resources.isEmpty)
+            #expect {
+                try names(#"title co "x""#)
+            } throws: { ($0 as? SCIMError)?.scimType == .invalidFilter }
+        }
+    }
+
+    @Test func anotherDirectorysUserAnswersNotFound() throws {
+        try withUserStore { store, _ throws in
+            let created = try store.run(CreateUser(directoryID: "a", attributes: user("u"), passwordHash: nil))
+            #expect(throws: SCIMError.resourceNotFound("User", id: created.id)) { try store.run(GetUser(directoryID: "b", id: created.id)) }
+            #expect(throws: SCIMError.self) { try store.run(DeleteUser(directoryID: "b", id: created.id, ifMatch: nil)) }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import SCIMCore
+import Testing
+
+struct JSONValueTests {
+    @Test func roundTripsThroughSerialisation() throws {
+        let value = JSONValue.object([
+            "meta": .object(["version": .string("W/\"1\"")]), "id": .string("1"), "schemas": .array([.string("s")]),
+            "n": .int(-3), "d": .double(1.5), "b": .bool(false), "z": .null, "s": .string("quote \" back \\ nl \n tab \t ctl \u{01} é"),
+        ])
+        let parsed = try JSONValue.parse(value.serializedData())
+        #expect(parsed == value)
+    }
+
+    @Test func keysComeInScimReadingOrder() {
+        let text = JSONValue.object(["meta": .int(1), "userName": .int(2), "id": .int(3), "schemas": .int(4), "externalId": .int(5)]).serializedString()
+        #expect(text == #"{"schemas":4,"id":3,"externalId":5,"userName":2,"meta":1}"#)
+    }
+
+    @Test func malformedJSONIsInvalidSyntax() {
+        #expect(throws: SCIMError.invalidSyntax("The request body must be a JSON object.")) {
+            try JSONValue.parseObject(Data("[1]".utf8))
+        }
+        #expect {
+            try JSONValue.parse(Data("{bad".utf8))
+        } throws: { ($0 as? SCIMError)?.scimType == .invalidSyntax }
+    }
+
+    /// RFC 7644 §3.12: `status` is a string in the error body.
+    @Test func errorBodyCarriesStatusAsString() {
+        #expect(SCIMError.uniqueness("taken").body == .object([
+            "schemas": .array([.string("urn:ietf:params:scim:api:messages:2.0:Error")]),
+            "status": .string("409"), "scimType": .string("uniqueness"), "detail": .string("taken"),
+        ]))
+    }
+
+    /// Okta requires integers, not strings, for the counts of a ListResponse.
+    @Test func listResponseCountsAreIntegers() {
+        let body = ListResponse(totalResults: 7, startIndex: 3, resources: [.object([:])]).body.objectValue!
+        #expect(body["totalResults"] == .int(7))
+        #expect(body["startIndex"] == .int(3))
+        #expect(body["itemsPerPage"] == .int(1))
+    }
+}
