@@ -45,32 +45,33 @@ public final class CommandServer: Sendable {
     /// Binds, then serves on a dedicated thread until the context is shut down.
     /// Throws at once when the endpoint cannot be bound.
     public func run() async throws {
-        let bound = Mutex<CheckedContinuation<Void, any Error>?>(nil)
-        let finished = Mutex<CheckedContinuation<Void, Never>?>(nil)
-        let done = Mutex(false)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            bound.withLock { $0 = continuation }
+        struct RunState {
+            var bound: CheckedContinuation<Void, any Error>?
+            var finished: CheckedContinuation<Void, Never>?
+            var done = false
+        }
+        let state = Mutex(RunState())
+        try await withCheckedThrowingContinuation { (bound: CheckedContinuation<Void, any Error>) in
+            state.withLock { $0.bound = bound }
             let thread = Thread { [self] in
                 self.serve(onBound: { error in
-                    let c = bound.withLock { c in defer { c = nil }; return c }
-                    if let error { c?.resume(throwing: error) } else { c?.resume() }
+                    let bound = state.withLock { s in defer { s.bound = nil }; return s.bound }
+                    if let error { bound?.resume(throwing: error) } else { bound?.resume() }
                 })
-                let waiter = finished.withLock { w -> CheckedContinuation<Void, Never>? in
-                    done.withLock { $0 = true }
-                    return w
-                }
-                waiter?.resume()
+                state.withLock { s in
+                    s.done = true
+                    return s.finished
+                }?.resume()
             }
             thread.name = "zmq-router-\(kind)"
             thread.start()
         }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let alreadyDone = finished.withLock { w -> Bool in
-                if done.withLock({ $0 }) { return true }
-                w = continuation
-                return false
+        await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+            let alreadyDone = state.withLock { s in
+                if !s.done { s.finished = finished }
+                return s.done
             }
-            if alreadyDone { continuation.resume() }
+            if alreadyDone { finished.resume() }
         }
     }
 

@@ -16,7 +16,7 @@ public enum StoreDatabase {
         configuration.busyMode = .timeout(5)
         let pool = try DatabasePool(path: path, configuration: configuration)
         let (synchronous, checkpoint, journal) = try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0")
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864")
             return (
                 try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1,
                 try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1,

@@ -1,8 +1,8 @@
 public import SCIMCore
 
 /// A typed command sent from the ingress to a worker; its reply type travels back.
-public protocol Command: Codable, Sendable {
-    associatedtype Reply: Codable, Sendable
+public protocol Command: WireCodable {
+    associatedtype Reply: WireCodable
     /// The name on the wire, e.g. `users.create`.
     static var name: String { get }
 }
@@ -13,8 +13,10 @@ public enum ProtocolVersion {
 }
 
 /// A reply with nothing in it.
-public struct Empty: Codable, Sendable, Equatable {
+public struct Empty: WireCodable, Equatable {
     public init() {}
+    public init(wire: WireObject) {}
+    public var wire: [String: JSONValue] { [:] }
 }
 
 /// Asks a worker whether it is alive; answered without touching its store's write lock.
@@ -22,12 +24,16 @@ public struct Ping: Command {
     public static let name = "ping"
     public typealias Reply = Pong
     public init() {}
+    public init(wire: WireObject) {}
+    public var wire: [String: JSONValue] { [:] }
 }
 
-public struct Pong: Codable, Sendable, Equatable {
+public struct Pong: WireCodable, Equatable {
     /// The worker kind, e.g. `users`.
     public var worker: String
     public init(worker: String) { self.worker = worker }
+    public init(wire: WireObject) throws(SCIMError) { worker = try wire.string("worker") }
+    public var wire: [String: JSONValue] { ["worker": .string(worker)] }
 }
 
 /// Anything that can carry a command to the worker that owns `shardKey` and bring its reply back.

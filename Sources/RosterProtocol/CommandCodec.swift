@@ -1,19 +1,16 @@
-public import Foundation
 public import SCIMCore
 
-/// JSON coding of command payloads and replies, shared by both ends.
+/// Coding of command payloads and replies, shared by both ends.
 public enum CommandCodec {
-    public static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        // Encoding our own Codable types cannot fail; a failure is a programming error.
-        do { return Array(try JSONEncoder().encode(value)) } catch { preconditionFailure("encode \(T.self): \(error)") }
+    public static func encode<T: WireCodable>(_ value: T) -> [UInt8] {
+        JSONValue.object(value.wire).serialized()
     }
 
-    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(SCIMError) -> T {
-        do {
-            return try JSONDecoder().decode(type, from: Data(bytes))
-        } catch {
+    public static func decode<T: WireCodable>(_ type: T.Type, from bytes: [UInt8]) throws(SCIMError) -> T {
+        guard case .object(let members) = try? JSONValue.parse(bytes) else {
             throw SCIMError.internalError("Malformed \(T.self) message between Roster processes.")
         }
+        return try T(wire: WireObject(members))
     }
 }
 

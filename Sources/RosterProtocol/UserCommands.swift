@@ -1,7 +1,7 @@
 public import SCIMCore
 
 /// A resource as a worker stores it: the canonical JSON without `id` and `meta`, plus those facts.
-public struct StoredResource: Codable, Sendable, Equatable {
+public struct StoredResource: WireCodable, Equatable {
     public var id: String
     public var version: Int
     /// RFC 3339 timestamps.
@@ -16,16 +16,39 @@ public struct StoredResource: Codable, Sendable, Equatable {
         self.lastModified = lastModified
         self.attributes = attributes
     }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        self.init(id: try wire.string("id"), version: try wire.int("version"), created: try wire.string("created"),
+                  lastModified: try wire.string("lastModified"), attributes: try wire.object("attributes"))
+    }
+
+    public var wire: [String: JSONValue] {
+        ["id": .string(id), "version": .int(Int64(version)), "created": .string(created), "lastModified": .string(lastModified),
+         "attributes": .object(attributes)]
+    }
 }
 
 /// A page of stored resources.
-public struct QueryResult: Codable, Sendable, Equatable {
+public struct QueryResult: WireCodable, Equatable {
     public var totalResults: Int
     public var resources: [StoredResource]
 
     public init(totalResults: Int, resources: [StoredResource]) {
         self.totalResults = totalResults
         self.resources = resources
+    }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        var resources: [StoredResource] = []
+        for element in try wire.array("resources") {
+            guard let object = element.objectValue else { throw SCIMError.internalError("Malformed QueryResult between Roster processes.") }
+            resources.append(try StoredResource(wire: WireObject(object)))
+        }
+        self.init(totalResults: try wire.int("totalResults"), resources: resources)
+    }
+
+    public var wire: [String: JSONValue] {
+        ["totalResults": .int(Int64(totalResults)), "resources": .array(resources.map { .object($0.wire) })]
     }
 }
 
@@ -43,6 +66,14 @@ public struct CreateUser: Command {
         self.attributes = attributes
         self.passwordHash = passwordHash
     }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        self.init(directoryID: try wire.string("directoryID"), attributes: try wire.object("attributes"), passwordHash: wire.optionalString("passwordHash"))
+    }
+
+    public var wire: [String: JSONValue] {
+        ["directoryID": .string(directoryID), "attributes": .object(attributes), "passwordHash": passwordHash.json]
+    }
 }
 
 public struct GetUser: Command {
@@ -55,6 +86,12 @@ public struct GetUser: Command {
         self.directoryID = directoryID
         self.id = id
     }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"))
+    }
+
+    public var wire: [String: JSONValue] { ["directoryID": .string(directoryID), "id": .string(id)] }
 }
 
 /// Replaces every client-writable attribute (PUT). `ifMatch` is the version the client saw, if it sent one.
@@ -74,6 +111,16 @@ public struct ReplaceUser: Command {
         self.passwordHash = passwordHash
         self.ifMatch = ifMatch
     }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"), attributes: try wire.object("attributes"),
+                  passwordHash: wire.optionalString("passwordHash"), ifMatch: wire.optionalInt("ifMatch"))
+    }
+
+    public var wire: [String: JSONValue] {
+        ["directoryID": .string(directoryID), "id": .string(id), "attributes": .object(attributes), "passwordHash": passwordHash.json,
+         "ifMatch": ifMatch.json]
+    }
 }
 
 public struct DeleteUser: Command {
@@ -88,21 +135,39 @@ public struct DeleteUser: Command {
         self.id = id
         self.ifMatch = ifMatch
     }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"), ifMatch: wire.optionalInt("ifMatch"))
+    }
+
+    public var wire: [String: JSONValue] { ["directoryID": .string(directoryID), "id": .string(id), "ifMatch": ifMatch.json] }
 }
 
 /// A filtered page of users. `startIndex` is 1-based; `count` is already capped by the ingress.
+///
+/// The filter travels as the text the ingress already parsed and validated; the worker parses it
+/// again (microseconds) rather than shipping an encoded syntax tree.
 public struct QueryUsers: Command {
     public static let name = "users.query"
     public typealias Reply = QueryResult
     public var directoryID: String
-    public var filter: FilterExpression?
+    public var filter: String?
     public var startIndex: Int
     public var count: Int
 
-    public init(directoryID: String, filter: FilterExpression?, startIndex: Int, count: Int) {
+    public init(directoryID: String, filter: String?, startIndex: Int, count: Int) {
         self.directoryID = directoryID
         self.filter = filter
         self.startIndex = startIndex
         self.count = count
+    }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        self.init(directoryID: try wire.string("directoryID"), filter: wire.optionalString("filter"), startIndex: try wire.int("startIndex"),
+                  count: try wire.int("count"))
+    }
+
+    public var wire: [String: JSONValue] {
+        ["directoryID": .string(directoryID), "filter": filter.json, "startIndex": .int(Int64(startIndex)), "count": .int(Int64(count))]
     }
 }

@@ -6,8 +6,12 @@ struct SQLCondition {
     var sql: String
     var arguments: StatementArguments
 
-    func and(_ other: SQLCondition) -> SQLCondition {
-        SQLCondition(sql: "(\(sql)) AND (\(other.sql))", arguments: arguments + other.arguments)
+    func and(_ other: SQLCondition) -> SQLCondition { combined(other, "AND") }
+
+    func or(_ other: SQLCondition) -> SQLCondition { combined(other, "OR") }
+
+    private func combined(_ other: SQLCondition, _ op: String) -> SQLCondition {
+        SQLCondition(sql: "(\(sql)) \(op) (\(other.sql))", arguments: arguments + other.arguments)
     }
 }
 
@@ -19,11 +23,9 @@ enum UserFilterSQL {
     static func condition(for filter: FilterExpression, directoryID: String) throws -> SQLCondition {
         switch filter {
         case .and(let l, let r):
-            let a = try condition(for: l, directoryID: directoryID), b = try condition(for: r, directoryID: directoryID)
-            return SQLCondition(sql: "(\(a.sql)) AND (\(b.sql))", arguments: a.arguments + b.arguments)
+            return try condition(for: l, directoryID: directoryID).and(condition(for: r, directoryID: directoryID))
         case .or(let l, let r):
-            let a = try condition(for: l, directoryID: directoryID), b = try condition(for: r, directoryID: directoryID)
-            return SQLCondition(sql: "(\(a.sql)) OR (\(b.sql))", arguments: a.arguments + b.arguments)
+            return try condition(for: l, directoryID: directoryID).or(condition(for: r, directoryID: directoryID))
         case .not(let e):
             let a = try condition(for: e, directoryID: directoryID)
             return SQLCondition(sql: "NOT (\(a.sql))", arguments: a.arguments)

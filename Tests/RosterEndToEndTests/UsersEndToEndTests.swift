@@ -121,6 +121,7 @@ struct UsersEndToEndTests {
         // SIGTERM: both exit cleanly.
         #expect(await TestProcesses.stop(system.ingress!) == 0)
         #expect(await TestProcesses.stop(system.users!) == 0)
+        await system.stop()
     }
 
     @Test func hungWorkerGivesGatewayTimeoutWithinTheDeadline() async throws {
@@ -137,5 +138,6 @@ struct UsersEndToEndTests {
         #expect(reply.status == 504)
         #expect(reply.object["status"] == .string("504"))
         #expect(elapsed < .seconds(4))
+        await system.stop()
     }
 }

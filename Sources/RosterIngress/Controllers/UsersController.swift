@@ -56,7 +56,8 @@ struct UsersController {
     @Sendable func list(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let directory = try context.requireDirectory()
         let query = request.uri.queryParameters
-        let filter = try query["filter"].map { text throws(SCIMError) in try FilterParser().parse(String(text)) }
+        let filter = query["filter"].map(String.init)
+        if let filter { _ = try FilterParser().parse(filter) }  // reject a bad filter here, with its detail, before any worker sees it
         let startIndex = max(try Self.integer(query["startIndex"], name: "startIndex") ?? 1, 1)
         let count = min(max(try Self.integer(query["count"], name: "count") ?? configuration.defaultCount, 0), configuration.maxResults)
         let result = try await users.send(QueryUsers(directoryID: directory, filter: filter, startIndex: startIndex, count: count), shardKey: directory)

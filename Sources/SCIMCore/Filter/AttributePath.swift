@@ -1,5 +1,5 @@
 /// An attribute reference in a filter or PATCH path: `[urn:…:]name[.subAttribute]` (RFC 7644 §3.10).
-public struct AttributePath: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct AttributePath: Sendable, Hashable, CustomStringConvertible {
     /// The schema URN prefix, when the path was qualified with one.
     public var schema: String?
     /// The attribute name, as written (compare case-insensitively).

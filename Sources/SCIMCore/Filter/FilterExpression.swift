@@ -1,10 +1,10 @@
 /// A comparison operator of RFC 7644 §3.4.2.2.
-public enum CompareOperator: String, Sendable, Codable, CaseIterable {
+public enum CompareOperator: String, Sendable, CaseIterable {
     case eq, ne, co, sw, ew, gt, ge, lt, le
 }
 
 /// A literal on the right of a comparison.
-public enum FilterValue: Sendable, Hashable, Codable {
+public enum FilterValue: Sendable, Hashable {
     case string(String)
     case number(Double)
     case bool(Bool)
@@ -12,7 +12,7 @@ public enum FilterValue: Sendable, Hashable, Codable {
 }
 
 /// A parsed SCIM filter (RFC 7644 §3.4.2.2).
-public indirect enum FilterExpression: Sendable, Hashable, Codable {
+public indirect enum FilterExpression: Sendable, Hashable {
     case compare(AttributePath, CompareOperator, FilterValue)
     case present(AttributePath)
     case and(FilterExpression, FilterExpression)

@@ -2,7 +2,7 @@
 ///
 /// The same value travels from a worker over ZeroMQ and is rendered by the ingress unchanged.
 /// `detail` is always written for the client: never a stack trace, SQL or an internal path.
-public struct SCIMError: Error, Sendable, Equatable, Codable, CustomStringConvertible {
+public struct SCIMError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The HTTP status code.
     public var status: Int
     /// The SCIM error keyword, when the RFC defines one for the case.

@@ -1,5 +1,5 @@
 /// The `scimType` values of RFC 7644 §3.12, Table 9.
-public enum SCIMErrorType: String, Sendable, Codable, Equatable, CaseIterable {
+public enum SCIMErrorType: String, Sendable, Equatable, CaseIterable {
     /// The filter syntax was invalid, or the attribute and comparison combination is not supported.
     case invalidFilter
     /// The filter yields too many results for the server to process.
