@@ -32,6 +32,12 @@ extension UserStore {
                 t.column("valueKey", .text).notNull()
             }
             try db.create(index: "userEmail_directory_value", on: "userEmail", columns: ["directoryId", "valueKey"])
+            // Users per directory, kept exact in the same transaction as each insert and delete, so that an
+            // unfiltered list answers `totalResults` without counting a million index entries.
+            try db.create(table: "directoryCount") { t in
+                t.primaryKey("directoryId", .text)
+                t.column("users", .integer).notNull()
+            }
         }
         return migrator
     }

@@ -35,6 +35,7 @@ public enum UserStore {
             throw SCIMError.uniqueness("userName '\(fields.userName)' is already in use in this directory.")
         }
         try writeEmails(db, seq: db.lastInsertedRowID, directoryID: c.directoryID, fields.emailKeys)
+        try adjustCount(db, directoryID: c.directoryID, by: 1)
         return StoredResource(id: id, version: 1, created: now, lastModified: now, attributes: c.attributes)
     }
 
@@ -70,6 +71,7 @@ public enum UserStore {
     static func delete(_ db: Database, _ c: DeleteUser) throws -> Empty {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
         try statement(db, "DELETE FROM user WHERE seq = ?").execute(arguments: [existing["seq"] as Int64])
+        try adjustCount(db, directoryID: c.directoryID, by: -1)
         return Empty()
     }
 
@@ -80,7 +82,12 @@ public enum UserStore {
         }
         // Common filter shapes repeat; an unusual long one is prepared once and not kept.
         let cache = condition.arguments.isEmpty || c.filter.map { $0.count < 200 } ?? true
-        let total = try Int.fetchOne(statement(db, "SELECT COUNT(*) FROM user WHERE \(condition.sql)", cache: cache), arguments: condition.arguments) ?? 0
+        let total: Int
+        if c.filter == nil {
+            total = try Int.fetchOne(statement(db, "SELECT users FROM directoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
+        } else {
+            total = try Int.fetchOne(statement(db, "SELECT COUNT(*) FROM user WHERE \(condition.sql)", cache: cache), arguments: condition.arguments) ?? 0
+        }
         guard c.count > 0 else { return QueryResult(totalResults: total, resources: []) }
         let rows = try Row.fetchAll(
             statement(db, "SELECT * FROM user WHERE \(condition.sql) ORDER BY seq LIMIT ? OFFSET ?", cache: cache),
@@ -104,6 +111,11 @@ public enum UserStore {
             throw SCIMError.preconditionFailed("User \(id) is at version \(row["version"] as Int), not \(ifMatch).")
         }
         return row
+    }
+
+    private static func adjustCount(_ db: Database, directoryID: String, by delta: Int) throws {
+        try statement(db, "INSERT INTO directoryCount (directoryId, users) VALUES (?, ?) ON CONFLICT(directoryId) DO UPDATE SET users = users + excluded.users")
+            .execute(arguments: [directoryID, delta])
     }
 
     private static func writeEmails(_ db: Database, seq: Int64, directoryID: String, _ keys: [String]) throws {

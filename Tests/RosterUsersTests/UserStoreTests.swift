@@ -105,6 +105,12 @@ struct UserStoreTests {
             #expect(try names(nil, start: 5, count: 2) == ["user5"])
             let counted = try store.run(QueryUsers(directoryID: "d", filter: nil, startIndex: 1, count: 0))
             #expect(counted.totalResults == 5 && counted.resources.isEmpty)
+            // The kept count follows deletes and failed creates exactly.
+            let first = try store.run(QueryUsers(directoryID: "d", filter: #"userName eq "user1""#, startIndex: 1, count: 1)).resources[0]
+            _ = try store.run(DeleteUser(directoryID: "d", id: first.id, ifMatch: nil))
+            #expect(throws: SCIMError.self) { try store.run(CreateUser(directoryID: "d", attributes: user("USER2"), passwordHash: nil)) }
+            #expect(try store.run(QueryUsers(directoryID: "d", filter: nil, startIndex: 1, count: 0)).totalResults == 4)
+            #expect(try store.run(QueryUsers(directoryID: "elsewhere", filter: nil, startIndex: 1, count: 0)).totalResults == 1)
             #expect {
                 try names(#"title co "x""#)
             } throws: { ($0 as? SCIMError)?.scimType == .invalidFilter }
