@@ -41,6 +41,7 @@ public enum Ingress {
         let scim = router.group("scim/v2")
             .add(middleware: MediaTypeMiddleware())
             .add(middleware: AuthenticationMiddleware(credentials: credentials))
+        DiscoveryController(configuration: configuration).addRoutes(to: scim)
         UsersController(users: dependencies.users, configuration: configuration, hasher: PasswordHasher(iterations: configuration.passwordIterations))
             .addRoutes(to: scim)
         return router

@@ -88,13 +88,7 @@ struct UsersController {
     }
 
     func location(_ id: String, request: Request) -> String {
-        "\(baseURL(request))/scim/v2/Users/\(id)"
-    }
-
-    func baseURL(_ request: Request) -> String {
-        if let configured = configuration.publicURL { return configured.hasSuffix("/") ? String(configured.dropLast()) : configured }
-        let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
-        return "http://\(host)"
+        "\(configuration.scimBaseURL(for: request))/Users/\(id)"
     }
 
     func resource(_ stored: StoredResource, request: Request) -> JSONValue {

@@ -14,6 +14,9 @@ public enum CoreSchemas {
         ] + extra)
     }
 
+    /// Names of the common attributes (RFC 7643 §3.1), which schema representations leave out.
+    public static let commonAttributeNames: Set<String> = ["id", "externalId", "meta"]
+
     private static let common: [A] = [
         A("id", caseExact: true, mutability: .readOnly, returned: .always, uniqueness: .server),
         A("externalId", caseExact: true),
@@ -25,7 +28,7 @@ public enum CoreSchemas {
     ]
 
     /// RFC 7643 §4.1, §8.7.1.
-    public static let user = Schema(id: userURN, name: "User", attributes: common + [
+    public static let user = Schema(id: userURN, name: "User", description: "User Account", attributes: common + [
         A("userName", required: true, returned: .always, uniqueness: .server),
         A("name", .complex, subAttributes: [
             A("formatted"), A("familyName"), A("givenName"), A("middleName"), A("honorificPrefix"), A("honorificSuffix"),
@@ -42,7 +45,7 @@ public enum CoreSchemas {
             A("type", canonicalValues: ["work", "home", "other"]), A("primary", .boolean),
         ]),
         A("groups", .complex, multiValued: true, mutability: .readOnly, subAttributes: [
-            A("value", mutability: .readOnly), A("$ref", .reference, mutability: .readOnly),
+            A("value", mutability: .readOnly), A("$ref", .reference, mutability: .readOnly, referenceTypes: ["User", "Group"]),
             A("display", mutability: .readOnly), A("type", mutability: .readOnly, canonicalValues: ["direct", "indirect"]),
         ]),
         multi("entitlements", types: []), multi("roles", types: []),
@@ -50,10 +53,10 @@ public enum CoreSchemas {
     ])
 
     /// RFC 7643 §4.3.
-    public static let enterpriseUser = Schema(id: enterpriseUserURN, name: "EnterpriseUser", attributes: [
+    public static let enterpriseUser = Schema(id: enterpriseUserURN, name: "EnterpriseUser", description: "Enterprise User", attributes: [
         A("employeeNumber"), A("costCenter"), A("organization"), A("division"), A("department"),
         A("manager", .complex, subAttributes: [
-            A("value"), A("$ref", .reference), A("displayName", mutability: .readOnly),
+            A("value"), A("$ref", .reference, referenceTypes: ["User"]), A("displayName", mutability: .readOnly),
         ]),
     ])
 }

@@ -14,12 +14,15 @@ public struct SchemaAttribute: Sendable, Equatable {
     public var returned: Returned
     public var uniqueness: Uniqueness
     public var canonicalValues: [String]
+    public var referenceTypes: [String]
     public var subAttributes: [SchemaAttribute]
+    public var description: String
 
     public init(
         _ name: String, _ type: DataType = .string, multiValued: Bool = false, required: Bool = false,
         caseExact: Bool = false, mutability: Mutability = .readWrite, returned: Returned = .default,
-        uniqueness: Uniqueness = .none, canonicalValues: [String] = [], subAttributes: [SchemaAttribute] = []
+        uniqueness: Uniqueness = .none, canonicalValues: [String] = [], referenceTypes: [String] = [],
+        subAttributes: [SchemaAttribute] = [], description: String? = nil
     ) {
         self.name = name
         self.type = type
@@ -30,7 +33,9 @@ public struct SchemaAttribute: Sendable, Equatable {
         self.returned = returned
         self.uniqueness = uniqueness
         self.canonicalValues = canonicalValues
+        self.referenceTypes = referenceTypes.isEmpty && type == .reference ? ["external"] : referenceTypes
         self.subAttributes = subAttributes
+        self.description = description ?? "The \(name) attribute (RFC 7643)."
     }
 
     /// The sub-attribute named `name`, ignoring case.
@@ -44,11 +49,13 @@ public struct SchemaAttribute: Sendable, Equatable {
 public struct Schema: Sendable, Equatable {
     public var id: String
     public var name: String
+    public var description: String
     public var attributes: [SchemaAttribute]
 
-    public init(id: String, name: String, attributes: [SchemaAttribute]) {
+    public init(id: String, name: String, description: String, attributes: [SchemaAttribute]) {
         self.id = id
         self.name = name
+        self.description = description
         self.attributes = attributes
     }
 
