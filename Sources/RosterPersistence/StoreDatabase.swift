@@ -14,6 +14,7 @@ public enum StoreDatabase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in db.add(function: foldFunction) }
         let pool = try DatabasePool(path: path, configuration: configuration)
         let (synchronous, checkpoint, journal) = try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864")
@@ -30,6 +31,12 @@ public enum StoreDatabase {
         logger.info("store open", metadata: ["path": "\(path)", "journal_mode": "wal", "synchronous": "FULL"])
         return pool
     }
+}
+
+/// `scim_fold(text)`: Unicode lower-casing, the one case rule for uniqueness and for filters on
+/// attributes that are not caseExact (SQLite's own `lower` and `NOCASE` fold ASCII only).
+let foldFunction = DatabaseFunction("scim_fold", argumentCount: 1, pure: true) { values in
+    String.fromDatabaseValue(values[0])?.lowercased()
 }
 
 public enum StoreError: Error, CustomStringConvertible {

@@ -154,20 +154,26 @@ public struct QueryUsers: Command {
     public var filter: String?
     public var startIndex: Int
     public var count: Int
+    /// An attribute path to sort by (RFC 7644 §3.4.2.3); nil keeps creation order.
+    public var sortBy: String?
+    public var descending: Bool
 
-    public init(directoryID: String, filter: String?, startIndex: Int, count: Int) {
+    public init(directoryID: String, filter: String?, startIndex: Int, count: Int, sortBy: String? = nil, descending: Bool = false) {
         self.directoryID = directoryID
         self.filter = filter
         self.startIndex = startIndex
         self.count = count
+        self.sortBy = sortBy
+        self.descending = descending
     }
 
     public init(wire: WireObject) throws(SCIMError) {
         self.init(directoryID: try wire.string("directoryID"), filter: wire.optionalString("filter"), startIndex: try wire.int("startIndex"),
-                  count: try wire.int("count"))
+                  count: try wire.int("count"), sortBy: wire.optionalString("sortBy"), descending: wire.members["descending"] == .bool(true))
     }
 
     public var wire: [String: JSONValue] {
-        ["directoryID": .string(directoryID), "filter": filter.json, "startIndex": .int(Int64(startIndex)), "count": .int(Int64(count))]
+        ["directoryID": .string(directoryID), "filter": filter.json, "startIndex": .int(Int64(startIndex)), "count": .int(Int64(count)),
+         "sortBy": sortBy.json, "descending": .bool(descending)]
     }
 }

@@ -20,7 +20,7 @@ extension UserStore {
                 t.column("version", .integer).notNull()
                 t.column("created", .text).notNull()
                 t.column("lastModified", .text).notNull()
-                t.column("json", .blob).notNull()
+                t.column("json", .text).notNull()
             }
             try db.create(index: "user_directory_userNameKey", on: "user", columns: ["directoryId", "userNameKey"], unique: true)
             try db.create(index: "user_directory_externalId", on: "user", columns: ["directoryId", "externalId"])

@@ -30,7 +30,7 @@ public enum UserStore {
                     INSERT INTO user (id, directoryId, userName, userNameKey, externalId, active, displayName, passwordHash, version, created, lastModified, json)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
                     """).execute(arguments: [id, c.directoryID, fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName,
-                            c.passwordHash, now, now, JSONValue.object(c.attributes).serializedData()])
+                            c.passwordHash, now, now, JSONValue.object(c.attributes).serializedString()])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw SCIMError.uniqueness("userName '\(fields.userName)' is already in use in this directory.")
         }
@@ -59,7 +59,7 @@ public enum UserStore {
                     UPDATE user SET userName = ?, userNameKey = ?, externalId = ?, active = ?, displayName = ?, passwordHash = ?,
                     version = ?, lastModified = ?, json = ? WHERE seq = ?
                     """).execute(arguments: [fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName, passwordHash,
-                            version, now, JSONValue.object(c.attributes).serializedData(), seq])
+                            version, now, JSONValue.object(c.attributes).serializedString(), seq])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw SCIMError.uniqueness("userName '\(fields.userName)' is already in use in this directory.")
         }
@@ -90,7 +90,7 @@ public enum UserStore {
         }
         guard c.count > 0 else { return QueryResult(totalResults: total, resources: []) }
         let rows = try Row.fetchAll(
-            statement(db, "SELECT * FROM user WHERE \(condition.sql) ORDER BY seq LIMIT ? OFFSET ?", cache: cache),
+            statement(db, "SELECT * FROM user WHERE \(condition.sql) ORDER BY \(try UserSortSQL.orderBy(c.sortBy, descending: c.descending)) LIMIT ? OFFSET ?", cache: cache),
             arguments: condition.arguments + [c.count, max(c.startIndex, 1) - 1])
         return QueryResult(totalResults: total, resources: try rows.map(resource))
     }
@@ -125,8 +125,8 @@ public enum UserStore {
     }
 
     private static func resource(_ row: Row) throws -> StoredResource {
-        let data: Data = row["json"]
-        guard case .object(let attributes) = try JSONValue.parse(data) else {
+        let text: String = row["json"]
+        guard case .object(let attributes) = try JSONValue.parse(Array(text.utf8)) else {
             throw SCIMError.internalError("A stored user could not be read.")
         }
         return StoredResource(id: row["id"], version: row["version"], created: row["created"], lastModified: row["lastModified"], attributes: attributes)

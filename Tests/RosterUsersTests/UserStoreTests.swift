@@ -112,7 +112,7 @@ struct UserStoreTests {
             #expect(try store.run(QueryUsers(directoryID: "d", filter: nil, startIndex: 1, count: 0)).totalResults == 4)
             #expect(try store.run(QueryUsers(directoryID: "elsewhere", filter: nil, startIndex: 1, count: 0)).totalResults == 1)
             #expect {
-                try names(#"title co "x""#)
+                try names(#"favouriteColour co "x""#)
             } throws: { ($0 as? SCIMError)?.scimType == .invalidFilter }
         }
     }

@@ -13,6 +13,8 @@ struct UsersController {
     func addRoutes(to group: RouterGroup<SCIMRequestContext>) {
         group.post("Users", use: create)
         group.get("Users", use: list)
+        group.post("Users/.search", use: search)
+        group.post(".search", use: search)
         group.get("Users/:id", use: get)
         group.put("Users/:id", use: replace)
         group.delete("Users/:id", use: delete)
@@ -54,15 +56,32 @@ struct UsersController {
     }
 
     @Sendable func list(_ request: Request, context: SCIMRequestContext) async throws -> Response {
-        let directory = try context.requireDirectory()
         let query = request.uri.queryParameters
-        let filter = query["filter"].map(String.init)
-        if let filter { _ = try FilterParser().parse(filter) }  // reject a bad filter here, with its detail, before any worker sees it
-        let startIndex = max(try Self.integer(query["startIndex"], name: "startIndex") ?? 1, 1)
-        let count = min(max(try Self.integer(query["count"], name: "count") ?? configuration.defaultCount, 0), configuration.maxResults)
-        let result = try await users.send(QueryUsers(directoryID: directory, filter: filter, startIndex: startIndex, count: count), shardKey: directory)
-        let list = ListResponse(totalResults: result.totalResults, startIndex: startIndex, resources: result.resources.map { resource($0, request: request) })
-        return SCIMResponse.json(.ok, list.body)
+        let search = SearchRequest(
+            filter: query["filter"].map(String.init), startIndex: try Self.integer(query["startIndex"], name: "startIndex"),
+            count: try Self.integer(query["count"], name: "count"), sortBy: query["sortBy"].map(String.init),
+            sortOrder: query["sortOrder"].map(String.init), projection: Self.projection(request))
+        return try await run(search, request: request, context: context)
+    }
+
+    /// `POST /Users/.search` and `POST /.search` (RFC 7644 §3.4.3): the query in the body.
+    @Sendable func search(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        let search = try SearchRequest(body: try JSONValue.parseObject(Data(buffer.readableBytesView)))
+        return try await run(search, request: request, context: context)
+    }
+
+    private func run(_ search: SearchRequest, request: Request, context: SCIMRequestContext) async throws -> Response {
+        let directory = try context.requireDirectory()
+        if let filter = search.filter { _ = try FilterParser().parse(filter) }  // a bad filter fails here, with its detail
+        let startIndex = max(search.startIndex ?? 1, 1)
+        let count = min(max(search.count ?? configuration.defaultCount, 0), configuration.maxResults)
+        let descending = try SearchRequest.isDescending(search.sortOrder)
+        let result = try await users.send(
+            QueryUsers(directoryID: directory, filter: search.filter, startIndex: startIndex, count: count, sortBy: search.sortBy, descending: descending),
+            shardKey: directory)
+        let resources = result.resources.map { resource($0, request: request, projection: search.projection) }
+        return SCIMResponse.json(.ok, ListResponse(totalResults: result.totalResults, startIndex: startIndex, resources: resources).body)
     }
 
     // MARK: - Helpers
@@ -91,7 +110,8 @@ struct UsersController {
         "\(configuration.scimBaseURL(for: request))/Users/\(id)"
     }
 
-    func resource(_ stored: StoredResource, request: Request) -> JSONValue {
+    func resource(_ stored: StoredResource, request: Request, projection: Projection? = nil) -> JSONValue {
+        let projection = projection ?? Self.projection(request)
         var object = stored.attributes
         object["id"] = .string(stored.id)
         object["meta"] = .object([
@@ -101,7 +121,12 @@ struct UsersController {
             "location": .string(location(stored.id, request: request)),
             "version": .string(SCIMResponse.etag(version: stored.version)),
         ])
-        return .object(object)
+        return .object(projection.apply(object))
+    }
+
+    static func projection(_ request: Request) -> Projection {
+        let query = request.uri.queryParameters
+        return Projection(attributes: query["attributes"].map(String.init), excludedAttributes: query["excludedAttributes"].map(String.init))
     }
 
     func render(_ stored: StoredResource, status: HTTPResponse.Status, request: Request) -> Response {

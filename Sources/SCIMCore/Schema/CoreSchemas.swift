@@ -29,7 +29,7 @@ public enum CoreSchemas {
 
     /// RFC 7643 §4.1, §8.7.1.
     public static let user = Schema(id: userURN, name: "User", description: "User Account", attributes: common + [
-        A("userName", required: true, returned: .always, uniqueness: .server),
+        A("userName", required: true, uniqueness: .server),
         A("name", .complex, subAttributes: [
             A("formatted"), A("familyName"), A("givenName"), A("middleName"), A("honorificPrefix"), A("honorificSuffix"),
         ]),

@@ -1,0 +1,87 @@
+import RosterPersistence
+import RosterProtocol
+import SCIMCore
+import Testing
+
+/// RFC 7644 §3.4.2.2 filters over a small directory, through the real store.
+struct UserFilterTests {
+    static let people: [[String: JSONValue]] = [
+        ["schemas": .array([.string(CoreSchemas.userURN)]), "userName": .string("bjensen"), "title": .string("Tour Guide"), "active": .bool(true),
+         "name": .object(["familyName": .string("Jensen"), "givenName": .string("Barbara")]),
+         "emails": .array([.object(["value": .string("bjensen@example.com"), "type": .string("work"), "primary": .bool(true)]),
+                           .object(["value": .string("babs@jensen.org"), "type": .string("home")])]),
+         CoreSchemas.enterpriseUserURN: .object(["employeeNumber": .string("701984"), "department": .string("Tour Operations")])],
+        ["schemas": .array([.string(CoreSchemas.userURN)]), "userName": .string("Ärger"), "title": .string("Engineer"), "active": .bool(false),
+         "name": .object(["familyName": .string("O'Malley")]), "externalId": .string("X-2"),
+         "emails": .array([.object(["value": .string("arger@example.org"), "type": .string("work")])])],
+        ["schemas": .array([.string(CoreSchemas.userURN)]), "userName": .string("zed"), "nickName": .string("Z")],
+    ]
+
+    static let cases: [(String, [String])] = [
+        (#"userName eq "BJENSEN""#, ["bjensen"]),
+        (#"userName eq "ärger""#, ["Ärger"]),
+        (#"userName sw "b""#, ["bjensen"]),
+        (#"userName ew "EN""#, ["bjensen"]),
+        (#"userName co "rge""#, ["Ärger"]),
+        (#"userName gt "bjensen""#, ["zed", "Ärger"]),
+        (#"title pr"#, ["bjensen", "Ärger"]),
+        (#"not (title pr)"#, ["zed"]),
+        (#"title eq "tour guide""#, ["bjensen"]),
+        (#"title ne "Engineer""#, ["bjensen", "zed"]),
+        (#"active eq true"#, ["bjensen"]),
+        (#"active eq false"#, ["Ärger"]),
+        (#"name.familyName co "'""#, ["Ärger"]),
+        (#"emails.type eq "home""#, ["bjensen"]),
+        (#"emails co "example.""#, ["bjensen", "Ärger"]),
+        (#"emails[type eq "work" and value ew ".org"]"#, ["Ärger"]),
+        (#"emails[type eq "work"].value eq "BJENSEN@example.com""#, ["bjensen"]),
+        (#"emails.value eq "babs@jensen.org""#, ["bjensen"]),
+        (#"emails pr"#, ["bjensen", "Ärger"]),
+        (#"externalId eq "X-2""#, ["Ärger"]),
+        (#"externalId eq "x-2""#, []),
+        (#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "701984""#, ["bjensen"]),
+        (#"urn:ietf:params:scim:schemas:core:2.0:User:nickName eq "z""#, ["zed"]),
+        (#"(title pr or nickName pr) and not (active eq true)"#, ["Ärger", "zed"]),
+        (#"title eq null"#, ["zed"]),
+        (#"meta.created gt "2000-01-01T00:00:00Z""#, ["bjensen", "Ärger", "zed"]),
+    ]
+
+    @Test(arguments: cases)
+    func filterSelectsExactlyTheMatchingUsers(_ filter: String, _ expected: [String]) throws {
+        try withUserStore { store, _ throws in
+            for person in Self.people { _ = try store.run(CreateUser(directoryID: "d", attributes: person, passwordHash: nil)) }
+            let result = try store.run(QueryUsers(directoryID: "d", filter: filter, startIndex: 1, count: 10))
+            let names = result.resources.compactMap { $0.attributes["userName"]?.stringValue }
+            #expect(Set(names) == Set(expected), "\(filter)")
+            #expect(result.totalResults == expected.count)
+        }
+    }
+
+    @Test(arguments: [
+        #"nosuch eq "x""#, #"name eq "x""#, #"active gt true"#, #"active eq "yes""#, #"title gt 3"#, #"password eq "x""#,
+        #"emails[nosuch eq "x"]"#, #"title[value eq "x"]"#, #"urn:example:other:attr eq "x""#, #"meta.created co "2020""#,
+    ])
+    func filtersThatDoNotFitTheSchemaAreInvalidFilter(_ filter: String) throws {
+        try withUserStore { store, _ throws in
+            #expect {
+                try store.run(QueryUsers(directoryID: "d", filter: filter, startIndex: 1, count: 10))
+            } throws: { ($0 as? SCIMError)?.scimType == .invalidFilter }
+        }
+    }
+
+    @Test func sortByOrdersWithMissingValuesLastAndValidatesThePath() throws {
+        try withUserStore { store, _ throws in
+            for person in Self.people { _ = try store.run(CreateUser(directoryID: "d", attributes: person, passwordHash: nil)) }
+            func names(_ sortBy: String, descending: Bool = false) throws -> [String] {
+                try store.run(QueryUsers(directoryID: "d", filter: nil, startIndex: 1, count: 10, sortBy: sortBy, descending: descending))
+                    .resources.compactMap { $0.attributes["userName"]?.stringValue }
+            }
+            #expect(try names("userName") == ["bjensen", "zed", "Ärger"])
+            #expect(try names("userName", descending: true) == ["Ärger", "zed", "bjensen"])
+            #expect(try names("title") == ["Ärger", "bjensen", "zed"])
+            #expect(try names("title", descending: true) == ["bjensen", "Ärger", "zed"])
+            #expect(try names("emails") == ["Ärger", "bjensen", "zed"])
+            #expect(throws: SCIMError.self) { try names("nosuch") }
+        }
+    }
+}
