@@ -177,3 +177,37 @@ public struct QueryUsers: Command {
          "sortBy": sortBy.json, "descending": .bool(descending)]
     }
 }
+
+/// Applies PATCH operations (RFC 7644 §3.5.2) in the worker, to the stored user, atomically.
+/// A password change was taken out of the operations by the ingress and travels hashed.
+public struct PatchUser: Command {
+    public static let name = "users.patch"
+    public typealias Reply = StoredResource
+    public var directoryID: String
+    public var id: String
+    /// The operations as the ingress validated them (`PatchRequest.wire`); may be empty when only the password changes.
+    public var operations: JSONValue
+    public var passwordHash: String?
+    public var clearPassword: Bool
+    public var ifMatch: Int?
+
+    public init(directoryID: String, id: String, operations: JSONValue, passwordHash: String?, clearPassword: Bool, ifMatch: Int?) {
+        self.directoryID = directoryID
+        self.id = id
+        self.operations = operations
+        self.passwordHash = passwordHash
+        self.clearPassword = clearPassword
+        self.ifMatch = ifMatch
+    }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"), operations: .array(try wire.array("operations")),
+                  passwordHash: wire.optionalString("passwordHash"), clearPassword: wire.members["clearPassword"] == .bool(true),
+                  ifMatch: wire.optionalInt("ifMatch"))
+    }
+
+    public var wire: [String: JSONValue] {
+        ["directoryID": .string(directoryID), "id": .string(id), "operations": operations, "passwordHash": passwordHash.json,
+         "clearPassword": .bool(clearPassword), "ifMatch": ifMatch.json]
+    }
+}

@@ -14,6 +14,7 @@ public enum UserStore {
         table.register(ReplaceUser.self) { try replace($0, $1) }
         table.register(DeleteUser.self) { try delete($0, $1) }
         table.register(QueryUsers.self) { try query($0, $1) }
+        table.register(PatchUser.self) { try patch($0, $1) }
         return table
     }
 
@@ -48,24 +49,45 @@ public enum UserStore {
 
     static func replace(_ db: Database, _ c: ReplaceUser) throws -> StoredResource {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
-        let fields = try UserFields(c.attributes)
+        // PUT replaces what the client may write; a password is kept unless a new one is sent.
+        return try write(db, existing, directoryID: c.directoryID, attributes: c.attributes, passwordHash: c.passwordHash ?? existing["passwordHash"])
+    }
+
+    static func patch(_ db: Database, _ c: PatchUser) throws -> StoredResource {
+        let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
+        let current = try resource(existing)
+        let operations = c.operations.arrayValue?.isEmpty == false ? try PatchRequest(wire: c.operations) : PatchRequest(operations: [])
+        let patched = try PatchEngine.user.apply(operations, to: current.attributes, resourceID: current.id)
+        let normalized = try ResourceNormalizer.user.normalize(patched)
+        guard normalized.writeOnly.isEmpty else {
+            throw SCIMError.invalidValue("A password may only be set through the 'password' attribute.")
+        }
+        let oldHash: String? = existing["passwordHash"]
+        let passwordHash = c.clearPassword ? nil : (c.passwordHash ?? oldHash)
+        if normalized.resource == current.attributes && passwordHash == oldHash {
+            return current  // nothing changed: same version, no write
+        }
+        return try write(db, existing, directoryID: c.directoryID, attributes: normalized.resource, passwordHash: passwordHash)
+    }
+
+    /// Writes new attributes over an existing user, bumping its version.
+    private static func write(_ db: Database, _ existing: Row, directoryID: String, attributes: [String: JSONValue], passwordHash: String?) throws -> StoredResource {
+        let fields = try UserFields(attributes)
         let seq: Int64 = existing["seq"]
         let version: Int = existing["version"] + 1
         let now = try now(db)
-        // PUT replaces what the client may write; a password is kept unless a new one is sent.
-        let passwordHash: String? = c.passwordHash ?? existing["passwordHash"]
         do {
             try statement(db, """
-                    UPDATE user SET userName = ?, userNameKey = ?, externalId = ?, active = ?, displayName = ?, passwordHash = ?,
-                    version = ?, lastModified = ?, json = ? WHERE seq = ?
-                    """).execute(arguments: [fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName, passwordHash,
-                            version, now, JSONValue.object(c.attributes).serializedString(), seq])
+                UPDATE user SET userName = ?, userNameKey = ?, externalId = ?, active = ?, displayName = ?, passwordHash = ?,
+                version = ?, lastModified = ?, json = ? WHERE seq = ?
+                """).execute(arguments: [fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName, passwordHash,
+                                         version, now, JSONValue.object(attributes).serializedString(), seq])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw SCIMError.uniqueness("userName '\(fields.userName)' is already in use in this directory.")
         }
         try statement(db, "DELETE FROM userEmail WHERE userSeq = ?").execute(arguments: [seq])
-        try writeEmails(db, seq: seq, directoryID: c.directoryID, fields.emailKeys)
-        return StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: c.attributes)
+        try writeEmails(db, seq: seq, directoryID: directoryID, fields.emailKeys)
+        return StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: attributes)
     }
 
     static func delete(_ db: Database, _ c: DeleteUser) throws -> Empty {
@@ -103,7 +125,7 @@ public enum UserStore {
     }
 
     private static func existingRow(_ db: Database, id: String, directoryID: String, ifMatch: Int?) throws -> Row {
-        guard let row = try Row.fetchOne(statement(db, "SELECT seq, id, version, created, passwordHash FROM user WHERE id = ? AND directoryId = ?"),
+        guard let row = try Row.fetchOne(statement(db, "SELECT * FROM user WHERE id = ? AND directoryId = ?"),
                                          arguments: [id.lowercased(), directoryID]) else {
             throw SCIMError.resourceNotFound("User", id: id)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import RosterCrypto
 import RosterProtocol
@@ -17,6 +18,7 @@ struct UsersController {
         group.post(".search", use: search)
         group.get("Users/:id", use: get)
         group.put("Users/:id", use: replace)
+        group.patch("Users/:id", use: patch)
         group.delete("Users/:id", use: delete)
     }
 
@@ -44,6 +46,25 @@ struct UsersController {
         let (attributes, passwordHash) = try await readUser(request, context: context)
         let stored = try await users.send(
             ReplaceUser(directoryID: directory, id: id, attributes: attributes, passwordHash: passwordHash, ifMatch: ifMatch), shardKey: directory)
+        return render(stored, status: .ok, request: request)
+    }
+
+    /// PATCH (RFC 7644 §3.5.2): validated here, applied by the worker to the stored user.
+    /// Answers 200 with the resource, or 204 when the client sent `Prefer: return=minimal`.
+    @Sendable func patch(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+        let directory = try context.requireDirectory()
+        let id = try context.parameters.require("id")
+        let ifMatch = try SCIMResponse.version(fromETag: request.headers[.ifMatch])
+        let buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        let (operations, password) = try PatchRequest(body: try JSONValue.parseObject(Data(buffer.readableBytesView))).extractingPassword()
+        var passwordHash: String?
+        if case .set(let clear) = password { passwordHash = hasher.hash(clear) }
+        let stored = try await users.send(
+            PatchUser(directoryID: directory, id: id, operations: operations.wire, passwordHash: passwordHash, clearPassword: password == .remove,
+                      ifMatch: ifMatch), shardKey: directory)
+        if request.headers[HTTPField.Name("Prefer")!]?.lowercased().contains("return=minimal") == true {
+            return Response(status: .noContent, headers: [.eTag: SCIMResponse.etag(version: stored.version)])
+        }
         return render(stored, status: .ok, request: request)
     }
 

@@ -34,7 +34,7 @@ public struct ResourceNormalizer: Sendable {
                     throw SCIMError.invalidSyntax("'\(key)' must be an object of \(ext.name) attributes.")
                 }
                 var canonical: [String: JSONValue] = [:]
-                for (k, v) in object {
+                for (k, v) in object where k.lowercased() != "schemas" {  // some clients repeat `schemas` inside an extension
                     guard let attr = ext.attribute(k) else {
                         throw SCIMError.invalidSyntax("Unknown attribute '\(k)' in \(ext.id).")
                     }
