@@ -114,7 +114,7 @@ let package = Package(
         .executableTarget(name: "roster-users", dependencies: ["RosterUsers"], swiftSettings: swiftSettings),
 
         // Tests.
-        .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore", "RosterTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "RosterCryptoTests", dependencies: ["RosterCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "RosterMessagingTests", dependencies: ["RosterMessaging"], swiftSettings: swiftSettings),
         .testTarget(

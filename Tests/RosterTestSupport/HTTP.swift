@@ -65,3 +65,8 @@ public func eventually(timeout: Duration = .seconds(20), _ condition: () async -
 
 /// SHA-256 of `text`, lowercase hex: how tokens are configured.
 public func sha256(_ text: String) -> String { Secrets.sha256Hex(text) }
+
+/// Parses JSON text in tests; a malformed fixture is a bug in the test.
+public func json(_ text: String) -> JSONValue {
+    do { return try JSONValue.parse(Data(text.utf8)) } catch { preconditionFailure("bad fixture: \(error)") }
+}
