@@ -1,4 +1,4 @@
--- POST /scim/v2/Users with a unique userName per request: w<thread>-<n>@bench.example.
+-- POST /scim/v2/Users with a unique userName per request: <run>w<thread>-<n>@bench.example ($ROSTER_BENCH_RUN, default 0).
 local threads = 0
 function setup(thread)
   thread:set("tid", threads)
@@ -6,11 +6,12 @@ function setup(thread)
 end
 function init(args)
   token = os.getenv("ROSTER_TOKEN")
+  run = os.getenv("ROSTER_BENCH_RUN") or "0"
   n = 0
 end
 function request()
   n = n + 1
-  local name = string.format("w%d-%d@bench.example", tid, n)
+  local name = string.format("%sw%d-%d@bench.example", run, tid, n)
   local body = '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"' .. name ..
     '","active":true,"name":{"givenName":"Bench","familyName":"User"},"emails":[{"value":"' .. name .. '","type":"work","primary":true}]}'
   return wrk.format("POST", "/scim/v2/Users",

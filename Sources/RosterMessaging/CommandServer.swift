@@ -4,6 +4,9 @@ public import RosterProtocol
 public import SCIMCore
 internal import CZeroMQ
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One command as a worker receives it.
 public struct IncomingCommand: Sendable {
@@ -22,6 +25,16 @@ public struct IncomingCommand: Sendable {
 /// batch in one transaction (group commit) and reply only after it committed.
 public protocol CommandBatchHandler: Sendable {
     func handle(_ batch: [IncomingCommand]) -> [Result<[UInt8], SCIMError>]
+    /// Whether `name` only reads: such commands run concurrently on reader threads, never
+    /// waiting behind, or holding up, the batch of writes.
+    func isReadOnly(_ name: String) -> Bool
+    /// Runs one read-only command (on a reader thread).
+    func read(_ command: IncomingCommand) -> Result<[UInt8], SCIMError>
+}
+
+extension CommandBatchHandler {
+    public func isReadOnly(_ name: String) -> Bool { false }
+    public func read(_ command: IncomingCommand) -> Result<[UInt8], SCIMError> { handle([command])[0] }
 }
 
 /// The worker side: a ROUTER socket on its own thread, draining commands into batches.
@@ -32,14 +45,27 @@ public final class CommandServer: Sendable {
     private let context: ZMQContext
     private let handler: any CommandBatchHandler
     private let logger: Logger
+    private let readers: ReaderPool
+    /// Replies of reads finished on reader threads, waiting for the socket's thread to send them.
+    private let finishedReads = Mutex<[[[UInt8]]]>([])
+    private let wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
 
-    public init(kind: String, endpoint: String, context: ZMQContext, handler: any CommandBatchHandler, maxBatch: Int = 512, logger: Logger) {
+    public init(
+        kind: String, endpoint: String, context: ZMQContext, handler: any CommandBatchHandler, maxBatch: Int = 512, readerThreads: Int = 4,
+        logger: Logger
+    ) {
         self.kind = kind
         self.endpoint = endpoint
         self.context = context
         self.handler = handler
         self.maxBatch = maxBatch
         self.logger = logger
+        self.readers = ReaderPool(threads: readerThreads, name: kind)
+    }
+
+    deinit {
+        readers.close()
+        close(wakeFD)
     }
 
     /// Binds, then serves on a dedicated thread until the context is shut down.
@@ -76,6 +102,7 @@ public final class CommandServer: Sendable {
     }
 
     private func serve(onBound: (ZMQError?) -> Void) {
+        defer { readers.close() }
         var bound = false
         do {
             let socket = try ZMQSocket(context, .router)
@@ -87,12 +114,18 @@ public final class CommandServer: Sendable {
             onBound(nil)
             logger.info("worker listening", metadata: ["kind": "\(kind)", "endpoint": "\(endpoint)"])
             while true {
-                guard let first = try socket.receiveMultipart() else { continue }
-                var messages = [first]
+                let (readable, _, woke) = try socket.poll(timeoutMilliseconds: -1, fd: wakeFD)
+                if woke {
+                    var n: UInt64 = 0
+                    _ = read(wakeFD, &n, 8)  // reset before taking the replies, so no wake-up is lost
+                    for reply in finishedReads.withLock({ r in defer { r.removeAll() }; return r }) { try send(reply, on: socket) }
+                }
+                guard readable else { continue }
+                var messages: [[[UInt8]]] = []
                 while messages.count < maxBatch, let more = try socket.receiveMultipart(dontWait: true) {
                     messages.append(more)
                 }
-                try process(messages, on: socket)
+                if !messages.isEmpty { try process(messages, on: socket) }
             }
         } catch let error where !bound {
             logger.critical("cannot bind the \(kind) worker socket", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
@@ -121,6 +154,16 @@ public final class CommandServer: Sendable {
                 immediate.append((routes.count - 1, .failure(.internalError("The \(kind) worker speaks protocol \(ProtocolVersion.current), not \(version)."))))
             } else if name == Ping.name {
                 immediate.append((routes.count - 1, .success(CommandCodec.encode(Pong(worker: kind)))))
+            } else if handler.isReadOnly(name) {
+                routes.removeLast()
+                let command = IncomingCommand(name: name, payload: message[4])
+                let route = [message[0], message[1]]
+                readers.submit { [self] in
+                    let reply = route + Envelope.reply(handler.read(command))
+                    finishedReads.withLock { $0.append(reply) }
+                    var one: UInt64 = 1
+                    _ = write(wakeFD, &one, 8)
+                }
             } else {
                 commands.append(IncomingCommand(name: name, payload: message[4]))
             }
@@ -141,12 +184,15 @@ public final class CommandServer: Sendable {
             }
         }
         for (route, result) in zip(routes, ordered) {
-            do {
-                let sent = try socket.send(frames: [route.identity, route.correlation] + Envelope.reply(result), dontWait: true)
-                if !sent { logger.warning("reply dropped: the peer's queue is full") }
-            } catch let error where error.code == EHOSTUNREACH {
-                logger.debug("reply dropped: the requesting peer is gone")
-            }
+            try send([route.identity, route.correlation] + Envelope.reply(result), on: socket)
+        }
+    }
+
+    private func send(_ frames: [[UInt8]], on socket: borrowing ZMQSocket) throws(ZMQError) {
+        do {
+            if try !socket.send(frames: frames, dontWait: true) { logger.warning("reply dropped: the peer's queue is full") }
+        } catch let error where error.code == EHOSTUNREACH {
+            logger.debug("reply dropped: the requesting peer is gone")
         }
     }
 }

@@ -8,6 +8,7 @@ public import SCIMCore
 public struct CommandTable: Sendable {
     public typealias Apply = @Sendable (Database, [UInt8]) throws -> [UInt8]
     var entries: [String: Apply] = [:]
+    var readOnly: Set<String> = []
 
     public init() {}
 
@@ -17,6 +18,13 @@ public struct CommandTable: Sendable {
             let command = try CommandCodec.decode(C.self, from: payload)
             return CommandCodec.encode(try apply(db, command))
         }
+    }
+
+    /// Registers a command that only reads: it runs on a reader connection, concurrently with
+    /// other reads and with the writer, and sees the last committed state.
+    public mutating func registerRead<C: Command>(_ type: C.Type, _ apply: @escaping @Sendable (Database, C) throws -> C.Reply) {
+        register(type, apply)
+        readOnly.insert(C.name)
     }
 }
 
@@ -61,6 +69,19 @@ public final class GroupCommitHandler: CommandBatchHandler {
             return batch.map { _ in .failure(.unavailable("The store could not commit the change; it was not applied.", retryAfter: 1)) }
         }
         return results
+    }
+
+    public func isReadOnly(_ name: String) -> Bool { table.readOnly.contains(name) }
+
+    public func read(_ command: IncomingCommand) -> Result<[UInt8], SCIMError> {
+        guard let apply = table.entries[command.name] else {
+            return .failure(.notImplemented("This worker does not know the command '\(command.name)'."))
+        }
+        do {
+            return .success(try pool.read { db in try apply(db, command.payload) })
+        } catch {
+            return .failure(scimError(for: error, command: command.name))
+        }
     }
 
     private func scimError(for error: any Error, command: String) -> SCIMError {

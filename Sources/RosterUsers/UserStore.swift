@@ -10,10 +10,10 @@ public enum UserStore {
     public static var commands: CommandTable {
         var table = CommandTable()
         table.register(CreateUser.self) { try create($0, $1) }
-        table.register(GetUser.self) { try get($0, $1) }
+        table.registerRead(GetUser.self) { try get($0, $1) }
         table.register(ReplaceUser.self) { try replace($0, $1) }
         table.register(DeleteUser.self) { try delete($0, $1) }
-        table.register(QueryUsers.self) { try query($0, $1) }
+        table.registerRead(QueryUsers.self) { try query($0, $1) }
         table.register(PatchUser.self) { try patch($0, $1) }
         return table
     }
@@ -104,16 +104,31 @@ public enum UserStore {
         }
         // Common filter shapes repeat; an unusual long one is prepared once and not kept.
         let cache = condition.arguments.isEmpty || c.filter.map { $0.count < 200 } ?? true
-        let total: Int
-        if c.filter == nil {
-            total = try Int.fetchOne(statement(db, "SELECT users FROM directoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
-        } else {
-            total = try Int.fetchOne(statement(db, "SELECT COUNT(*) FROM user WHERE \(condition.sql)", cache: cache), arguments: condition.arguments) ?? 0
+        let countSQL = "SELECT COUNT(*) FROM user WHERE \(condition.sql)"
+        guard c.count > 0 else {
+            let total = c.filter == nil
+                ? try Int.fetchOne(statement(db, "SELECT users FROM directoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
+                : try Int.fetchOne(statement(db, countSQL, cache: cache), arguments: condition.arguments) ?? 0
+            return QueryResult(totalResults: total, resources: [])
         }
-        guard c.count > 0 else { return QueryResult(totalResults: total, resources: []) }
+        let order = try UserSortSQL.orderBy(c.sortBy, descending: c.descending)
+        let offset = max(c.startIndex, 1) - 1
+        if c.filter == nil {
+            let total = try Int.fetchOne(statement(db, "SELECT users FROM directoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
+            let rows = try Row.fetchAll(
+                statement(db, "SELECT * FROM user WHERE \(condition.sql) ORDER BY \(order) LIMIT ? OFFSET ?"), arguments: condition.arguments + [c.count, offset])
+            return QueryResult(totalResults: total, resources: try rows.map(resource))
+        }
+        // One pass for the page and the total: a filter no index serves scans the directory once, not twice.
         let rows = try Row.fetchAll(
-            statement(db, "SELECT * FROM user WHERE \(condition.sql) ORDER BY \(try UserSortSQL.orderBy(c.sortBy, descending: c.descending)) LIMIT ? OFFSET ?", cache: cache),
-            arguments: condition.arguments + [c.count, max(c.startIndex, 1) - 1])
+            statement(db, "SELECT *, COUNT(*) OVER () AS total FROM user WHERE \(condition.sql) ORDER BY \(order) LIMIT ? OFFSET ?", cache: cache),
+            arguments: condition.arguments + [c.count, offset])
+        let total: Int
+        if let first = rows.first {
+            total = first["total"]
+        } else {
+            total = offset == 0 ? 0 : try Int.fetchOne(statement(db, countSQL, cache: cache), arguments: condition.arguments) ?? 0
+        }
         return QueryResult(totalResults: total, resources: try rows.map(resource))
     }
 

@@ -5,8 +5,15 @@ import RosterProtocol
 import SCIMCore
 import Testing
 
-/// Echoes payloads; `slow` sleeps first; `fail` answers with a SCIM error.
+/// Echoes payloads; `slow` sleeps first; `fail` answers with a SCIM error; `slowread` is a read that sleeps.
 struct EchoHandler: CommandBatchHandler {
+    func isReadOnly(_ name: String) -> Bool { name == "slowread" }
+
+    func read(_ command: IncomingCommand) -> Result<[UInt8], SCIMError> {
+        usleep(500_000)
+        return .success(command.payload)
+    }
+
     func handle(_ batch: [IncomingCommand]) -> [Result<[UInt8], SCIMError>] {
         batch.map { command in
             switch command.name {
@@ -75,6 +82,23 @@ struct BridgeTests {
             try await Task.sleep(for: .milliseconds(150))
             let reply = try await requester.request(Envelope.command(name: "echo", payload: Array("mine".utf8)))
             #expect(try Envelope.readReply(reply) == Array("mine".utf8))
+            await requester.shutdown()
+            context.terminate()
+        }
+    }
+
+    @Test func slowReadsRunBesideWritesInsteadOfBlockingThem() async throws {
+        let endpoint = freeTCPEndpoint()
+        try await withEchoWorker(endpoint) {
+            let context = ZMQContext()
+            let requester = ZMQRequester(context: context, endpoint: endpoint)
+            async let read = requester.request(Envelope.command(name: "slowread", payload: Array("r".utf8)))
+            try await Task.sleep(for: .milliseconds(100))
+            let started = ContinuousClock.now
+            let write = try await requester.request(Envelope.command(name: "echo", payload: Array("w".utf8)))
+            #expect(ContinuousClock.now - started < .milliseconds(300), "the write waited for the read")
+            #expect(try Envelope.readReply(write) == Array("w".utf8))
+            #expect(try Envelope.readReply(try await read) == Array("r".utf8))
             await requester.shutdown()
             context.terminate()
         }

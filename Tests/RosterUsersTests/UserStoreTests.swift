@@ -18,8 +18,10 @@ func withUserStore(_ body: (GroupCommitHandler, DatabasePool) throws -> Void) th
 }
 
 extension GroupCommitHandler {
+    /// Runs one command the way the worker would: reads on a reader connection, writes in a batch transaction.
     func run<C: Command>(_ command: C) throws -> C.Reply {
-        let result = handle([IncomingCommand(name: C.name, payload: CommandCodec.encode(command))])[0]
+        let incoming = IncomingCommand(name: C.name, payload: CommandCodec.encode(command))
+        let result = isReadOnly(C.name) ? read(incoming) : handle([incoming])[0]
         return try CommandCodec.decode(C.Reply.self, from: result.get())
     }
 }
@@ -103,6 +105,9 @@ struct UserStoreTests {
             #expect(try names(#"userName eq "user1" or userName eq "user5""#) == ["user1", "user5"])
             #expect(try names(nil, start: 2, count: 2) == ["user2", "user3"])
             #expect(try names(nil, start: 5, count: 2) == ["user5"])
+            let beyond = try store.run(QueryUsers(directoryID: "d", filter: #"userName sw "user""#, startIndex: 9, count: 2))
+            #expect(beyond.resources.isEmpty && beyond.totalResults == 5)
+            #expect(try store.run(QueryUsers(directoryID: "d", filter: #"userName sw "user""#, startIndex: 2, count: 1)).totalResults == 5)
             let counted = try store.run(QueryUsers(directoryID: "d", filter: nil, startIndex: 1, count: 0))
             #expect(counted.totalResults == 5 && counted.resources.isEmpty)
             // The kept count follows deletes and failed creates exactly.

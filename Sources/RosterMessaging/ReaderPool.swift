@@ -1,0 +1,48 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// A fixed set of threads that run blocking read jobs, so that a long query never holds up the
+/// worker's writer thread (group commit) or the socket.
+final class ReaderPool: Sendable {
+    typealias Job = @Sendable () -> Void
+
+    private let jobs = Mutex<(queue: [Job], closing: Bool)>(([], false))
+    private let available = DispatchSemaphore(value: 0)
+    private let threads: Int
+
+    init(threads: Int, name: String) {
+        self.threads = threads
+        for index in 0..<threads {
+            let thread = Thread { [self] in self.work() }
+            thread.name = "\(name)-reader-\(index)"
+            thread.start()
+        }
+    }
+
+    func submit(_ job: @escaping Job) {
+        jobs.withLock { $0.queue.append(job) }
+        available.signal()
+    }
+
+    /// Lets every thread finish its current job and exit.
+    func close() {
+        jobs.withLock { $0.closing = true }
+        for _ in 0..<threads { available.signal() }
+    }
+
+    private func work() {
+        while true {
+            available.wait()
+            let next: Job? = jobs.withLock { state in
+                if state.closing { return nil }
+                return state.queue.isEmpty ? nil : state.queue.removeFirst()
+            }
+            guard let next else {
+                if jobs.withLock({ $0.closing }) { return }
+                continue
+            }
+            next()
+        }
+    }
+}
