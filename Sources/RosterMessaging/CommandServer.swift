@@ -42,6 +42,8 @@ public final class CommandServer: Sendable {
     public let kind: String
     public let endpoint: String
     public let maxBatch: Int
+    /// Reads queued longer than this are refused instead of run (the ingress's deadline is 5 s by default).
+    public let staleReadAge: Duration
     private let context: ZMQContext
     private let handler: any CommandBatchHandler
     private let logger: Logger
@@ -52,8 +54,9 @@ public final class CommandServer: Sendable {
 
     public init(
         kind: String, endpoint: String, context: ZMQContext, handler: any CommandBatchHandler, maxBatch: Int = 512, readerThreads: Int = 4,
-        logger: Logger
+        staleReadAge: Duration = .seconds(5), logger: Logger
     ) {
+        self.staleReadAge = staleReadAge
         self.kind = kind
         self.endpoint = endpoint
         self.context = context
@@ -158,8 +161,13 @@ public final class CommandServer: Sendable {
                 routes.removeLast()
                 let command = IncomingCommand(name: name, payload: message[4])
                 let route = [message[0], message[1]]
+                let queued = ContinuousClock.now
                 readers.submit { [self] in
-                    let reply = route + Envelope.reply(handler.read(command))
+                    // A read that waited longer than any caller waits is answered, not run: its caller has gone.
+                    let result = ContinuousClock.now - queued > staleReadAge
+                        ? .failure(.unavailable("The \(kind) worker is overloaded with reads; try again shortly.", retryAfter: 1))
+                        : handler.read(command)
+                    let reply = route + Envelope.reply(result)
                     finishedReads.withLock { $0.append(reply) }
                     var one: UInt64 = 1
                     _ = write(wakeFD, &one, 8)
