@@ -17,30 +17,30 @@ struct DiscoveryController {
 
     func addRoutes(to group: RouterGroup<SCIMRequestContext>) {
         group.get("ServiceProviderConfig") { request, _ in SCIMResponse.json(.ok, serviceProviderConfig(request)) }
-        group.get("ResourceTypes") { request, _ in
-            let all = resourceTypes.map { $0.representation(location: location(request, "ResourceTypes", $0.name)) }
-            return SCIMResponse.json(.ok, ListResponse(totalResults: all.count, startIndex: 1, resources: all).body)
-        }
-        group.get("ResourceTypes/:id") { request, context in
-            let id = try context.parameters.require("id")
-            guard let type = resourceTypes.first(where: { $0.name == id }) else { throw SCIMError.notFound("No resource type '\(id)'.") }
-            return SCIMResponse.json(.ok, type.representation(location: location(request, "ResourceTypes", type.name)))
-        }
-        group.get("Schemas") { request, _ in
-            let all = schemas.map { $0.representation(location: location(request, "Schemas", $0.id)) }
-            return SCIMResponse.json(.ok, ListResponse(totalResults: all.count, startIndex: 1, resources: all).body)
-        }
-        group.get("Schemas/:id") { request, context in
-            let id = try context.parameters.require("id")
-            guard let schema = schemas.first(where: { $0.id == id }) else { throw SCIMError.notFound("No schema '\(id)'.") }
-            return SCIMResponse.json(.ok, schema.representation(location: location(request, "Schemas", schema.id)))
-        }
+        addCollection(to: group, "ResourceTypes", what: "resource type", resourceTypes, id: \.name) { $0.representation(location: $1) }
+        addCollection(to: group, "Schemas", what: "schema", schemas, id: \.id) { $0.representation(location: $1) }
         for path in ["ServiceProviderConfig", "ResourceTypes", "ResourceTypes/:id", "Schemas", "Schemas/:id"] {
             for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
                 group.on(RouterPath(path), method: method) { request, _ -> Response in
                     throw SCIMError.methodNotAllowed("\(request.method) is not allowed on /\(path.split(separator: "/")[0]): it is read-only.")
                 }
             }
+        }
+    }
+
+    /// `GET /<endpoint>` as a ListResponse and `GET /<endpoint>/<id>`.
+    private func addCollection<Item: Sendable>(
+        to group: RouterGroup<SCIMRequestContext>, _ endpoint: String, what: String, _ items: [Item], id: @escaping @Sendable (Item) -> String,
+        render: @escaping @Sendable (Item, String) -> JSONValue
+    ) {
+        group.get(RouterPath(endpoint)) { request, _ in
+            let all = items.map { render($0, location(request, endpoint, id($0))) }
+            return SCIMResponse.json(.ok, ListResponse(totalResults: all.count, startIndex: 1, resources: all).body)
+        }
+        group.get(RouterPath("\(endpoint)/:id")) { request, context in
+            let wanted = try context.parameters.require("id")
+            guard let item = items.first(where: { id($0) == wanted }) else { throw SCIMError.notFound("No \(what) '\(wanted)'.") }
+            return SCIMResponse.json(.ok, render(item, location(request, endpoint, wanted)))
         }
     }
 
