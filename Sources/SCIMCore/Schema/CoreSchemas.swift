@@ -52,6 +52,17 @@ public enum CoreSchemas {
         multi("x509Certificates", types: [], valueType: .binary),
     ])
 
+    /// RFC 7643 §4.2, §8.7.1. `members.display` is accepted too: Okta sends it.
+    public static let group = Schema(id: groupURN, name: "Group", description: "Group", attributes: common + [
+        A("displayName", required: true, uniqueness: .server),
+        A("members", .complex, multiValued: true, subAttributes: [
+            A("value", caseExact: true, mutability: .immutable),
+            A("$ref", .reference, mutability: .immutable, referenceTypes: ["User", "Group"]),
+            A("display", mutability: .immutable),
+            A("type", mutability: .immutable, canonicalValues: ["User", "Group"]),
+        ]),
+    ])
+
     /// RFC 7643 §4.3.
     public static let enterpriseUser = Schema(id: enterpriseUserURN, name: "EnterpriseUser", description: "Enterprise User", attributes: [
         A("employeeNumber"), A("costCenter"), A("organization"), A("division"), A("department"),
