@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "roster", targets: ["roster"]),
         .executable(name: "roster-ingress", targets: ["roster-ingress"]),
         .executable(name: "roster-users", targets: ["roster-users"]),
+        .executable(name: "roster-groups", targets: ["roster-groups"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -54,9 +55,12 @@ let package = Package(
         .target(
             name: "RosterPersistence",
             dependencies: [
-                "RosterProtocol", "RosterMessaging",
+                "RosterProtocol", "RosterMessaging", "RosterConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -75,11 +79,18 @@ let package = Package(
         .target(
             name: "RosterUsers",
             dependencies: [
-                "SCIMCore", "RosterProtocol", "RosterMessaging", "RosterPersistence", "RosterCrypto", "RosterConfig",
+                "SCIMCore", "RosterProtocol", "RosterPersistence",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The groups worker.
+        .target(
+            name: "RosterGroups",
+            dependencies: [
+                "SCIMCore", "RosterProtocol", "RosterPersistence",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -112,6 +123,7 @@ let package = Package(
         .executableTarget(name: "roster", dependencies: ["RosterCLI"], swiftSettings: swiftSettings),
         .executableTarget(name: "roster-ingress", dependencies: ["RosterIngress"], swiftSettings: swiftSettings),
         .executableTarget(name: "roster-users", dependencies: ["RosterUsers"], swiftSettings: swiftSettings),
+        .executableTarget(name: "roster-groups", dependencies: ["RosterGroups"], swiftSettings: swiftSettings),
 
         // Tests.
         .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore", "RosterTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
@@ -119,10 +131,15 @@ let package = Package(
         .testTarget(name: "RosterMessagingTests", dependencies: ["RosterMessaging"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RosterUsersTests",
-            dependencies: ["RosterUsers", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["RosterUsers", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(name: "RosterTestSupport", dependencies: ["SCIMCore", "RosterCrypto"], path: "Tests/RosterTestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RosterGroupsTests",
+            dependencies: ["RosterGroups", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "RosterIngressTests", dependencies: ["RosterIngress", "RosterTestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: swiftSettings),
         .testTarget(name: "RosterEndToEndTests", dependencies: ["SCIMCore", "RosterTestSupport"], swiftSettings: swiftSettings),
     ]

@@ -11,11 +11,13 @@ import ServiceLifecycle
 /// What the ingress talks to: one transport per worker kind, and a readiness probe.
 public struct IngressDependencies: Sendable {
     public var users: any CommandTransport
+    public var groups: any CommandTransport
     /// Endpoints of workers that do not answer a ping (empty when all are ready).
     public var unreachableWorkers: @Sendable () async -> [String]
 
-    public init(users: any CommandTransport, unreachableWorkers: @escaping @Sendable () async -> [String]) {
+    public init(users: any CommandTransport, groups: any CommandTransport, unreachableWorkers: @escaping @Sendable () async -> [String]) {
         self.users = users
+        self.groups = groups
         self.unreachableWorkers = unreachableWorkers
     }
 }
@@ -42,8 +44,11 @@ public enum Ingress {
             .add(middleware: MediaTypeMiddleware())
             .add(middleware: AuthenticationMiddleware(credentials: credentials))
         DiscoveryController(configuration: configuration).addRoutes(to: scim)
-        UsersController(users: dependencies.users, configuration: configuration, hasher: PasswordHasher(iterations: configuration.passwordIterations))
-            .addRoutes(to: scim)
+        let users = UsersController(users: dependencies.users, configuration: configuration, hasher: PasswordHasher(iterations: configuration.passwordIterations))
+        let groups = GroupsController(groups: dependencies.groups, users: dependencies.users, configuration: configuration)
+        users.addRoutes(to: scim)
+        groups.addRoutes(to: scim)
+        RootSearchController(users: users, groups: groups, configuration: configuration).addRoutes(to: scim)
         return router
     }
 
@@ -52,14 +57,19 @@ public enum Ingress {
         let context = ZMQContext()
         let options = ZMQRequester.Options(requestTimeout: .milliseconds(configuration.workerTimeoutMilliseconds))
         let users = WorkerClient(kind: "users", endpoints: configuration.usersEndpoints, context: context, options: options)
-        let dependencies = IngressDependencies(users: users) { await users.unreachableEndpoints() }
+        let groups = WorkerClient(kind: "groups", endpoints: configuration.groupsEndpoints, context: context, options: options)
+        let dependencies = IngressDependencies(users: users, groups: groups) {
+            async let u = users.unreachableEndpoints()
+            async let g = groups.unreachableEndpoints()
+            return await u + g
+        }
         if configuration.bootstrapTokenSHA256 == nil {
             logger.warning("no bootstrap token configured: every SCIM request will get 401 (set AUTH_BOOTSTRAP_TOKEN_SHA256)")
         }
         return Application(
             router: router(configuration, dependencies: dependencies),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
-            services: [BridgeService(clients: [users], context: context)],
+            services: [BridgeService(clients: [users, groups], context: context)],
             logger: logger)
     }
 

@@ -7,6 +7,8 @@ public struct IngressConfiguration: Sendable {
     public var port: Int
     /// Ordered endpoints of the users workers: the shard map (`zmq.users`, comma-separated).
     public var usersEndpoints: [String]
+    /// Ordered endpoints of the groups workers (`zmq.groups`, comma-separated).
+    public var groupsEndpoints: [String]
     /// How long a request waits for a worker before 504 (`zmq.timeoutMs`).
     public var workerTimeoutMilliseconds: Int
     /// SHA-256 (hex) of the bootstrap bearer token (`auth.bootstrapTokenSha256`).
@@ -27,6 +29,7 @@ public struct IngressConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, usersEndpoints: [String] = ["tcp://127.0.0.1:5551"],
+        groupsEndpoints: [String] = ["tcp://127.0.0.1:5552"],
         workerTimeoutMilliseconds: Int = 5000, bootstrapTokenSHA256: String? = nil, bootstrapDirectory: String = "default",
         publicURL: String? = nil, maxBodyBytes: Int = 1 << 20, maxResults: Int = 1000, defaultCount: Int = 100,
         passwordIterations: Int = 600_000
@@ -34,6 +37,7 @@ public struct IngressConfiguration: Sendable {
         self.host = host
         self.port = port
         self.usersEndpoints = usersEndpoints
+        self.groupsEndpoints = groupsEndpoints
         self.workerTimeoutMilliseconds = workerTimeoutMilliseconds
         self.bootstrapTokenSHA256 = bootstrapTokenSHA256
         self.bootstrapDirectory = bootstrapDirectory
@@ -49,8 +53,8 @@ public struct IngressConfiguration: Sendable {
         self.init(
             host: reader.string(forKey: "http.host", default: d.host),
             port: reader.int(forKey: "http.port", default: d.port),
-            usersEndpoints: reader.string(forKey: "zmq.users", default: d.usersEndpoints.joined(separator: ","))
-                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            usersEndpoints: Self.endpoints(reader.string(forKey: "zmq.users", default: d.usersEndpoints.joined(separator: ","))),
+            groupsEndpoints: Self.endpoints(reader.string(forKey: "zmq.groups", default: d.groupsEndpoints.joined(separator: ","))),
             workerTimeoutMilliseconds: reader.int(forKey: "zmq.timeoutMs", default: d.workerTimeoutMilliseconds),
             bootstrapTokenSHA256: reader.string(forKey: "auth.bootstrapTokenSha256"),
             bootstrapDirectory: reader.string(forKey: "auth.bootstrapDirectory", default: d.bootstrapDirectory),
@@ -59,5 +63,9 @@ public struct IngressConfiguration: Sendable {
             maxResults: reader.int(forKey: "scim.maxResults", default: d.maxResults),
             defaultCount: reader.int(forKey: "scim.defaultCount", default: d.defaultCount),
             passwordIterations: reader.int(forKey: "security.passwordIterations", default: d.passwordIterations))
+    }
+
+    static func endpoints(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }

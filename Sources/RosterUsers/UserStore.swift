@@ -14,6 +14,7 @@ public enum UserStore {
         table.register(ReplaceUser.self) { try replace($0, $1) }
         table.register(DeleteUser.self) { try delete($0, $1) }
         table.registerRead(QueryUsers.self) { try query($0, $1) }
+        table.registerRead(MissingUsers.self) { try missing($0, $1) }
         table.register(PatchUser.self) { try patch($0, $1) }
         return table
     }
@@ -130,6 +131,14 @@ public enum UserStore {
             total = offset == 0 ? 0 : try Int.fetchOne(statement(db, countSQL, cache: cache), arguments: condition.arguments) ?? 0
         }
         return QueryResult(totalResults: total, resources: try rows.map(resource))
+    }
+
+    /// Which of the ids are not users of the directory (checked before they become group members).
+    static func missing(_ db: Database, _ c: MissingUsers) throws -> MissingUsersReply {
+        var missing: [String] = []
+        let lookup = try statement(db, "SELECT 1 FROM user WHERE id = ? AND directoryId = ?")
+        for id in c.ids where try Int.fetchOne(lookup, arguments: [id.lowercased(), c.directoryID]) == nil { missing.append(id) }
+        return MissingUsersReply(missing: missing)
     }
 
     // MARK: - Helpers

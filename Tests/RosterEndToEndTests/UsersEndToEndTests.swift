@@ -11,7 +11,9 @@ final class RunningSystem: @unchecked Sendable {
     let log: URL
     let httpPort = TestProcesses.port()
     let zmqEndpoint = "tcp://127.0.0.1:\(TestProcesses.port())"
+    let groupsEndpoint = "tcp://127.0.0.1:\(TestProcesses.port())"
     var users: Process?
+    var groups: Process?
     var ingress: Process?
     let http: TestHTTP
 
@@ -30,9 +32,15 @@ final class RunningSystem: @unchecked Sendable {
         ], log: log)
     }
 
+    func startGroups() throws {
+        groups = try TestProcesses.launch("roster-groups", [
+            "--zmq-bind", groupsEndpoint, "--db-path", directory.appendingPathComponent("groups.sqlite").path,
+        ], log: log)
+    }
+
     func startIngress() throws {
         ingress = try TestProcesses.launch("roster-ingress", [
-            "--http-port", String(httpPort), "--zmq-users", zmqEndpoint, "--zmq-timeout-ms", "2000",
+            "--http-port", String(httpPort), "--zmq-users", zmqEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-timeout-ms", "2000",
             "--auth-bootstrap-token-sha256", tokenSHA256, "--security-password-iterations", "1000",
         ], log: log)
     }
@@ -44,6 +52,7 @@ final class RunningSystem: @unchecked Sendable {
     func stop() async {
         if let ingress { await TestProcesses.stop(ingress) }
         if let users { await TestProcesses.stop(users) }
+        if let groups { await TestProcesses.stop(groups) }
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -55,6 +64,7 @@ struct UsersEndToEndTests {
     @Test func scimUserLifecycleSurvivesAWorkerCrashAndRestart() async throws {
         let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
         try system.startUsers()
+        try system.startGroups()
         try system.startIngress()
         defer { Task { await system.stop() } }
         #expect(await system.ready(), "system did not become ready: \(system.logText)")
@@ -127,6 +137,7 @@ struct UsersEndToEndTests {
     @Test func hungWorkerGivesGatewayTimeoutWithinTheDeadline() async throws {
         let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
         try system.startUsers()
+        try system.startGroups()
         try system.startIngress()
         defer { Task { await system.stop() } }
         #expect(await system.ready(), "\(system.logText)")

@@ -45,14 +45,19 @@ struct IngressProtocolTests {
     }
 
     @Test func searchBodyBecomesTheSameQueryAsTheURL() async throws {
-        let transport = ScriptedTransport { _, _ throws(SCIMError) in CommandCodec.encode(QueryResult(totalResults: 0, resources: [])) }
+        let transport = ScriptedTransport { name, _ throws(SCIMError) in
+            name == QueryGroups.name
+                ? CommandCodec.encode(GroupQueryResult(totalResults: 2, groups: []))
+                : CommandCodec.encode(QueryResult(totalResults: 0, resources: []))
+        }
         try await withIngress(transport) { http in
             let body = json(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"userName sw \"b\"","sortBy":"userName","sortOrder":"descending","startIndex":2,"count":5,"attributes":["userName"]}"#)
             #expect(try await http.send("POST", "/scim/v2/Users/.search", json: body).status == 200)
-            #expect(try await http.send("POST", "/scim/v2/.search", json: body).status == 200)
+            let root = try await http.send("POST", "/scim/v2/.search", json: body)
+            #expect(root.status == 200 && root.object["totalResults"] == .int(2), "users and groups are both searched")
             let viaURL = try await http.send("GET", "/scim/v2/Users?filter=userName%20sw%20%22b%22&sortBy=userName&sortOrder=descending&startIndex=2&count=5")
             #expect(viaURL.status == 200)
-            let queries = try transport.sent.withLock { $0 }.map { try CommandCodec.decode(QueryUsers.self, from: $0.payload) }
+            let queries = try transport.sent.withLock { $0 }.filter { $0.name == QueryUsers.name }.map { try CommandCodec.decode(QueryUsers.self, from: $0.payload) }
             #expect(queries.count == 3)
             for query in queries {
                 #expect(query.filter == #"userName sw "b""# && query.sortBy == "userName" && query.descending && query.startIndex == 2 && query.count == 5)
@@ -69,7 +74,7 @@ struct IngressProtocolTests {
             #expect(config.object["bulk"]?.objectValue?["supported"] == .bool(false))
             #expect(config.object["filter"]?.objectValue?["maxResults"] == .int(1000))
             let types = try await http.send("GET", "/scim/v2/ResourceTypes")
-            #expect(types.object["totalResults"] == .int(1))
+            #expect(types.object["totalResults"] == .int(2))
             let schema = try await http.send("GET", "/scim/v2/Schemas/\(CoreSchemas.userURN)")
             let attributes = schema.object["attributes"]?.arrayValue?.compactMap { $0.objectValue?["name"]?.stringValue } ?? []
             #expect(attributes.contains("userName") && !attributes.contains("id"))

@@ -31,7 +31,7 @@ func withIngress(_ transport: ScriptedTransport, _ body: (TestHTTP) async throws
     let port = Int.random(in: 41_000...49_000)
     let configuration = IngressConfiguration(
         host: "127.0.0.1", port: port, bootstrapTokenSHA256: sha256(testToken), maxBodyBytes: 4096, passwordIterations: 1000)
-    let router = Ingress.router(configuration, dependencies: IngressDependencies(users: transport) { [] })
+    let router = Ingress.router(configuration, dependencies: IngressDependencies(users: transport, groups: transport) { [] })
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: Logger(label: "test"))
     let services = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
     try await withThrowingTaskGroup(of: Void.self) { group in

@@ -5,7 +5,7 @@ import SCIMCore
 /// server really supports. They are read-only: other methods get 405 with a SCIM error.
 struct DiscoveryController {
     let configuration: IngressConfiguration
-    let resourceTypes: [ResourceType] = [.user]
+    let resourceTypes: [ResourceType] = [.user, .group]
 
     var schemas: [Schema] {
         var seen: [Schema] = []

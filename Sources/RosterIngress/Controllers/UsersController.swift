@@ -1,5 +1,4 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import RosterCrypto
 import RosterProtocol
@@ -11,11 +10,14 @@ struct UsersController {
     let configuration: IngressConfiguration
     let hasher: PasswordHasher
 
+    var renderer: ResourceRenderer {
+        ResourceRenderer(resourceType: "User", endpoint: "Users", core: CoreSchemas.user, extensions: [CoreSchemas.enterpriseUser], configuration: configuration)
+    }
+
     func addRoutes(to group: RouterGroup<SCIMRequestContext>) {
         group.post("Users", use: create)
         group.get("Users", use: list)
         group.post("Users/.search", use: search)
-        group.post(".search", use: search)
         group.get("Users/:id", use: get)
         group.put("Users/:id", use: replace)
         group.patch("Users/:id", use: patch)
@@ -33,16 +35,14 @@ struct UsersController {
         let directory = try context.requireDirectory()
         let id = try context.parameters.require("id")
         let stored = try await users.send(GetUser(directoryID: directory, id: id), shardKey: directory)
-        if let seen = try SCIMResponse.version(fromETag: request.headers[.ifNoneMatch]), seen == stored.version {
-            return Response(status: .notModified, headers: [.eTag: SCIMResponse.etag(version: stored.version)])
-        }
+        if let notModified = try renderer.notModified(request, version: stored.version) { return notModified }
         return render(stored, status: .ok, request: request)
     }
 
     @Sendable func replace(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let directory = try context.requireDirectory()
         let id = try context.parameters.require("id")
-        let ifMatch = try SCIMResponse.version(fromETag: request.headers[.ifMatch])
+        let ifMatch = try request.ifMatchVersion()
         let (attributes, passwordHash) = try await readUser(request, context: context)
         let stored = try await users.send(
             ReplaceUser(directoryID: directory, id: id, attributes: attributes, passwordHash: passwordHash, ifMatch: ifMatch), shardKey: directory)
@@ -54,15 +54,14 @@ struct UsersController {
     @Sendable func patch(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let directory = try context.requireDirectory()
         let id = try context.parameters.require("id")
-        let ifMatch = try SCIMResponse.version(fromETag: request.headers[.ifMatch])
-        let buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
-        let (operations, password) = try PatchRequest(body: try JSONValue.parseObject(Data(buffer.readableBytesView))).extractingPassword()
+        let ifMatch = try request.ifMatchVersion()
+        let (operations, password) = try PatchRequest(body: try await request.jsonObject(limit: configuration.maxBodyBytes)).extractingPassword()
         var passwordHash: String?
         if case .set(let clear) = password { passwordHash = hasher.hash(clear) }
         let stored = try await users.send(
             PatchUser(directoryID: directory, id: id, operations: operations.wire, passwordHash: passwordHash, clearPassword: password == .remove,
                       ifMatch: ifMatch), shardKey: directory)
-        if request.headers[HTTPField.Name("Prefer")!]?.lowercased().contains("return=minimal") == true {
+        if request.prefersMinimal {
             return Response(status: .noContent, headers: [.eTag: SCIMResponse.etag(version: stored.version)])
         }
         return render(stored, status: .ok, request: request)
@@ -71,53 +70,43 @@ struct UsersController {
     @Sendable func delete(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let directory = try context.requireDirectory()
         let id = try context.parameters.require("id")
-        let ifMatch = try SCIMResponse.version(fromETag: request.headers[.ifMatch])
+        let ifMatch = try request.ifMatchVersion()
         _ = try await users.send(DeleteUser(directoryID: directory, id: id, ifMatch: ifMatch), shardKey: directory)
         return Response(status: .noContent)
     }
 
     @Sendable func list(_ request: Request, context: SCIMRequestContext) async throws -> Response {
-        let query = request.uri.queryParameters
-        let search = SearchRequest(
-            filter: query["filter"].map(String.init), startIndex: try Self.integer(query["startIndex"], name: "startIndex"),
-            count: try Self.integer(query["count"], name: "count"), sortBy: query["sortBy"].map(String.init),
-            sortOrder: query["sortOrder"].map(String.init), projection: Self.projection(request))
-        return try await run(search, request: request, context: context)
+        try await run(try renderer.search(request), request: request, context: context)
     }
 
     /// `POST /Users/.search` and `POST /.search` (RFC 7644 §3.4.3): the query in the body.
     @Sendable func search(_ request: Request, context: SCIMRequestContext) async throws -> Response {
-        let buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
-        let search = try SearchRequest(body: try JSONValue.parseObject(Data(buffer.readableBytesView)))
+        let search = try SearchRequest(body: try await request.jsonObject(limit: configuration.maxBodyBytes))
         return try await run(search, request: request, context: context)
     }
 
     private func run(_ search: SearchRequest, request: Request, context: SCIMRequestContext) async throws -> Response {
-        let directory = try context.requireDirectory()
         if let filter = search.filter { _ = try FilterParser().parse(filter) }  // a bad filter fails here, with its detail
-        let startIndex = max(search.startIndex ?? 1, 1)
-        let count = min(max(search.count ?? configuration.defaultCount, 0), configuration.maxResults)
-        let descending = try SearchRequest.isDescending(search.sortOrder)
+        let (startIndex, count) = renderer.page(search)
+        let (total, resources) = try await page(search, startIndex: startIndex, count: count, request: request, context: context)
+        return SCIMResponse.json(.ok, ListResponse(totalResults: total, startIndex: startIndex, resources: resources).body)
+    }
+
+    /// One page of users, rendered.
+    func page(_ search: SearchRequest, startIndex: Int, count: Int, request: Request, context: SCIMRequestContext) async throws -> (Int, [JSONValue]) {
+        let directory = try context.requireDirectory()
         let result = try await users.send(
-            QueryUsers(directoryID: directory, filter: search.filter, startIndex: startIndex, count: count, sortBy: search.sortBy, descending: descending),
+            QueryUsers(directoryID: directory, filter: search.filter, startIndex: startIndex, count: count, sortBy: search.sortBy,
+                       descending: try SearchRequest.isDescending(search.sortOrder)),
             shardKey: directory)
-        let resources = result.resources.map { resource($0, request: request, projection: search.projection) }
-        return SCIMResponse.json(.ok, ListResponse(totalResults: result.totalResults, startIndex: startIndex, resources: resources).body)
+        return (result.totalResults, result.resources.map { renderer.resource($0, request: request, projection: search.projection) })
     }
 
     // MARK: - Helpers
 
-    static func integer(_ value: Substring?, name: String) throws(SCIMError) -> Int? {
-        guard let value else { return nil }
-        guard let n = Int(value) else { throw SCIMError.invalidValue("'\(name)' must be an integer, not '\(value)'.") }
-        return n
-    }
-
     /// Reads, validates and normalises a User body; hashes the password (never stored in clear).
     private func readUser(_ request: Request, context: SCIMRequestContext) async throws -> ([String: JSONValue], String?) {
-        let buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
-        let body = try JSONValue.parseObject(Data(buffer.readableBytesView))
-        let normalized = try ResourceNormalizer.user.normalize(body)
+        let normalized = try ResourceNormalizer.user.normalize(try await request.jsonObject(limit: configuration.maxBodyBytes))
         let passwordHash: String?
         if let password = normalized.writeOnly["password"]?.stringValue {
             passwordHash = hasher.hash(password)
@@ -127,34 +116,8 @@ struct UsersController {
         return (normalized.resource, passwordHash)
     }
 
-    func location(_ id: String, request: Request) -> String {
-        "\(configuration.scimBaseURL(for: request))/Users/\(id)"
-    }
-
-    func resource(_ stored: StoredResource, request: Request, projection: Projection? = nil) -> JSONValue {
-        let projection = projection ?? Self.projection(request)
-        var object = stored.attributes
-        object["id"] = .string(stored.id)
-        object["meta"] = .object([
-            "resourceType": .string("User"),
-            "created": .string(stored.created),
-            "lastModified": .string(stored.lastModified),
-            "location": .string(location(stored.id, request: request)),
-            "version": .string(SCIMResponse.etag(version: stored.version)),
-        ])
-        return .object(projection.apply(object))
-    }
-
-    static func projection(_ request: Request) -> Projection {
-        let query = request.uri.queryParameters
-        return Projection(attributes: query["attributes"].map(String.init), excludedAttributes: query["excludedAttributes"].map(String.init))
-    }
-
     func render(_ stored: StoredResource, status: HTTPResponse.Status, request: Request) -> Response {
-        SCIMResponse.json(status, resource(stored, request: request), headers: [
-            .eTag: SCIMResponse.etag(version: stored.version),
-            .location: location(stored.id, request: request),
-        ])
+        renderer.render(stored, status: status, request: request)
     }
 }
 

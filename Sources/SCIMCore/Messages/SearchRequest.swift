@@ -8,8 +8,16 @@ public struct SearchRequest: Sendable {
     public var sortBy: String?
     public var sortOrder: String?
     public var projection: Projection
+    /// The raw `attributes` / `excludedAttributes` lists, to project resources of another type.
+    public var attributes: String?
+    public var excludedAttributes: String?
 
-    public init(filter: String?, startIndex: Int?, count: Int?, sortBy: String?, sortOrder: String?, projection: Projection) {
+    public init(
+        filter: String?, startIndex: Int?, count: Int?, sortBy: String?, sortOrder: String?, projection: Projection,
+        attributes: String? = nil, excludedAttributes: String? = nil
+    ) {
+        self.attributes = attributes
+        self.excludedAttributes = excludedAttributes
         self.filter = filter
         self.startIndex = startIndex
         self.count = count
@@ -19,7 +27,7 @@ public struct SearchRequest: Sendable {
     }
 
     /// Reads a `SearchRequest` body; members are matched case-insensitively.
-    public init(body: [String: JSONValue]) throws(SCIMError) {
+    public init(body: [String: JSONValue], core: Schema = CoreSchemas.user, extensions: [Schema] = [CoreSchemas.enterpriseUser]) throws(SCIMError) {
         if let schemas = body[caseInsensitive: "schemas"]?.arrayValue,
             !schemas.contains(where: { $0.stringValue?.lowercased() == Self.schemaURN.lowercased() })
         {
@@ -48,9 +56,12 @@ public struct SearchRequest: Sendable {
         for key in body.keys where !["schemas", "attributes", "excludedattributes", "filter", "sortby", "sortorder", "startindex", "count"].contains(key.lowercased()) {
             throw SCIMError.invalidSyntax("Unknown member '\(key)' in a search request.")
         }
+        let attributes = try list("attributes"), excluded = try list("excludedAttributes")
         self.init(
             filter: try string("filter"), startIndex: try int("startIndex"), count: try int("count"), sortBy: try string("sortBy"),
-            sortOrder: try string("sortOrder"), projection: Projection(attributes: try list("attributes"), excludedAttributes: try list("excludedAttributes")))
+            sortOrder: try string("sortOrder"),
+            projection: Projection(attributes: attributes, excludedAttributes: excluded, core: core, extensions: extensions),
+            attributes: attributes, excludedAttributes: excluded)
     }
 
     /// `ascending` (the default) or `descending`, in any case.

@@ -14,6 +14,7 @@ public struct PatchEngine: Sendable {
     }
 
     public static let user = PatchEngine(core: CoreSchemas.user, extensions: [CoreSchemas.enterpriseUser])
+    public static let group = PatchEngine(core: CoreSchemas.group, extensions: [])
 
     struct Target {
         var container: String?  // nil: the resource root; else an extension URN

@@ -31,6 +31,16 @@ public struct Projection: Sendable {
         }
     }
 
+    /// Whether the response will show any of the core attribute `name`: lets a store skip reading
+    /// what nobody will see (`excludedAttributes=members`).
+    public func includes(_ name: String) -> Bool {
+        switch mode {
+        case .all: return true
+        case .except(let paths): return !paths.contains { $0.container == nil && $0.attribute == name && $0.subAttribute == nil }
+        case .only(let paths): return paths.contains { $0.container == nil && $0.attribute == name }
+        }
+    }
+
     static func resolve(_ text: String, core: Schema, extensions: [Schema]) -> ResolvedPath? {
         if let ext = extensions.first(where: { $0.id.lowercased() == text.lowercased() }) {
             return ResolvedPath(container: ext.id, attribute: nil, subAttribute: nil)

@@ -13,6 +13,7 @@ public struct ResourceNormalizer: Sendable {
     }
 
     public static let user = ResourceNormalizer(core: CoreSchemas.user, extensions: [CoreSchemas.enterpriseUser])
+    public static let group = ResourceNormalizer(core: CoreSchemas.group)
 
     /// The canonical resource (without read-only attributes) and the write-only values taken out of it.
     public struct Result: Sendable, Equatable {

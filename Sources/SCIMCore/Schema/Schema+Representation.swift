@@ -48,6 +48,8 @@ public struct ResourceType: Sendable {
     public static let user = ResourceType(
         name: "User", endpoint: "/Users", description: "User Account", schema: CoreSchemas.user, extensions: [CoreSchemas.enterpriseUser])
 
+    public static let group = ResourceType(name: "Group", endpoint: "/Groups", description: "Group", schema: CoreSchemas.group, extensions: [])
+
     /// `id` equals `name`, as the interop profile asks.
     public func representation(location: String) -> JSONValue {
         .object([

@@ -1,0 +1,41 @@
+public import GRDB
+
+extension GroupStore {
+    /// Frozen once shipped: add new migrations, never edit these.
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-createGroup") { db in
+            try db.create(table: "scimGroup") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("id", .text).notNull().unique()
+                t.column("directoryId", .text).notNull()
+                t.column("displayName", .text).notNull()
+                // displayName is unique per directory ignoring case, like userName.
+                t.column("displayNameKey", .text).notNull()
+                t.column("externalId", .text)
+                t.column("version", .integer).notNull()
+                t.column("created", .text).notNull()
+                t.column("lastModified", .text).notNull()
+                // The group without `members`: those are rows of `groupMember`.
+                t.column("json", .text).notNull()
+            }
+            try db.create(index: "scimGroup_directory_displayNameKey", on: "scimGroup", columns: ["directoryId", "displayNameKey"], unique: true)
+            try db.create(index: "scimGroup_directory_externalId", on: "scimGroup", columns: ["directoryId", "externalId"])
+            try db.create(index: "scimGroup_directory_seq", on: "scimGroup", columns: ["directoryId", "seq"])
+            // One row per membership: adding or removing a member costs the same in a group of 10 or of 100,000.
+            try db.create(table: "groupMember", options: [.withoutRowID]) { t in
+                t.column("groupSeq", .integer).notNull().references("scimGroup", onDelete: .cascade)
+                t.column("memberId", .text).notNull()
+                t.column("display", .text)
+                t.column("type", .text)
+                t.primaryKey(["groupSeq", "memberId"])
+            }
+            try db.create(index: "groupMember_member", on: "groupMember", columns: ["memberId"])
+            try db.create(table: "groupDirectoryCount") { t in
+                t.primaryKey("directoryId", .text)
+                t.column("groups", .integer).notNull()
+            }
+        }
+        return migrator
+    }
+}

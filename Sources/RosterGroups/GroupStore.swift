@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+public import RosterPersistence
+import RosterProtocol
+import SCIMCore
+
+/// The groups store: groups, and their members as one row each.
+public enum GroupStore {
+    public static var commands: CommandTable {
+        var table = CommandTable()
+        table.register(CreateGroup.self) { try create($0, $1) }
+        table.registerRead(GetGroup.self) { try get($0, $1) }
+        table.register(ReplaceGroup.self) { try replace($0, $1) }
+        table.register(PatchGroup.self) { try patch($0, $1) }
+        table.register(DeleteGroup.self) { try delete($0, $1) }
+        table.registerRead(QueryGroups.self) { try query($0, $1) }
+        return table
+    }
+
+    static func statement(_ db: Database, _ sql: String, cache: Bool = true) throws -> Statement {
+        cache ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+    }
+
+    static func create(_ db: Database, _ c: CreateGroup) throws -> StoredGroup {
+        let name = try displayName(c.attributes)
+        let id = UUID().uuidString.lowercased()
+        let now = Timestamp.string(from: try db.transactionDate)
+        do {
+            try statement(db, """
+                INSERT INTO scimGroup (id, directoryId, displayName, displayNameKey, externalId, version, created, lastModified, json)
+                VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)
+                """).execute(arguments: [id, c.directoryID, name, name.lowercased(), c.attributes["externalId"]?.stringValue, now, now,
+                                         JSONValue.object(c.attributes).serializedString()])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw SCIMError.uniqueness("displayName '\(name)' is already in use in this directory.")
+        }
+        let seq = db.lastInsertedRowID
+        try addMembers(db, seq: seq, c.members)
+        try adjustCount(db, directoryID: c.directoryID, by: 1)
+        return StoredGroup(resource: StoredResource(id: id, version: 1, created: now, lastModified: now, attributes: c.attributes),
+                           members: try members(db, seq: seq))
+    }
+
+    static func get(_ db: Database, _ c: GetGroup) throws -> StoredGroup {
+        let row = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: nil)
+        return try group(db, row, includeMembers: c.includeMembers)
+    }
+
+    static func replace(_ db: Database, _ c: ReplaceGroup) throws -> StoredGroup {
+        let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
+        let seq: Int64 = existing["seq"]
+        try statement(db, "DELETE FROM groupMember WHERE groupSeq = ?").execute(arguments: [seq])
+        try addMembers(db, seq: seq, c.members)
+        return try write(db, existing, attributes: c.attributes, includeMembers: true)
+    }
+
+    static func delete(_ db: Database, _ c: DeleteGroup) throws -> Empty {
+        let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
+        try statement(db, "DELETE FROM scimGroup WHERE seq = ?").execute(arguments: [existing["seq"] as Int64])
+        try adjustCount(db, directoryID: c.directoryID, by: -1)
+        return Empty()
+    }
+
+    static func query(_ db: Database, _ c: QueryGroups) throws -> GroupQueryResult {
+        var condition = SQLCondition(sql: "scimGroup.directoryId = ?", arguments: [c.directoryID])
+        if let filter = c.filter {
+            condition = condition.and(try GroupFilterSQL.condition(for: try FilterParser().parse(filter)))
+        }
+        let cache = c.filter.map { $0.count < 200 } ?? true
+        let countSQL = "SELECT COUNT(*) FROM scimGroup WHERE \(condition.sql)"
+        let total = c.filter == nil
+            ? try Int.fetchOne(statement(db, "SELECT groups FROM groupDirectoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
+            : try Int.fetchOne(statement(db, countSQL, cache: cache), arguments: condition.arguments) ?? 0
+        guard c.count > 0 else { return GroupQueryResult(totalResults: total, groups: []) }
+        let rows = try Row.fetchAll(
+            statement(db, "SELECT * FROM scimGroup WHERE \(condition.sql) ORDER BY \(try GroupFilterSQL.orderBy(c.sortBy, descending: c.descending)) LIMIT ? OFFSET ?",
+                      cache: cache),
+            arguments: condition.arguments + [c.count, max(c.startIndex, 1) - 1])
+        return GroupQueryResult(totalResults: total, groups: try rows.map { try group(db, $0, includeMembers: c.includeMembers) })
+    }
+
+    // MARK: - Helpers
+
+    static func displayName(_ attributes: [String: JSONValue]) throws -> String {
+        guard let name = attributes["displayName"]?.stringValue, !name.isEmpty else { throw SCIMError.invalidValue("'displayName' is required.") }
+        return name
+    }
+
+    static func existingRow(_ db: Database, id: String, directoryID: String, ifMatch: Int?) throws -> Row {
+        guard let row = try Row.fetchOne(statement(db, "SELECT * FROM scimGroup WHERE id = ? AND directoryId = ?"), arguments: [id.lowercased(), directoryID]) else {
+            throw SCIMError.resourceNotFound("Group", id: id)
+        }
+        if let ifMatch, ifMatch != row["version"] as Int {
+            throw SCIMError.preconditionFailed("Group \(id) is at version \(row["version"] as Int), not \(ifMatch).")
+        }
+        return row
+    }
+
+    /// Writes new attributes over an existing group, bumping its version.
+    static func write(_ db: Database, _ existing: Row, attributes: [String: JSONValue], includeMembers: Bool) throws -> StoredGroup {
+        let name = try displayName(attributes)
+        let seq: Int64 = existing["seq"]
+        let version: Int = existing["version"] + 1
+        let now = Timestamp.string(from: try db.transactionDate)
+        do {
+            try statement(db, "UPDATE scimGroup SET displayName = ?, displayNameKey = ?, externalId = ?, version = ?, lastModified = ?, json = ? WHERE seq = ?")
+                .execute(arguments: [name, name.lowercased(), attributes["externalId"]?.stringValue, version, now,
+                                     JSONValue.object(attributes).serializedString(), seq])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw SCIMError.uniqueness("displayName '\(name)' is already in use in this directory.")
+        }
+        return StoredGroup(resource: StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: attributes),
+                           members: includeMembers ? try members(db, seq: seq) : nil)
+    }
+
+    static func addMembers(_ db: Database, seq: Int64, _ members: [GroupMember]) throws {
+        let insert = try statement(db, "INSERT OR IGNORE INTO groupMember (groupSeq, memberId, display, type) VALUES (?, ?, ?, ?)")
+        for m in members { try insert.execute(arguments: [seq, m.value.lowercased(), m.display, m.type ?? "User"]) }
+    }
+
+    static func members(_ db: Database, seq: Int64) throws -> [GroupMember] {
+        try Row.fetchAll(statement(db, "SELECT memberId, display, type FROM groupMember WHERE groupSeq = ? ORDER BY memberId"), arguments: [seq]).map {
+            GroupMember(value: $0["memberId"], display: $0["display"], type: $0["type"])
+        }
+    }
+
+    static func group(_ db: Database, _ row: Row, includeMembers: Bool) throws -> StoredGroup {
+        let text: String = row["json"]
+        guard case .object(let attributes) = try JSONValue.parse(Array(text.utf8)) else { throw SCIMError.internalError("A stored group could not be read.") }
+        return StoredGroup(
+            resource: StoredResource(id: row["id"], version: row["version"], created: row["created"], lastModified: row["lastModified"], attributes: attributes),
+            members: includeMembers ? try members(db, seq: row["seq"]) : nil)
+    }
+
+    private static func adjustCount(_ db: Database, directoryID: String, by delta: Int) throws {
+        try statement(db, "INSERT INTO groupDirectoryCount (directoryId, groups) VALUES (?, ?) ON CONFLICT(directoryId) DO UPDATE SET groups = groups + excluded.groups")
+            .execute(arguments: [directoryID, delta])
+    }
+}

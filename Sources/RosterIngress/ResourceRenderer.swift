@@ -1,0 +1,71 @@
+import Hummingbird
+import RosterProtocol
+import SCIMCore
+
+/// Renders stored resources of one type: `id`, `meta`, `Location` and `ETag`, and the projection
+/// the client asked for.
+struct ResourceRenderer: Sendable {
+    let resourceType: String
+    let endpoint: String
+    let core: Schema
+    let extensions: [Schema]
+    let configuration: IngressConfiguration
+
+    func location(_ id: String, request: Request) -> String {
+        "\(configuration.scimBaseURL(for: request))/\(endpoint)/\(id)"
+    }
+
+    /// `attributes` / `excludedAttributes` from the query string.
+    func projection(_ request: Request) -> Projection {
+        let query = request.uri.queryParameters
+        return Projection(attributes: query["attributes"].map(String.init), excludedAttributes: query["excludedAttributes"].map(String.init),
+                          core: core, extensions: extensions)
+    }
+
+    /// A query from the URL of a `GET` on the collection.
+    func search(_ request: Request) throws(SCIMError) -> SearchRequest {
+        let query = request.uri.queryParameters
+        return SearchRequest(
+            filter: query["filter"].map(String.init), startIndex: try Self.integer(query["startIndex"], name: "startIndex"),
+            count: try Self.integer(query["count"], name: "count"), sortBy: query["sortBy"].map(String.init),
+            sortOrder: query["sortOrder"].map(String.init), projection: projection(request))
+    }
+
+    static func integer(_ value: Substring?, name: String) throws(SCIMError) -> Int? {
+        guard let value else { return nil }
+        guard let n = Int(value) else { throw SCIMError.invalidValue("'\(name)' must be an integer, not '\(value)'.") }
+        return n
+    }
+
+    func resource(_ stored: StoredResource, request: Request, projection: Projection, extra: [String: JSONValue] = [:]) -> JSONValue {
+        var object = stored.attributes
+        for (k, v) in extra { object[k] = v }
+        object["id"] = .string(stored.id)
+        object["meta"] = .object([
+            "resourceType": .string(resourceType),
+            "created": .string(stored.created),
+            "lastModified": .string(stored.lastModified),
+            "location": .string(location(stored.id, request: request)),
+            "version": .string(SCIMResponse.etag(version: stored.version)),
+        ])
+        return .object(projection.apply(object))
+    }
+
+    func render(_ stored: StoredResource, status: HTTPResponse.Status, request: Request, extra: [String: JSONValue] = [:]) -> Response {
+        SCIMResponse.json(status, resource(stored, request: request, projection: projection(request), extra: extra), headers: [
+            .eTag: SCIMResponse.etag(version: stored.version),
+            .location: location(stored.id, request: request),
+        ])
+    }
+
+    /// 304 when `If-None-Match` names the current version.
+    func notModified(_ request: Request, version: Int) throws(SCIMError) -> Response? {
+        guard let seen = try SCIMResponse.version(fromETag: request.headers[.ifNoneMatch]), seen == version else { return nil }
+        return Response(status: .notModified, headers: [.eTag: SCIMResponse.etag(version: version)])
+    }
+
+    /// The effective start and page size of a query.
+    func page(_ search: SearchRequest) -> (startIndex: Int, count: Int) {
+        (max(search.startIndex ?? 1, 1), min(max(search.count ?? configuration.defaultCount, 0), configuration.maxResults))
+    }
+}

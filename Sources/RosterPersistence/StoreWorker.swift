@@ -1,0 +1,62 @@
+public import Configuration
+public import GRDB
+public import Logging
+import RosterConfig
+import RosterMessaging
+public import ServiceLifecycle
+import UnixSignals
+
+/// Settings every store worker reads (see `services/<name>/README.md`).
+public struct StoreWorkerConfiguration: Sendable {
+    /// ROUTER endpoint the worker binds (`zmq.bind`).
+    public var endpoint: String
+    /// SQLite file (`db.path`).
+    public var databasePath: String
+
+    public init(endpoint: String, databasePath: String) {
+        self.endpoint = endpoint
+        self.databasePath = databasePath
+    }
+
+    public init(reader: ConfigReader, defaults: StoreWorkerConfiguration) {
+        self.init(
+            endpoint: reader.string(forKey: "zmq.bind", default: defaults.endpoint),
+            databasePath: reader.string(forKey: "db.path", default: defaults.databasePath))
+    }
+}
+
+/// A worker process: one SQLite store, a ZeroMQ command server with group commit, and a WAL checkpointer.
+public struct StoreWorker: Sendable {
+    public var kind: String
+    public var defaults: StoreWorkerConfiguration
+    public var migrator: DatabaseMigrator
+    public var commands: CommandTable
+
+    public init(kind: String, defaults: StoreWorkerConfiguration, migrator: DatabaseMigrator, commands: CommandTable) {
+        self.kind = kind
+        self.defaults = defaults
+        self.migrator = migrator
+        self.commands = commands
+    }
+
+    public func services(_ configuration: StoreWorkerConfiguration, logger: Logger) throws -> [any Service] {
+        let pool = try StoreDatabase.open(path: configuration.databasePath, migrator: migrator, logger: logger)
+        let context = ZMQContext()
+        let handler = GroupCommitHandler(pool: pool, table: commands, logger: logger)
+        let server = CommandServer(kind: kind, endpoint: configuration.endpoint, context: context, handler: handler, logger: logger)
+        return [
+            Checkpointer(path: configuration.databasePath, logger: logger),
+            WorkerService(server: server, context: context),
+        ]
+    }
+
+    /// The whole process: services under a `ServiceGroup` that stops gracefully on SIGTERM/SIGINT.
+    public func main() async throws {
+        let reader = RosterConfiguration.reader()
+        let logger = RosterConfiguration.logger("roster.\(kind)", reader: reader)
+        let services = try services(StoreWorkerConfiguration(reader: reader, defaults: defaults), logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,3 @@
+import RosterGroups
+
+try await GroupsWorker.main()
