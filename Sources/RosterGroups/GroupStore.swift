@@ -14,6 +14,7 @@ public enum GroupStore {
         table.register(PatchGroup.self) { try patch($0, $1) }
         table.register(DeleteGroup.self) { try delete($0, $1) }
         table.registerRead(QueryGroups.self) { try query($0, $1) }
+        table.registerRead(GroupsOfMembers.self) { try groupsOf($0, $1) }
         return table
     }
 
@@ -77,6 +78,21 @@ public enum GroupStore {
                       cache: cache),
             arguments: condition.arguments + [c.count, max(c.startIndex, 1) - 1])
         return GroupQueryResult(totalResults: total, groups: try rows.map { try group(db, $0, includeMembers: c.includeMembers) })
+    }
+
+    /// Served by the membership index on `memberId`.
+    static func groupsOf(_ db: Database, _ c: GroupsOfMembers) throws -> GroupsOfMembersReply {
+        let lookup = try statement(db, """
+            SELECT g.id, g.displayName FROM groupMember m JOIN scimGroup g ON g.seq = m.groupSeq
+            WHERE m.memberId = ? AND g.directoryId = ? ORDER BY g.displayNameKey
+            """)
+        var groups: [String: [GroupsOfMembersReply.Membership]] = [:]
+        for member in Set(c.memberIDs.map { $0.lowercased() }) {
+            groups[member] = try Row.fetchAll(lookup, arguments: [member, c.directoryID]).map {
+                GroupsOfMembersReply.Membership(groupID: $0["id"], displayName: $0["displayName"])
+            }
+        }
+        return GroupsOfMembersReply(groups: groups)
     }
 
     // MARK: - Helpers

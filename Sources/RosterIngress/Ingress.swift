@@ -44,7 +44,7 @@ public enum Ingress {
             .add(middleware: MediaTypeMiddleware())
             .add(middleware: AuthenticationMiddleware(credentials: credentials))
         DiscoveryController(configuration: configuration).addRoutes(to: scim)
-        let users = UsersController(users: dependencies.users, configuration: configuration, hasher: PasswordHasher(iterations: configuration.passwordIterations))
+        let users = UsersController(users: dependencies.users, groups: dependencies.groups, configuration: configuration, hasher: PasswordHasher(iterations: configuration.passwordIterations))
         let groups = GroupsController(groups: dependencies.groups, users: dependencies.users, configuration: configuration)
         users.addRoutes(to: scim)
         groups.addRoutes(to: scim)

@@ -263,3 +263,53 @@ public struct MissingUsersReply: WireCodable, Equatable {
     public init(wire: WireObject) throws(SCIMError) { missing = try wire.array("missing").compactMap(\.stringValue) }
     public var wire: [String: JSONValue] { ["missing": .array(missing.map(JSONValue.string))] }
 }
+
+/// The groups each of `memberIDs` belongs to (for the read-only `groups` attribute of users).
+public struct GroupsOfMembers: Command {
+    public static let name = "groups.ofMembers"
+    public typealias Reply = GroupsOfMembersReply
+    public var directoryID: String
+    public var memberIDs: [String]
+
+    public init(directoryID: String, memberIDs: [String]) {
+        self.directoryID = directoryID
+        self.memberIDs = memberIDs
+    }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        self.init(directoryID: try wire.string("directoryID"), memberIDs: try wire.array("memberIDs").compactMap(\.stringValue))
+    }
+
+    public var wire: [String: JSONValue] { ["directoryID": .string(directoryID), "memberIDs": .array(memberIDs.map(JSONValue.string))] }
+}
+
+public struct GroupsOfMembersReply: WireCodable, Equatable {
+    public struct Membership: Sendable, Equatable {
+        public var groupID: String
+        public var displayName: String
+        public init(groupID: String, displayName: String) {
+            self.groupID = groupID
+            self.displayName = displayName
+        }
+    }
+
+    /// Member id → its groups, ordered by group name.
+    public var groups: [String: [Membership]]
+
+    public init(groups: [String: [Membership]]) { self.groups = groups }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        var groups: [String: [Membership]] = [:]
+        for (member, list) in try wire.object("groups") {
+            groups[member] = (list.arrayValue ?? []).compactMap { element in
+                guard let o = element.objectValue, let id = o["id"]?.stringValue, let name = o["displayName"]?.stringValue else { return nil }
+                return Membership(groupID: id, displayName: name)
+            }
+        }
+        self.groups = groups
+    }
+
+    public var wire: [String: JSONValue] {
+        ["groups": .object(groups.mapValues { .array($0.map { .object(["id": .string($0.groupID), "displayName": .string($0.displayName)]) }) })]
+    }
+}

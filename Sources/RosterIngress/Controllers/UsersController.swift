@@ -7,6 +7,8 @@ import SCIMCore
 /// `/Users` (RFC 7644 §3.2–3.6): validates and normalises in the ingress, applies in the users worker.
 struct UsersController {
     let users: any CommandTransport
+    /// Answers the read-only `groups` attribute.
+    let groups: any CommandTransport
     let configuration: IngressConfiguration
     let hasher: PasswordHasher
 
@@ -28,7 +30,7 @@ struct UsersController {
         let directory = try context.requireDirectory()
         let (attributes, passwordHash) = try await readUser(request, context: context)
         let stored = try await users.send(CreateUser(directoryID: directory, attributes: attributes, passwordHash: passwordHash), shardKey: directory)
-        return render(stored, status: .created, request: request)
+        return render(stored, status: .created, request: request, groups: nil)  // a new user is in no group yet
     }
 
     @Sendable func get(_ request: Request, context: SCIMRequestContext) async throws -> Response {
@@ -36,7 +38,7 @@ struct UsersController {
         let id = try context.parameters.require("id")
         let stored = try await users.send(GetUser(directoryID: directory, id: id), shardKey: directory)
         if let notModified = try renderer.notModified(request, version: stored.version) { return notModified }
-        return render(stored, status: .ok, request: request)
+        return try await render(stored, status: .ok, request: request, directory: directory)
     }
 
     @Sendable func replace(_ request: Request, context: SCIMRequestContext) async throws -> Response {
@@ -46,7 +48,7 @@ struct UsersController {
         let (attributes, passwordHash) = try await readUser(request, context: context)
         let stored = try await users.send(
             ReplaceUser(directoryID: directory, id: id, attributes: attributes, passwordHash: passwordHash, ifMatch: ifMatch), shardKey: directory)
-        return render(stored, status: .ok, request: request)
+        return try await render(stored, status: .ok, request: request, directory: directory)
     }
 
     /// PATCH (RFC 7644 §3.5.2): validated here, applied by the worker to the stored user.
@@ -64,7 +66,7 @@ struct UsersController {
         if request.prefersMinimal {
             return Response(status: .noContent, headers: [.eTag: SCIMResponse.etag(version: stored.version)])
         }
-        return render(stored, status: .ok, request: request)
+        return try await render(stored, status: .ok, request: request, directory: directory)
     }
 
     @Sendable func delete(_ request: Request, context: SCIMRequestContext) async throws -> Response {
@@ -99,7 +101,10 @@ struct UsersController {
             QueryUsers(directoryID: directory, filter: search.filter, startIndex: startIndex, count: count, sortBy: search.sortBy,
                        descending: try SearchRequest.isDescending(search.sortOrder)),
             shardKey: directory)
-        return (result.totalResults, result.resources.map { renderer.resource($0, request: request, projection: search.projection) })
+        let memberships = search.projection.includes("groups") ? try await groupsAttribute(of: result.resources.map(\.id), directory: directory, request: request) : [:]
+        return (result.totalResults, result.resources.map {
+            renderer.resource($0, request: request, projection: search.projection, extra: memberships[$0.id].map { ["groups": $0] } ?? [:])
+        })
     }
 
     // MARK: - Helpers
@@ -116,8 +121,31 @@ struct UsersController {
         return (normalized.resource, passwordHash)
     }
 
-    func render(_ stored: StoredResource, status: HTTPResponse.Status, request: Request) -> Response {
-        renderer.render(stored, status: status, request: request)
+    func render(_ stored: StoredResource, status: HTTPResponse.Status, request: Request, groups: JSONValue?) -> Response {
+        renderer.render(stored, status: status, request: request, extra: groups.map { ["groups": $0] } ?? [:])
+    }
+
+    /// Renders a user with its `groups`, read from the groups worker when the response shows them.
+    func render(_ stored: StoredResource, status: HTTPResponse.Status, request: Request, directory: String) async throws -> Response {
+        guard renderer.projection(request).includes("groups") else { return render(stored, status: status, request: request, groups: nil) }
+        let groups = try await groupsAttribute(of: [stored.id], directory: directory, request: request)[stored.id]
+        return render(stored, status: status, request: request, groups: groups)
+    }
+
+    /// The read-only `groups` attribute (RFC 7643 §4.1.2) of each user: direct memberships only.
+    func groupsAttribute(of ids: [String], directory: String, request: Request) async throws -> [String: JSONValue] {
+        guard !ids.isEmpty else { return [:] }
+        let reply = try await groups.send(GroupsOfMembers(directoryID: directory, memberIDs: ids), shardKey: directory)
+        let base = configuration.scimBaseURL(for: request)
+        var out: [String: JSONValue] = [:]
+        for id in ids {
+            let memberships = reply.groups[id.lowercased()] ?? []
+            if memberships.isEmpty { continue }  // unassigned: left out (RFC 7643 §2.5)
+            out[id] = .array(memberships.map {
+                .object(["value": .string($0.groupID), "display": .string($0.displayName), "$ref": .string("\(base)/Groups/\($0.groupID)"), "type": .string("direct")])
+            })
+        }
+        return out
     }
 }
 
