@@ -79,8 +79,9 @@ let package = Package(
         .target(
             name: "RosterUsers",
             dependencies: [
-                "SCIMCore", "RosterProtocol", "RosterPersistence",
+                "SCIMCore", "RosterProtocol", "RosterPersistence", "RosterMessaging",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -33,7 +33,8 @@ struct UpCommand: AsyncParsableCommand {
         let common = ["--log-level", logLevel]
         let children = [
             ChildSpec(name: "users", executable: binaries.appendingPathComponent("roster-users"),
-                      arguments: ["--zmq-bind", usersEndpoint, "--db-path", dataURL.appendingPathComponent("users.sqlite").path] + common),
+                      arguments: ["--zmq-bind", usersEndpoint, "--zmq-groups", groupsEndpoint,
+                                  "--db-path", dataURL.appendingPathComponent("users.sqlite").path] + common),
             ChildSpec(name: "groups", executable: binaries.appendingPathComponent("roster-groups"),
                       arguments: ["--zmq-bind", groupsEndpoint, "--db-path", dataURL.appendingPathComponent("groups.sqlite").path] + common),
             ChildSpec(name: "ingress", executable: binaries.appendingPathComponent("roster-ingress"),

@@ -36,6 +36,18 @@ extension GroupStore {
                 t.column("groups", .integer).notNull()
             }
         }
+        migrator.registerMigration("v2-userEvents") { db in
+            // Event ids applied once: a redelivered event is acknowledged and not applied again.
+            try db.create(table: "appliedEvent") { t in
+                t.primaryKey("eventId", .text)
+                t.column("applied", .text).notNull()
+            }
+            // Users known to be deleted: never (re-)added as members, whatever raced with the deletion.
+            try db.create(table: "deletedUser") { t in
+                t.primaryKey("userId", .text)
+                t.column("directoryId", .text).notNull()
+            }
+        }
         return migrator
     }
 }

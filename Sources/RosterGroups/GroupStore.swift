@@ -15,6 +15,7 @@ public enum GroupStore {
         table.register(DeleteGroup.self) { try delete($0, $1) }
         table.registerRead(QueryGroups.self) { try query($0, $1) }
         table.registerRead(GroupsOfMembers.self) { try groupsOf($0, $1) }
+        table.register(ApplyUserEvent.self) { try applyUserEvent($0, $1) }
         return table
     }
 
@@ -130,8 +131,37 @@ public enum GroupStore {
     }
 
     static func addMembers(_ db: Database, seq: Int64, _ members: [GroupMember]) throws {
+        let deleted = try statement(db, "SELECT 1 FROM deletedUser WHERE userId = ?")
         let insert = try statement(db, "INSERT OR IGNORE INTO groupMember (groupSeq, memberId, display, type) VALUES (?, ?, ?, ?)")
-        for m in members { try insert.execute(arguments: [seq, m.value.lowercased(), m.display, m.type ?? "User"]) }
+        for m in members {
+            if try Int.fetchOne(deleted, arguments: [m.value.lowercased()]) != nil {
+                throw SCIMError.invalidValue("No user with id '\(m.value)' in this directory; nothing was changed.")
+            }
+            try insert.execute(arguments: [seq, m.value.lowercased(), m.display, m.type ?? "User"])
+        }
+    }
+
+    /// A user was deleted or renamed: its memberships follow, once per event id.
+    static func applyUserEvent(_ db: Database, _ c: ApplyUserEvent) throws -> Empty {
+        let now = Timestamp.string(from: try db.transactionDate)
+        try statement(db, "INSERT OR IGNORE INTO appliedEvent (eventId, applied) VALUES (?, ?)").execute(arguments: [c.eventID, now])
+        guard db.changesCount == 1 else { return Empty() }  // already applied
+        let user = c.userID.lowercased()
+        // Membership lists are part of a group: its version moves with them.
+        try statement(db, """
+            UPDATE scimGroup SET version = version + 1, lastModified = ?
+            WHERE directoryId = ? AND seq IN (SELECT groupSeq FROM groupMember WHERE memberId = ?)
+            """).execute(arguments: [now, c.directoryID, user])
+        switch c.kind {
+        case .deleted:
+            try statement(db, "INSERT OR IGNORE INTO deletedUser (userId, directoryId) VALUES (?, ?)").execute(arguments: [user, c.directoryID])
+            try statement(db, "DELETE FROM groupMember WHERE memberId = ? AND groupSeq IN (SELECT seq FROM scimGroup WHERE directoryId = ?)")
+                .execute(arguments: [user, c.directoryID])
+        case .renamed:
+            try statement(db, "UPDATE groupMember SET display = ? WHERE memberId = ? AND groupSeq IN (SELECT seq FROM scimGroup WHERE directoryId = ?)")
+                .execute(arguments: [c.display, user, c.directoryID])
+        }
+        return Empty()
     }
 
     static func members(_ db: Database, seq: Int64) throws -> [GroupMember] {

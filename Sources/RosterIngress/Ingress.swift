@@ -69,7 +69,7 @@ public enum Ingress {
         return Application(
             router: router(configuration, dependencies: dependencies),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
-            services: [BridgeService(clients: [users, groups], context: context)],
+            services: [ClientConnectionsService(clients: [users, groups], context: context)],
             logger: logger)
     }
 
@@ -77,18 +77,5 @@ public enum Ingress {
         let reader = RosterConfiguration.reader()
         let logger = RosterConfiguration.logger("roster.ingress", reader: reader)
         try await application(IngressConfiguration(reader: reader), logger: logger).runService()
-    }
-}
-
-/// Closes the worker connections, then the ZeroMQ context, after the HTTP server has drained
-/// (services shut down in reverse order, and the server comes last).
-struct BridgeService: Service {
-    let clients: [WorkerClient]
-    let context: ZMQContext
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        for client in clients { await client.shutdown() }
-        context.terminate()
     }
 }

@@ -27,24 +27,29 @@ public struct StoreWorkerConfiguration: Sendable {
 
 /// A worker process: one SQLite store, a ZeroMQ command server with group commit, and a WAL checkpointer.
 public struct StoreWorker: Sendable {
+    /// Services a worker adds beside its store (an outbox relay), given its pool and settings.
+    public typealias Extras = @Sendable (DatabasePool, ConfigReader?, Logger) -> [any Service]
+
     public var kind: String
     public var defaults: StoreWorkerConfiguration
     public var migrator: DatabaseMigrator
     public var commands: CommandTable
+    public var extras: Extras
 
-    public init(kind: String, defaults: StoreWorkerConfiguration, migrator: DatabaseMigrator, commands: CommandTable) {
+    public init(kind: String, defaults: StoreWorkerConfiguration, migrator: DatabaseMigrator, commands: CommandTable, extras: @escaping Extras = { _, _, _ in [] }) {
         self.kind = kind
         self.defaults = defaults
         self.migrator = migrator
         self.commands = commands
+        self.extras = extras
     }
 
-    public func services(_ configuration: StoreWorkerConfiguration, logger: Logger) throws -> [any Service] {
+    public func services(_ configuration: StoreWorkerConfiguration, reader: ConfigReader? = nil, logger: Logger) throws -> [any Service] {
         let pool = try StoreDatabase.open(path: configuration.databasePath, migrator: migrator, logger: logger)
         let context = ZMQContext()
         let handler = GroupCommitHandler(pool: pool, table: commands, logger: logger)
         let server = CommandServer(kind: kind, endpoint: configuration.endpoint, context: context, handler: handler, logger: logger)
-        return [
+        return extras(pool, reader, logger) + [
             Checkpointer(path: configuration.databasePath, logger: logger),
             WorkerService(server: server, context: context),
         ]
@@ -54,7 +59,7 @@ public struct StoreWorker: Sendable {
     public func main() async throws {
         let reader = RosterConfiguration.reader()
         let logger = RosterConfiguration.logger("roster.\(kind)", reader: reader)
-        let services = try services(StoreWorkerConfiguration(reader: reader, defaults: defaults), logger: logger)
+        let services = try services(StoreWorkerConfiguration(reader: reader, defaults: defaults), reader: reader, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

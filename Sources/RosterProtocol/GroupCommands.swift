@@ -313,3 +313,38 @@ public struct GroupsOfMembersReply: WireCodable, Equatable {
         ["groups": .object(groups.mapValues { .array($0.map { .object(["id": .string($0.groupID), "displayName": .string($0.displayName)]) }) })]
     }
 }
+
+/// An effect of a user change on memberships, relayed from the users worker's outbox. Applied at
+/// most once per `eventID`.
+public struct ApplyUserEvent: Command {
+    public static let name = "groups.applyUserEvent"
+    public typealias Reply = Empty
+
+    public enum Kind: String, Sendable { case deleted, renamed }
+
+    public var eventID: String
+    public var kind: Kind
+    public var directoryID: String
+    public var userID: String
+    /// The member display after a rename.
+    public var display: String?
+
+    public init(eventID: String, kind: Kind, directoryID: String, userID: String, display: String?) {
+        self.eventID = eventID
+        self.kind = kind
+        self.directoryID = directoryID
+        self.userID = userID
+        self.display = display
+    }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        guard let kind = Kind(rawValue: try wire.string("kind")) else { throw SCIMError.invalidValue("Unknown user event kind.") }
+        self.init(eventID: try wire.string("eventID"), kind: kind, directoryID: try wire.string("directoryID"), userID: try wire.string("userID"),
+                  display: wire.optionalString("display"))
+    }
+
+    public var wire: [String: JSONValue] {
+        ["eventID": .string(eventID), "kind": .string(kind.rawValue), "directoryID": .string(directoryID), "userID": .string(userID),
+         "display": display.json]
+    }
+}

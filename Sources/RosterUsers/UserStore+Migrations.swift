@@ -1,4 +1,5 @@
 public import GRDB
+import RosterPersistence
 
 extension UserStore {
     /// Frozen once shipped: add new migrations, never edit these.
@@ -38,6 +39,9 @@ extension UserStore {
                 t.primaryKey("directoryId", .text)
                 t.column("users", .integer).notNull()
             }
+        }
+        migrator.registerMigration("v2-outbox") { db in
+            try Outbox.createTables(db)
         }
         return migrator
     }

@@ -71,9 +71,25 @@ public enum UserStore {
         return try write(db, existing, directoryID: c.directoryID, attributes: normalized.resource, passwordHash: passwordHash)
     }
 
+    /// Records an effect on memberships for the groups worker, in this transaction.
+    private static func userEvent(_ db: Database, _ kind: ApplyUserEvent.Kind, directoryID: String, userID: String, display: String?) throws {
+        let eventID = UUID().uuidString.lowercased()
+        try Outbox.enqueue(db, ApplyUserEvent(eventID: eventID, kind: kind, directoryID: directoryID, userID: userID, display: display),
+                           eventID: eventID, directoryID: directoryID)
+    }
+
+    /// The `display` of a user in group memberships: its displayName, else its userName.
+    static func memberDisplay(_ attributes: [String: JSONValue]) -> String? {
+        attributes["displayName"]?.stringValue ?? attributes["userName"]?.stringValue
+    }
+
     /// Writes new attributes over an existing user, bumping its version.
     private static func write(_ db: Database, _ existing: Row, directoryID: String, attributes: [String: JSONValue], passwordHash: String?) throws -> StoredResource {
         let fields = try UserFields(attributes)
+        let oldJSON: String = existing["json"]
+        if let old = try? JSONValue.parse(Array(oldJSON.utf8)).objectValue, memberDisplay(old) != memberDisplay(attributes) {
+            try userEvent(db, .renamed, directoryID: directoryID, userID: existing["id"], display: memberDisplay(attributes))
+        }
         let seq: Int64 = existing["seq"]
         let version: Int = existing["version"] + 1
         let now = try now(db)
@@ -95,6 +111,8 @@ public enum UserStore {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
         try statement(db, "DELETE FROM user WHERE seq = ?").execute(arguments: [existing["seq"] as Int64])
         try adjustCount(db, directoryID: c.directoryID, by: -1)
+        // Its memberships go too: through the outbox, so a groups worker that is down gets it later.
+        try userEvent(db, .deleted, directoryID: c.directoryID, userID: existing["id"], display: nil)
         return Empty()
     }
 

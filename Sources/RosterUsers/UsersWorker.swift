@@ -1,10 +1,21 @@
 public import RosterPersistence
+import Configuration
+import Foundation
+import RosterMessaging
 
-/// The users worker (`roster-users`): owns `users.sqlite`.
+/// The users worker (`roster-users`): owns `users.sqlite`, and relays membership effects of user
+/// changes to the groups workers (`zmq.groups`, the same ordered list the ingress has).
 public enum UsersWorker {
     public static let worker = StoreWorker(
         kind: "users", defaults: StoreWorkerConfiguration(endpoint: "tcp://127.0.0.1:5551", databasePath: "data/users.sqlite"),
-        migrator: UserStore.migrator, commands: UserStore.commands)
+        migrator: UserStore.migrator, commands: UserStore.commands
+    ) { pool, reader, logger in
+        let endpoints = (reader?.string(forKey: "zmq.groups", default: "tcp://127.0.0.1:5552") ?? "tcp://127.0.0.1:5552")
+            .split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let context = ZMQContext()
+        let groups = WorkerClient(kind: "groups", endpoints: endpoints, context: context)
+        return [ClientConnectionsService(clients: [groups], context: context), OutboxRelay(pool: pool, target: groups, logger: logger)]
+    }
 
     public static func main() async throws { try await worker.main() }
 }

@@ -28,7 +28,7 @@ final class RunningSystem: @unchecked Sendable {
 
     func startUsers() throws {
         users = try TestProcesses.launch("roster-users", [
-            "--zmq-bind", zmqEndpoint, "--db-path", directory.appendingPathComponent("users.sqlite").path,
+            "--zmq-bind", zmqEndpoint, "--zmq-groups", groupsEndpoint, "--db-path", directory.appendingPathComponent("users.sqlite").path,
         ], log: log)
     }
 

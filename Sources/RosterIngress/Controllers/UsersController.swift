@@ -48,7 +48,7 @@ struct UsersController {
         let (attributes, passwordHash) = try await readUser(request, context: context)
         let stored = try await users.send(
             ReplaceUser(directoryID: directory, id: id, attributes: attributes, passwordHash: passwordHash, ifMatch: ifMatch), shardKey: directory)
-        return try await render(stored, status: .ok, request: request, directory: directory)
+        return try await render(stored, status: .ok, request: request, directory: directory, committed: true)
     }
 
     /// PATCH (RFC 7644 §3.5.2): validated here, applied by the worker to the stored user.
@@ -66,7 +66,7 @@ struct UsersController {
         if request.prefersMinimal {
             return Response(status: .noContent, headers: [.eTag: SCIMResponse.etag(version: stored.version)])
         }
-        return try await render(stored, status: .ok, request: request, directory: directory)
+        return try await render(stored, status: .ok, request: request, directory: directory, committed: true)
     }
 
     @Sendable func delete(_ request: Request, context: SCIMRequestContext) async throws -> Response {
@@ -126,10 +126,16 @@ struct UsersController {
     }
 
     /// Renders a user with its `groups`, read from the groups worker when the response shows them.
-    func render(_ stored: StoredResource, status: HTTPResponse.Status, request: Request, directory: String) async throws -> Response {
+    /// After a committed write, a groups worker that is down costs the read-only `groups`, not the
+    /// answer: the client must not be told a change failed that was applied.
+    func render(_ stored: StoredResource, status: HTTPResponse.Status, request: Request, directory: String, committed: Bool = false) async throws -> Response {
         guard renderer.projection(request).includes("groups") else { return render(stored, status: status, request: request, groups: nil) }
-        let groups = try await groupsAttribute(of: [stored.id], directory: directory, request: request)[stored.id]
-        return render(stored, status: status, request: request, groups: groups)
+        do {
+            let groups = try await groupsAttribute(of: [stored.id], directory: directory, request: request)[stored.id]
+            return render(stored, status: status, request: request, groups: groups)
+        } catch let error as SCIMError where committed && error.status >= 500 {
+            return render(stored, status: status, request: request, groups: nil)
+        }
     }
 
     /// The read-only `groups` attribute (RFC 7643 §4.1.2) of each user: direct memberships only.

@@ -1,0 +1,92 @@
+public import GRDB
+public import Logging
+public import RosterProtocol
+public import SCIMCore
+public import ServiceLifecycle
+
+/// Effects that cross stores (DESIGN §3): written in the same transaction as the change that
+/// causes them, delivered by ``OutboxRelay`` until the consumer acknowledges, never lost.
+public enum Outbox {
+    /// Creates the `outbox` and `outboxDead` tables; call from a store's migration.
+    public static func createTables(_ db: Database) throws {
+        try db.create(table: "outbox") { t in
+            t.autoIncrementedPrimaryKey("seq")
+            t.column("eventId", .text).notNull().unique()
+            t.column("directoryId", .text).notNull()
+            t.column("command", .text).notNull()
+            t.column("payload", .text).notNull()
+            t.column("created", .text).notNull()
+        }
+        // Events a consumer refused outright (a 4xx): kept for an operator, not retried forever.
+        try db.create(table: "outboxDead") { t in
+            t.primaryKey("eventId", .text)
+            t.column("directoryId", .text).notNull()
+            t.column("command", .text).notNull()
+            t.column("payload", .text).notNull()
+            t.column("error", .text).notNull()
+        }
+    }
+
+    /// Records `command` for delivery, inside the caller's transaction.
+    public static func enqueue<C: Command>(_ db: Database, _ command: C, eventID: String, directoryID: String) throws {
+        try db.cachedStatement(sql: "INSERT INTO outbox (eventId, directoryId, command, payload, created) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [eventID, directoryID, C.name, String(decoding: CommandCodec.encode(command), as: UTF8.self),
+                                 Timestamp.string(from: try db.transactionDate)])
+    }
+}
+
+/// Delivers outbox events in order to the worker that consumes them, deleting each only once it
+/// was acknowledged. A consumer that is down delays delivery; it never drops an event.
+public struct OutboxRelay: Service {
+    let pool: DatabasePool
+    let target: any CommandTransport
+    let interval: Duration
+    let logger: Logger
+
+    public init(pool: DatabasePool, target: any CommandTransport, interval: Duration = .milliseconds(100), logger: Logger) {
+        self.pool = pool
+        self.target = target
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var backoff = interval
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let delivered = await deliverBatch()
+            backoff = delivered ? interval : min(backoff * 2, .seconds(5))
+            do { try await Task.sleep(for: backoff) } catch { break }
+        }
+    }
+
+    /// Delivers what is pending, in order; false when a delivery failed and must be retried.
+    func deliverBatch() async -> Bool {
+        let rows: [Row]
+        do {
+            rows = try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT 100") }
+        } catch {
+            logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
+            return false
+        }
+        for row in rows {
+            let seq: Int64 = row["seq"]
+            let command: String = row["command"], payload: String = row["payload"], directory: String = row["directoryId"]
+            let eventID: String = row["eventId"]
+            do {
+                _ = try await target.send(name: command, payload: Array(payload.utf8), shardKey: directory)
+                try await pool.write { db in try db.execute(sql: "DELETE FROM outbox WHERE seq = ?", arguments: [seq]) }
+            } catch let error as SCIMError where (400..<500).contains(error.status) {
+                logger.error("outbox event refused by its consumer; kept in outboxDead", metadata: ["command": "\(command)", "error": "\(error)"])
+                try? await pool.write { db in
+                    try db.execute(sql: "INSERT OR REPLACE INTO outboxDead (eventId, directoryId, command, payload, error) VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [eventID, directory, command, payload, error.detail])
+                    try db.execute(sql: "DELETE FROM outbox WHERE seq = ?", arguments: [seq])
+                }
+            } catch {
+                logger.debug("outbox delivery postponed", metadata: ["command": "\(command)", "error": "\(error)"])
+                return false
+            }
+        }
+        return true
+    }
+}
