@@ -16,6 +16,7 @@ public enum GroupStore {
         table.registerRead(QueryGroups.self) { try query($0, $1) }
         table.registerRead(GroupsOfMembers.self) { try groupsOf($0, $1) }
         table.register(ApplyUserEvent.self) { try applyUserEvent($0, $1) }
+        table.registerRead(GroupMembersPage.self) { try membersPage($0, $1) }
         return table
     }
 
@@ -79,6 +80,15 @@ public enum GroupStore {
                       cache: cache),
             arguments: condition.arguments + [c.count, max(c.startIndex, 1) - 1])
         return GroupQueryResult(totalResults: total, groups: try rows.map { try group(db, $0, includeMembers: c.includeMembers) })
+    }
+
+    /// Members after `after`, by the primary key (groupSeq, memberId): each page is an index range.
+    static func membersPage(_ db: Database, _ c: GroupMembersPage) throws -> GroupMembersPageReply {
+        let row = try existingRow(db, id: c.groupID, directoryID: c.directoryID, ifMatch: nil)
+        let rows = try Row.fetchAll(
+            statement(db, "SELECT memberId, display, type FROM groupMember WHERE groupSeq = ? AND memberId > ? ORDER BY memberId LIMIT ?"),
+            arguments: [row["seq"] as Int64, c.after ?? "", min(max(c.limit, 1), 10_000)])
+        return GroupMembersPageReply(members: rows.map { GroupMember(value: $0["memberId"], display: $0["display"], type: $0["type"]) })
     }
 
     /// Served by the membership index on `memberId`.

@@ -26,14 +26,17 @@ public struct IngressConfiguration: Sendable {
     public var defaultCount: Int
     /// PBKDF2 iterations for passwords sent by an IdP (`security.passwordIterations`).
     public var passwordIterations: Int
+    /// Members per page when a group is streamed (`scim.memberPageSize`).
+    public var memberPageSize: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, usersEndpoints: [String] = ["tcp://127.0.0.1:5551"],
         groupsEndpoints: [String] = ["tcp://127.0.0.1:5552"],
         workerTimeoutMilliseconds: Int = 5000, bootstrapTokenSHA256: String? = nil, bootstrapDirectory: String = "default",
         publicURL: String? = nil, maxBodyBytes: Int = 1 << 20, maxResults: Int = 1000, defaultCount: Int = 100,
-        passwordIterations: Int = 600_000
+        passwordIterations: Int = 600_000, memberPageSize: Int = 5000
     ) {
+        self.memberPageSize = max(1, memberPageSize)
         self.host = host
         self.port = port
         self.usersEndpoints = usersEndpoints
@@ -62,7 +65,8 @@ public struct IngressConfiguration: Sendable {
             maxBodyBytes: reader.int(forKey: "http.maxBodyBytes", default: d.maxBodyBytes),
             maxResults: reader.int(forKey: "scim.maxResults", default: d.maxResults),
             defaultCount: reader.int(forKey: "scim.defaultCount", default: d.defaultCount),
-            passwordIterations: reader.int(forKey: "security.passwordIterations", default: d.passwordIterations))
+            passwordIterations: reader.int(forKey: "security.passwordIterations", default: d.passwordIterations),
+            memberPageSize: reader.int(forKey: "scim.memberPageSize", default: d.memberPageSize))
     }
 
     static func endpoints(_ list: String) -> [String] {

@@ -348,3 +348,36 @@ public struct ApplyUserEvent: Command {
          "display": display.json]
     }
 }
+
+/// One page of a group's members, in member-id order after `after`: how a large group is streamed.
+public struct GroupMembersPage: Command {
+    public static let name = "groups.membersPage"
+    public typealias Reply = GroupMembersPageReply
+    public var directoryID: String
+    public var groupID: String
+    public var after: String?
+    public var limit: Int
+
+    public init(directoryID: String, groupID: String, after: String?, limit: Int) {
+        self.directoryID = directoryID
+        self.groupID = groupID
+        self.after = after
+        self.limit = limit
+    }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        self.init(directoryID: try wire.string("directoryID"), groupID: try wire.string("groupID"), after: wire.optionalString("after"),
+                  limit: try wire.int("limit"))
+    }
+
+    public var wire: [String: JSONValue] {
+        ["directoryID": .string(directoryID), "groupID": .string(groupID), "after": after.json, "limit": .int(Int64(limit))]
+    }
+}
+
+public struct GroupMembersPageReply: WireCodable, Equatable {
+    public var members: [GroupMember]
+    public init(members: [GroupMember]) { self.members = members }
+    public init(wire: WireObject) throws(SCIMError) { members = try GroupMember.list(try wire.array("members")) }
+    public var wire: [String: JSONValue] { ["members": .array(members.map(\.json))] }
+}

@@ -25,6 +25,13 @@ struct OutboxEndToEndTests {
         ]))
         #expect(group.status == 201, "\(group.object)")
         let groupID = try #require(group.object["id"]?.stringValue)
+        // Streamed in pages of 7 (this system's setting): 20 members arrive whole, valid JSON, each once.
+        let streamed = try await http.send("GET", "/scim/v2/Groups/\(groupID)")
+        #expect(streamed.header("Content-Length") == nil)
+        #expect(Set(streamed.object["members"]?.arrayValue?.compactMap { $0.objectValue?["value"]?.stringValue } ?? []) == Set(ids))
+        #expect(streamed.object["members"]?.arrayValue?.count == 20 && streamed.object["displayName"] == .string("Everyone"))
+        let lean = try await http.send("GET", "/scim/v2/Groups/\(groupID)?excludedAttributes=members")
+        #expect(lean.object["members"] == nil && lean.object["displayName"] == .string("Everyone"))
         let member = try await http.send("GET", "/scim/v2/Users/\(ids[0])")
         #expect(member.object["groups"]?.arrayValue?.first?.objectValue?["value"] == .string(groupID))
         let unknown = try await http.send("PATCH", "/scim/v2/Groups/\(groupID)", json: json(#"""
@@ -56,6 +63,19 @@ struct OutboxEndToEndTests {
         let renamed = final.object["members"]?.arrayValue?.first { $0.objectValue?["value"] == .string(ids[10]) }
         #expect(renamed?.objectValue?["display"] == .string("Renamed Member"))
         #expect(try await http.send("GET", "/scim/v2/Groups?filter=members.value%20eq%20%22\(ids[0])%22").object["totalResults"] == .int(0))
+
+        // The producer dies between its write and the consumer's acknowledgement: the consumer is
+        // frozen (SIGSTOP) so the event cannot be acknowledged, then the users worker is killed.
+        kill(system.groups!.processIdentifier, SIGSTOP)
+        #expect(try await http.send("DELETE", "/scim/v2/Users/\(ids[11])").status == 204)
+        await TestProcesses.stop(system.users!, signal: SIGKILL)
+        kill(system.groups!.processIdentifier, SIGCONT)
+        try system.startUsers()
+        let delivered = await eventually(timeout: .seconds(30)) {
+            guard let reply = try? await http.send("GET", "/scim/v2/Groups/\(groupID)"), reply.status == 200 else { return false }
+            return reply.object["members"]?.arrayValue?.count == 9
+        }
+        #expect(delivered, "the committed deletion was relayed after the users worker restarted")
         await system.stop()
     }
 }

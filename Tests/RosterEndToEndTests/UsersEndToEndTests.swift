@@ -41,7 +41,7 @@ final class RunningSystem: @unchecked Sendable {
     func startIngress() throws {
         ingress = try TestProcesses.launch("roster-ingress", [
             "--http-port", String(httpPort), "--zmq-users", zmqEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-timeout-ms", "2000",
-            "--auth-bootstrap-token-sha256", tokenSHA256, "--security-password-iterations", "1000",
+            "--auth-bootstrap-token-sha256", tokenSHA256, "--security-password-iterations", "1000", "--scim-member-page-size", "7",
         ], log: log)
     }
 

@@ -31,12 +31,58 @@ struct GroupsController {
         return render(stored, status: .created, request: request)
     }
 
+    /// A group's members are streamed in pages of `scim.memberPageSize`: a group of 100,000 members is
+    /// never held whole in the ingress or the worker. (Once the first bytes are sent the status is
+    /// 200; a worker failing mid-stream ends the connection rather than send a wrong body.)
     @Sendable func get(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let directory = try context.requireDirectory()
         let id = try context.parameters.require("id")
-        let stored = try await groups.send(GetGroup(directoryID: directory, id: id, includeMembers: renderer.projection(request).includes("members")), shardKey: directory)
+        let projection = renderer.projection(request)
+        let stored = try await groups.send(GetGroup(directoryID: directory, id: id, includeMembers: false), shardKey: directory)
         if let notModified = try renderer.notModified(request, version: stored.resource.version) { return notModified }
-        return render(stored, status: .ok, request: request)
+        guard projection.includes("members") else { return render(stored, status: .ok, request: request) }
+        let query = (request.uri.query ?? "").lowercased()
+        if query.contains("members.") {
+            // A projection inside members (`attributes=members.value`): rendered whole, through the projection.
+            let full = try await groups.send(GetGroup(directoryID: directory, id: id, includeMembers: true), shardKey: directory)
+            return render(full, status: .ok, request: request)
+        }
+        var opening = renderer.resource(stored.resource, request: request, projection: projection).serialized()
+        opening.removeLast()  // the closing brace: members follow
+        opening.append(contentsOf: Array(#","members":["#.utf8))
+        let head = opening
+        let base = configuration.scimBaseURL(for: request)
+        let groups = self.groups
+        let pageSize = configuration.memberPageSize
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(bytes: head))
+            var after: String?
+            var first = true
+            while true {
+                let page = try await groups.send(GroupMembersPage(directoryID: directory, groupID: id, after: after, limit: pageSize), shardKey: directory)
+                var chunk: [UInt8] = []
+                for member in page.members {
+                    if !first { chunk.append(UInt8(ascii: ",")) }
+                    first = false
+                    chunk.append(contentsOf: Self.memberJSON(member, base: base).serialized())
+                }
+                if !chunk.isEmpty { try await writer.write(ByteBuffer(bytes: chunk)) }
+                guard page.members.count == pageSize, let last = page.members.last else { break }
+                after = last.value
+            }
+            try await writer.write(ByteBuffer(bytes: Array("]}".utf8)))
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [
+            .contentType: SCIMResponse.contentType, .eTag: SCIMResponse.etag(version: stored.resource.version),
+            .location: renderer.location(stored.resource.id, request: request),
+        ], body: body)
+    }
+
+    static func memberJSON(_ m: GroupMember, base: String) -> JSONValue {
+        var o: [String: JSONValue] = ["value": .string(m.value), "$ref": .string("\(base)/Users/\(m.value)"), "type": .string(m.type ?? "User")]
+        if let display = m.display { o["display"] = .string(display) }
+        return .object(o)
     }
 
     @Sendable func replace(_ request: Request, context: SCIMRequestContext) async throws -> Response {
@@ -134,11 +180,7 @@ struct GroupsController {
     private func members(_ stored: StoredGroup, request: Request) -> [String: JSONValue] {
         guard let members = stored.members else { return [:] }
         let base = configuration.scimBaseURL(for: request)
-        return ["members": .array(members.map { m in
-            var o: [String: JSONValue] = ["value": .string(m.value), "$ref": .string("\(base)/Users/\(m.value)"), "type": .string(m.type ?? "User")]
-            if let display = m.display { o["display"] = .string(display) }
-            return .object(o)
-        })]
+        return ["members": .array(members.map { Self.memberJSON($0, base: base) })]
     }
 
     private func render(_ stored: StoredGroup, status: HTTPResponse.Status, request: Request) -> Response {
