@@ -60,14 +60,14 @@ extension GroupStore {
             guard target.filter == nil else {
                 throw SCIMError.invalidPath("'\(path)': add members with the path 'members' and a list of members.")
             }
-            if op == .replace { try statement(db, "DELETE FROM groupMember WHERE groupSeq = ?").execute(arguments: [seq]) }
+            if op == .replace { try db.statement("DELETE FROM groupMember WHERE groupSeq = ?").execute(arguments: [seq]) }
             try addMembers(db, seq: seq, try values.filter { !$0.isNull }.map { element throws(SCIMError) in try GroupMember(element: element) })
         case .remove:
-            let delete = try statement(db, "DELETE FROM groupMember WHERE groupSeq = ? AND memberId = ?")
+            let delete = try db.statement("DELETE FROM groupMember WHERE groupSeq = ? AND memberId = ?")
             if let filter = target.filter {
                 for id in try memberIDs(db, seq: seq, matching: filter) { try delete.execute(arguments: [seq, id]) }
             } else if values.isEmpty {
-                try statement(db, "DELETE FROM groupMember WHERE groupSeq = ?").execute(arguments: [seq])
+                try db.statement("DELETE FROM groupMember WHERE groupSeq = ?").execute(arguments: [seq])
             } else {
                 // Entra: `remove` of `members` with the members to remove in `value`.
                 for element in values { try delete.execute(arguments: [seq, try GroupMember(element: element).value.lowercased()]) }

@@ -20,16 +20,13 @@ public enum GroupStore {
         return table
     }
 
-    static func statement(_ db: Database, _ sql: String, cache: Bool = true) throws -> Statement {
-        cache ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-    }
 
     static func create(_ db: Database, _ c: CreateGroup) throws -> StoredGroup {
         let name = try displayName(c.attributes)
         let id = UUID().uuidString.lowercased()
         let now = Timestamp.string(from: try db.transactionDate)
         do {
-            try statement(db, """
+            try db.statement("""
                 INSERT INTO scimGroup (id, directoryId, displayName, displayNameKey, externalId, version, created, lastModified, json)
                 VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)
                 """).execute(arguments: [id, c.directoryID, name, name.lowercased(), c.attributes["externalId"]?.stringValue, now, now,
@@ -52,14 +49,14 @@ public enum GroupStore {
     static func replace(_ db: Database, _ c: ReplaceGroup) throws -> StoredGroup {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
         let seq: Int64 = existing["seq"]
-        try statement(db, "DELETE FROM groupMember WHERE groupSeq = ?").execute(arguments: [seq])
+        try db.statement("DELETE FROM groupMember WHERE groupSeq = ?").execute(arguments: [seq])
         try addMembers(db, seq: seq, c.members)
         return try write(db, existing, attributes: c.attributes, includeMembers: true)
     }
 
     static func delete(_ db: Database, _ c: DeleteGroup) throws -> Empty {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
-        try statement(db, "DELETE FROM scimGroup WHERE seq = ?").execute(arguments: [existing["seq"] as Int64])
+        try db.statement("DELETE FROM scimGroup WHERE seq = ?").execute(arguments: [existing["seq"] as Int64])
         try adjustCount(db, directoryID: c.directoryID, by: -1)
         return Empty()
     }
@@ -72,12 +69,12 @@ public enum GroupStore {
         let cache = c.filter.map { $0.count < 200 } ?? true
         let countSQL = "SELECT COUNT(*) FROM scimGroup WHERE \(condition.sql)"
         let total = c.filter == nil
-            ? try Int.fetchOne(statement(db, "SELECT groups FROM groupDirectoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
-            : try Int.fetchOne(statement(db, countSQL, cache: cache), arguments: condition.arguments) ?? 0
+            ? try Int.fetchOne(db.statement("SELECT groups FROM groupDirectoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
+            : try Int.fetchOne(db.statement(countSQL, cached: cache), arguments: condition.arguments) ?? 0
         guard c.count > 0 else { return GroupQueryResult(totalResults: total, groups: []) }
         let rows = try Row.fetchAll(
-            statement(db, "SELECT * FROM scimGroup WHERE \(condition.sql) ORDER BY \(try GroupFilterSQL.orderBy(c.sortBy, descending: c.descending)) LIMIT ? OFFSET ?",
-                      cache: cache),
+            db.statement("SELECT * FROM scimGroup WHERE \(condition.sql) ORDER BY \(try GroupFilterSQL.orderBy(c.sortBy, descending: c.descending)) LIMIT ? OFFSET ?",
+                      cached: cache),
             arguments: condition.arguments + [c.count, max(c.startIndex, 1) - 1])
         return GroupQueryResult(totalResults: total, groups: try rows.map { try group(db, $0, includeMembers: c.includeMembers) })
     }
@@ -86,14 +83,14 @@ public enum GroupStore {
     static func membersPage(_ db: Database, _ c: GroupMembersPage) throws -> GroupMembersPageReply {
         let row = try existingRow(db, id: c.groupID, directoryID: c.directoryID, ifMatch: nil)
         let rows = try Row.fetchAll(
-            statement(db, "SELECT memberId, display, type FROM groupMember WHERE groupSeq = ? AND memberId > ? ORDER BY memberId LIMIT ?"),
+            db.statement("SELECT memberId, display, type FROM groupMember WHERE groupSeq = ? AND memberId > ? ORDER BY memberId LIMIT ?"),
             arguments: [row["seq"] as Int64, c.after ?? "", min(max(c.limit, 1), 10_000)])
         return GroupMembersPageReply(members: rows.map { GroupMember(value: $0["memberId"], display: $0["display"], type: $0["type"]) })
     }
 
     /// Served by the membership index on `memberId`.
     static func groupsOf(_ db: Database, _ c: GroupsOfMembers) throws -> GroupsOfMembersReply {
-        let lookup = try statement(db, """
+        let lookup = try db.statement("""
             SELECT g.id, g.displayName FROM groupMember m JOIN scimGroup g ON g.seq = m.groupSeq
             WHERE m.memberId = ? AND g.directoryId = ? ORDER BY g.displayNameKey
             """)
@@ -114,7 +111,7 @@ public enum GroupStore {
     }
 
     static func existingRow(_ db: Database, id: String, directoryID: String, ifMatch: Int?) throws -> Row {
-        guard let row = try Row.fetchOne(statement(db, "SELECT * FROM scimGroup WHERE id = ? AND directoryId = ?"), arguments: [id.lowercased(), directoryID]) else {
+        guard let row = try Row.fetchOne(db.statement("SELECT * FROM scimGroup WHERE id = ? AND directoryId = ?"), arguments: [id.lowercased(), directoryID]) else {
             throw SCIMError.resourceNotFound("Group", id: id)
         }
         if let ifMatch, ifMatch != row["version"] as Int {
@@ -130,7 +127,7 @@ public enum GroupStore {
         let version: Int = existing["version"] + 1
         let now = Timestamp.string(from: try db.transactionDate)
         do {
-            try statement(db, "UPDATE scimGroup SET displayName = ?, displayNameKey = ?, externalId = ?, version = ?, lastModified = ?, json = ? WHERE seq = ?")
+            try db.statement("UPDATE scimGroup SET displayName = ?, displayNameKey = ?, externalId = ?, version = ?, lastModified = ?, json = ? WHERE seq = ?")
                 .execute(arguments: [name, name.lowercased(), attributes["externalId"]?.stringValue, version, now,
                                      JSONValue.object(attributes).serializedString(), seq])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -141,8 +138,8 @@ public enum GroupStore {
     }
 
     static func addMembers(_ db: Database, seq: Int64, _ members: [GroupMember]) throws {
-        let deleted = try statement(db, "SELECT 1 FROM deletedUser WHERE userId = ?")
-        let insert = try statement(db, "INSERT OR IGNORE INTO groupMember (groupSeq, memberId, display, type) VALUES (?, ?, ?, ?)")
+        let deleted = try db.statement("SELECT 1 FROM deletedUser WHERE userId = ?")
+        let insert = try db.statement("INSERT OR IGNORE INTO groupMember (groupSeq, memberId, display, type) VALUES (?, ?, ?, ?)")
         for m in members {
             if try Int.fetchOne(deleted, arguments: [m.value.lowercased()]) != nil {
                 throw SCIMError.invalidValue("No user with id '\(m.value)' in this directory; nothing was changed.")
@@ -154,28 +151,28 @@ public enum GroupStore {
     /// A user was deleted or renamed: its memberships follow, once per event id.
     static func applyUserEvent(_ db: Database, _ c: ApplyUserEvent) throws -> Empty {
         let now = Timestamp.string(from: try db.transactionDate)
-        try statement(db, "INSERT OR IGNORE INTO appliedEvent (eventId, applied) VALUES (?, ?)").execute(arguments: [c.eventID, now])
+        try db.statement("INSERT OR IGNORE INTO appliedEvent (eventId, applied) VALUES (?, ?)").execute(arguments: [c.eventID, now])
         guard db.changesCount == 1 else { return Empty() }  // already applied
         let user = c.userID.lowercased()
         // Membership lists are part of a group: its version moves with them.
-        try statement(db, """
+        try db.statement("""
             UPDATE scimGroup SET version = version + 1, lastModified = ?
             WHERE directoryId = ? AND seq IN (SELECT groupSeq FROM groupMember WHERE memberId = ?)
             """).execute(arguments: [now, c.directoryID, user])
         switch c.kind {
         case .deleted:
-            try statement(db, "INSERT OR IGNORE INTO deletedUser (userId, directoryId) VALUES (?, ?)").execute(arguments: [user, c.directoryID])
-            try statement(db, "DELETE FROM groupMember WHERE memberId = ? AND groupSeq IN (SELECT seq FROM scimGroup WHERE directoryId = ?)")
+            try db.statement("INSERT OR IGNORE INTO deletedUser (userId, directoryId) VALUES (?, ?)").execute(arguments: [user, c.directoryID])
+            try db.statement("DELETE FROM groupMember WHERE memberId = ? AND groupSeq IN (SELECT seq FROM scimGroup WHERE directoryId = ?)")
                 .execute(arguments: [user, c.directoryID])
         case .renamed:
-            try statement(db, "UPDATE groupMember SET display = ? WHERE memberId = ? AND groupSeq IN (SELECT seq FROM scimGroup WHERE directoryId = ?)")
+            try db.statement("UPDATE groupMember SET display = ? WHERE memberId = ? AND groupSeq IN (SELECT seq FROM scimGroup WHERE directoryId = ?)")
                 .execute(arguments: [c.display, user, c.directoryID])
         }
         return Empty()
     }
 
     static func members(_ db: Database, seq: Int64) throws -> [GroupMember] {
-        try Row.fetchAll(statement(db, "SELECT memberId, display, type FROM groupMember WHERE groupSeq = ? ORDER BY memberId"), arguments: [seq]).map {
+        try Row.fetchAll(db.statement("SELECT memberId, display, type FROM groupMember WHERE groupSeq = ? ORDER BY memberId"), arguments: [seq]).map {
             GroupMember(value: $0["memberId"], display: $0["display"], type: $0["type"])
         }
     }
@@ -189,7 +186,7 @@ public enum GroupStore {
     }
 
     private static func adjustCount(_ db: Database, directoryID: String, by delta: Int) throws {
-        try statement(db, "INSERT INTO groupDirectoryCount (directoryId, groups) VALUES (?, ?) ON CONFLICT(directoryId) DO UPDATE SET groups = groups + excluded.groups")
+        try db.statement("INSERT INTO groupDirectoryCount (directoryId, groups) VALUES (?, ?) ON CONFLICT(directoryId) DO UPDATE SET groups = groups + excluded.groups")
             .execute(arguments: [directoryID, delta])
     }
 }

@@ -28,7 +28,7 @@ public enum UserStore {
         let id = UUID().uuidString.lowercased()
         let now = try now(db)
         do {
-            try statement(db, """
+            try db.statement("""
                     INSERT INTO user (id, directoryId, userName, userNameKey, externalId, active, displayName, passwordHash, version, created, lastModified, json)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
                     """).execute(arguments: [id, c.directoryID, fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName,
@@ -42,7 +42,7 @@ public enum UserStore {
     }
 
     static func get(_ db: Database, _ c: GetUser) throws -> StoredResource {
-        guard let row = try Row.fetchOne(statement(db, "SELECT * FROM user WHERE id = ? AND directoryId = ?"), arguments: [c.id.lowercased(), c.directoryID]) else {
+        guard let row = try Row.fetchOne(db.statement("SELECT * FROM user WHERE id = ? AND directoryId = ?"), arguments: [c.id.lowercased(), c.directoryID]) else {
             throw SCIMError.resourceNotFound("User", id: c.id)
         }
         return try resource(row)
@@ -94,7 +94,7 @@ public enum UserStore {
         let version: Int = existing["version"] + 1
         let now = try now(db)
         do {
-            try statement(db, """
+            try db.statement("""
                 UPDATE user SET userName = ?, userNameKey = ?, externalId = ?, active = ?, displayName = ?, passwordHash = ?,
                 version = ?, lastModified = ?, json = ? WHERE seq = ?
                 """).execute(arguments: [fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName, passwordHash,
@@ -102,14 +102,14 @@ public enum UserStore {
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw SCIMError.uniqueness("userName '\(fields.userName)' is already in use in this directory.")
         }
-        try statement(db, "DELETE FROM userEmail WHERE userSeq = ?").execute(arguments: [seq])
+        try db.statement("DELETE FROM userEmail WHERE userSeq = ?").execute(arguments: [seq])
         try writeEmails(db, seq: seq, directoryID: directoryID, fields.emailKeys)
         return StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: attributes)
     }
 
     static func delete(_ db: Database, _ c: DeleteUser) throws -> Empty {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
-        try statement(db, "DELETE FROM user WHERE seq = ?").execute(arguments: [existing["seq"] as Int64])
+        try db.statement("DELETE FROM user WHERE seq = ?").execute(arguments: [existing["seq"] as Int64])
         try adjustCount(db, directoryID: c.directoryID, by: -1)
         // Its memberships go too: through the outbox, so a groups worker that is down gets it later.
         try userEvent(db, .deleted, directoryID: c.directoryID, userID: existing["id"], display: nil)
@@ -126,27 +126,27 @@ public enum UserStore {
         let countSQL = "SELECT COUNT(*) FROM user WHERE \(condition.sql)"
         guard c.count > 0 else {
             let total = c.filter == nil
-                ? try Int.fetchOne(statement(db, "SELECT users FROM directoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
-                : try Int.fetchOne(statement(db, countSQL, cache: cache), arguments: condition.arguments) ?? 0
+                ? try Int.fetchOne(db.statement("SELECT users FROM directoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
+                : try Int.fetchOne(db.statement(countSQL, cached: cache), arguments: condition.arguments) ?? 0
             return QueryResult(totalResults: total, resources: [])
         }
         let order = try UserSortSQL.orderBy(c.sortBy, descending: c.descending)
         let offset = max(c.startIndex, 1) - 1
         if c.filter == nil {
-            let total = try Int.fetchOne(statement(db, "SELECT users FROM directoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
+            let total = try Int.fetchOne(db.statement("SELECT users FROM directoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
             let rows = try Row.fetchAll(
-                statement(db, "SELECT * FROM user WHERE \(condition.sql) ORDER BY \(order) LIMIT ? OFFSET ?"), arguments: condition.arguments + [c.count, offset])
+                db.statement("SELECT * FROM user WHERE \(condition.sql) ORDER BY \(order) LIMIT ? OFFSET ?"), arguments: condition.arguments + [c.count, offset])
             return QueryResult(totalResults: total, resources: try rows.map(resource))
         }
         // One pass for the page and the total: a filter no index serves scans the directory once, not twice.
         let rows = try Row.fetchAll(
-            statement(db, "SELECT *, COUNT(*) OVER () AS total FROM user WHERE \(condition.sql) ORDER BY \(order) LIMIT ? OFFSET ?", cache: cache),
+            db.statement("SELECT *, COUNT(*) OVER () AS total FROM user WHERE \(condition.sql) ORDER BY \(order) LIMIT ? OFFSET ?", cached: cache),
             arguments: condition.arguments + [c.count, offset])
         let total: Int
         if let first = rows.first {
             total = first["total"]
         } else {
-            total = offset == 0 ? 0 : try Int.fetchOne(statement(db, countSQL, cache: cache), arguments: condition.arguments) ?? 0
+            total = offset == 0 ? 0 : try Int.fetchOne(db.statement(countSQL, cached: cache), arguments: condition.arguments) ?? 0
         }
         return QueryResult(totalResults: total, resources: try rows.map(resource))
     }
@@ -154,20 +154,16 @@ public enum UserStore {
     /// Which of the ids are not users of the directory (checked before they become group members).
     static func missing(_ db: Database, _ c: MissingUsers) throws -> MissingUsersReply {
         var missing: [String] = []
-        let lookup = try statement(db, "SELECT 1 FROM user WHERE id = ? AND directoryId = ?")
+        let lookup = try db.statement("SELECT 1 FROM user WHERE id = ? AND directoryId = ?")
         for id in c.ids where try Int.fetchOne(lookup, arguments: [id.lowercased(), c.directoryID]) == nil { missing.append(id) }
         return MissingUsersReply(missing: missing)
     }
 
     // MARK: - Helpers
 
-    /// A prepared statement; cached ones skip SQLite's compile and GRDB's authorizer (15 % of the worker's CPU when uncached).
-    private static func statement(_ db: Database, _ sql: String, cache: Bool = true) throws -> Statement {
-        cache ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-    }
 
     private static func existingRow(_ db: Database, id: String, directoryID: String, ifMatch: Int?) throws -> Row {
-        guard let row = try Row.fetchOne(statement(db, "SELECT * FROM user WHERE id = ? AND directoryId = ?"),
+        guard let row = try Row.fetchOne(db.statement("SELECT * FROM user WHERE id = ? AND directoryId = ?"),
                                          arguments: [id.lowercased(), directoryID]) else {
             throw SCIMError.resourceNotFound("User", id: id)
         }
@@ -178,13 +174,13 @@ public enum UserStore {
     }
 
     private static func adjustCount(_ db: Database, directoryID: String, by delta: Int) throws {
-        try statement(db, "INSERT INTO directoryCount (directoryId, users) VALUES (?, ?) ON CONFLICT(directoryId) DO UPDATE SET users = users + excluded.users")
+        try db.statement("INSERT INTO directoryCount (directoryId, users) VALUES (?, ?) ON CONFLICT(directoryId) DO UPDATE SET users = users + excluded.users")
             .execute(arguments: [directoryID, delta])
     }
 
     private static func writeEmails(_ db: Database, seq: Int64, directoryID: String, _ keys: [String]) throws {
         for key in Set(keys) {
-            try statement(db, "INSERT INTO userEmail (userSeq, directoryId, valueKey) VALUES (?, ?, ?)").execute(arguments: [seq, directoryID, key])
+            try db.statement("INSERT INTO userEmail (userSeq, directoryId, valueKey) VALUES (?, ?, ?)").execute(arguments: [seq, directoryID, key])
         }
     }
 
