@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import RosterCrypto
 
@@ -43,5 +44,3 @@ struct BootstrapToken {
         return BootstrapToken(sha256: hash, origin: origin, file: file)
     }
 }
-
-import ArgumentParser

@@ -1,4 +1,6 @@
+import GRDB
 import RosterPersistence
+@testable import RosterUsers
 import RosterProtocol
 import SCIMCore
 import Testing
@@ -82,6 +84,26 @@ struct UserFilterTests {
             #expect(try names("title", descending: true) == ["bjensen", "Ärger", "zed"])
             #expect(try names("emails") == ["Ärger", "bjensen", "zed"])
             #expect(throws: SCIMError.self) { try names("nosuch") }
+        }
+    }
+}
+
+/// Filters on indexed attributes must stay index lookups at any directory size.
+struct UserFilterPlanTests {
+    @Test(arguments: [
+        (#"userName eq "x""#, "user_directory_userNameKey"),
+        (#"externalId eq "x""#, "user_directory_externalId"),
+        (#"emails.value eq "x@y""#, "userEmail_directory_value"),
+    ])
+    func indexedFiltersUseTheirIndex(_ filter: String, _ index: String) throws {
+        try withUserStore { _, pool throws in
+            let condition = try UserFilterSQL.condition(for: try FilterParser().parse(filter), directoryID: "d")
+            let plan = try pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM user WHERE directoryId = ? AND (\(condition.sql))",
+                                 arguments: ["d"] + condition.arguments).map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.contains(index) }, "\(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN user") }, "\(plan)")
         }
     }
 }
