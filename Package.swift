@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "roster-ingress", targets: ["roster-ingress"]),
         .executable(name: "roster-users", targets: ["roster-users"]),
         .executable(name: "roster-groups", targets: ["roster-groups"]),
+        .executable(name: "roster-sync", targets: ["roster-sync"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -96,6 +97,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The sync worker: directories and configurations.
+        .target(
+            name: "RosterSync",
+            dependencies: [
+                "SCIMCore", "RosterProtocol", "RosterPersistence",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The HTTP ingress.
         .target(
             name: "RosterIngress",
@@ -125,6 +136,7 @@ let package = Package(
         .executableTarget(name: "roster-ingress", dependencies: ["RosterIngress"], swiftSettings: swiftSettings),
         .executableTarget(name: "roster-users", dependencies: ["RosterUsers"], swiftSettings: swiftSettings),
         .executableTarget(name: "roster-groups", dependencies: ["RosterGroups"], swiftSettings: swiftSettings),
+        .executableTarget(name: "roster-sync", dependencies: ["RosterSync"], swiftSettings: swiftSettings),
 
         // Tests.
         .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore", "RosterTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
@@ -139,6 +151,11 @@ let package = Package(
         .testTarget(
             name: "RosterGroupsTests",
             dependencies: ["RosterGroups", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterSyncTests",
+            dependencies: ["RosterSync", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RosterIngressTests", dependencies: ["RosterIngress", "RosterTestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: swiftSettings),

@@ -1,0 +1,33 @@
+public import GRDB
+
+extension SyncStore {
+    /// Frozen once shipped: add new migrations, never edit these.
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-createDirectoryAndConfiguration") { db in
+            try db.create(table: "directory") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull().unique(onConflict: .abort).collate(.nocase)
+                t.column("created", .text).notNull()
+            }
+            try db.create(table: "configuration") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull().unique().collate(.nocase)
+                t.column("directoryId", .text).notNull().references("directory", onDelete: .restrict)
+                t.column("authMethod", .text).notNull()
+                // Only digests and slow hashes: a stolen sync.sqlite reveals no credential.
+                t.column("tokenSHA256", .text).unique()
+                t.column("basicUsername", .text).unique()
+                t.column("basicPasswordHash", .text)
+                t.column("deleteMode", .text).notNull()
+                t.column("defaultGroups", .text).notNull()
+                t.column("applicationGroups", .text).notNull()
+                t.column("enabled", .boolean).notNull()
+                t.column("version", .integer).notNull()
+                t.column("created", .text).notNull()
+                t.column("lastModified", .text).notNull()
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+public import RosterPersistence
+import RosterProtocol
+import SCIMCore
+
+/// The sync store: directories and configurations (IdP connections).
+public enum SyncStore {
+    public static var commands: CommandTable {
+        var table = CommandTable()
+        table.register(CreateDirectory.self) { try createDirectory($0, $1.name) }
+        table.registerRead(ListDirectories.self) { db, _ in
+            DirectoryList(directories: try Row.fetchAll(db.statement("SELECT * FROM directory ORDER BY name")).map(directory))
+        }
+        table.register(SaveConfiguration.self) { try save($0, $1) }
+        table.registerRead(ListConfigurations.self) { db, _ in
+            ConfigurationList(configurations: try Row.fetchAll(db.statement("SELECT * FROM configuration ORDER BY name")).map { try configuration($0) })
+        }
+        table.register(DeleteConfiguration.self) { db, c in
+            try db.statement("DELETE FROM configuration WHERE id = ?").execute(arguments: [c.id])
+            guard db.changesCount == 1 else { throw SCIMError.notFound("No configuration '\(c.id)'.") }
+            return Empty()
+        }
+        return table
+    }
+
+    static func createDirectory(_ db: Database, _ name: String) throws -> Directory {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw SCIMError.invalidValue("A directory needs a name.") }
+        let directory = Directory(id: UUID().uuidString.lowercased(), name: trimmed, created: Timestamp.string(from: try db.transactionDate))
+        do {
+            try db.statement("INSERT INTO directory (id, name, created) VALUES (?, ?, ?)").execute(arguments: [directory.id, directory.name, directory.created])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw SCIMError.uniqueness("A directory named '\(trimmed)' already exists.")
+        }
+        return directory
+    }
+
+    /// Creates (empty `id`) or replaces a configuration, checking what a careless admin could break.
+    static func save(_ db: Database, _ c: SaveConfiguration) throws -> IdPConfiguration {
+        var saved = c.configuration
+        saved.name = saved.name.trimmingCharacters(in: .whitespaces)
+        guard !saved.name.isEmpty else { throw SCIMError.invalidValue("A configuration needs a name.") }
+        switch saved.authMethod {
+        case .bearer:
+            guard let digest = saved.tokenSHA256, digest.count == 64, digest.allSatisfy(\.isHexDigit) else {
+                throw SCIMError.invalidValue("A bearer configuration needs the SHA-256 of its token.")
+            }
+            saved.basicUsername = nil
+            saved.basicPasswordHash = nil
+        case .basic:
+            guard let user = saved.basicUsername, !user.isEmpty, saved.basicPasswordHash?.hasPrefix("pbkdf2-sha256$") == true else {
+                throw SCIMError.invalidValue("A Basic configuration needs a username and a password hash.")
+            }
+            saved.tokenSHA256 = nil
+        }
+        if let name = c.newDirectoryName {
+            saved.directoryID = try createDirectory(db, name).id
+        } else if try Int.fetchOne(db.statement("SELECT 1 FROM directory WHERE id = ?"), arguments: [saved.directoryID]) == nil {
+            throw SCIMError.invalidValue("No directory '\(saved.directoryID)'.")
+        }
+        let now = Timestamp.string(from: try db.transactionDate)
+        let groups = { (names: [String]) in JSONValue.array(names.map(JSONValue.string)).serializedString() }
+        do {
+            if saved.id.isEmpty {
+                saved.id = UUID().uuidString.lowercased()
+                saved.version = 1
+                try db.statement("""
+                    INSERT INTO configuration (id, name, directoryId, authMethod, tokenSHA256, basicUsername, basicPasswordHash, deleteMode,
+                    defaultGroups, applicationGroups, enabled, version, created, lastModified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+                    """).execute(arguments: [saved.id, saved.name, saved.directoryID, saved.authMethod.rawValue, saved.tokenSHA256?.lowercased(),
+                                             saved.basicUsername, saved.basicPasswordHash, saved.deleteMode.rawValue, groups(saved.defaultGroups),
+                                             groups(saved.applicationGroups), saved.enabled, now, now])
+            } else {
+                guard let version = try Int.fetchOne(db.statement("SELECT version FROM configuration WHERE id = ?"), arguments: [saved.id]) else {
+                    throw SCIMError.notFound("No configuration '\(saved.id)'.")
+                }
+                if let ifMatch = c.ifMatch, ifMatch != version { throw SCIMError.preconditionFailed("IdPConfiguration \(saved.id) is at version \(version), not \(ifMatch).") }
+                saved.version = version + 1
+                try db.statement("""
+                    UPDATE configuration SET name = ?, directoryId = ?, authMethod = ?, tokenSHA256 = ?, basicUsername = ?, basicPasswordHash = ?,
+                    deleteMode = ?, defaultGroups = ?, applicationGroups = ?, enabled = ?, version = ?, lastModified = ? WHERE id = ?
+                    """).execute(arguments: [saved.name, saved.directoryID, saved.authMethod.rawValue, saved.tokenSHA256?.lowercased(), saved.basicUsername,
+                                             saved.basicPasswordHash, saved.deleteMode.rawValue, groups(saved.defaultGroups), groups(saved.applicationGroups),
+                                             saved.enabled, saved.version, now, saved.id])
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw SCIMError.uniqueness("The configuration's name, token or Basic username is already used by another configuration.")
+        }
+        saved.tokenSHA256 = saved.tokenSHA256?.lowercased()
+        return saved
+    }
+
+    static func directory(_ row: Row) -> Directory {
+        Directory(id: row["id"], name: row["name"], created: row["created"])
+    }
+
+    static func configuration(_ row: Row) throws -> IdPConfiguration {
+        func names(_ column: String) -> [String] {
+            let text: String = row[column]
+            return (try? JSONValue.parse(Array(text.utf8)).arrayValue?.compactMap(\.stringValue)) ?? []
+        }
+        return IdPConfiguration(
+            id: row["id"], name: row["name"], directoryID: row["directoryId"],
+            authMethod: IdPConfiguration.AuthMethod(rawValue: row["authMethod"]) ?? .bearer, tokenSHA256: row["tokenSHA256"],
+            basicUsername: row["basicUsername"], basicPasswordHash: row["basicPasswordHash"],
+            deleteMode: IdPConfiguration.DeleteMode(rawValue: row["deleteMode"]) ?? .delete, defaultGroups: names("defaultGroups"),
+            applicationGroups: names("applicationGroups"), enabled: row["enabled"], version: row["version"])
+    }
+}

@@ -1,0 +1,3 @@
+import RosterSync
+
+try await SyncWorker.main()

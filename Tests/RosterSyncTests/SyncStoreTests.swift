@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import Logging
+import RosterMessaging
+import RosterPersistence
+import RosterProtocol
+import RosterSync
+import RosterTestSupport
+import SCIMCore
+import Testing
+
+func withSyncStore(_ body: (GroupCommitHandler, String) throws -> Void) throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roster-sync-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("sync.sqlite").path
+    let pool = try StoreDatabase.open(path: path, migrator: SyncStore.migrator, logger: Logger(label: "test"))
+    try body(GroupCommitHandler(pool: pool, table: SyncStore.commands, logger: Logger(label: "test")), path)
+}
+
+extension GroupCommitHandler {
+    func run<C: Command>(_ command: C) throws -> C.Reply {
+        let incoming = IncomingCommand(name: C.name, payload: CommandCodec.encode(command))
+        let result = isReadOnly(C.name) ? read(incoming) : handle([incoming])[0]
+        return try CommandCodec.decode(C.Reply.self, from: result.get())
+    }
+}
+
+func bearer(_ name: String, token: String, directory: String = "") -> IdPConfiguration {
+    IdPConfiguration(id: "", name: name, directoryID: directory, authMethod: .bearer, tokenSHA256: sha256(token), basicUsername: nil,
+                     basicPasswordHash: nil, deleteMode: .delete, defaultGroups: ["Everyone"], applicationGroups: ["Bitbucket Users"], enabled: true, version: 0)
+}
+
+struct SyncStoreTests {
+    @Test func configurationsLiveInDirectoriesAndKeepOnlyDigestsOfSecrets() throws {
+        try withSyncStore { store, path throws in
+            let okta = try store.run(SaveConfiguration(configuration: bearer("Okta", token: "okta-token-secret-value"), newDirectoryName: "Employees", ifMatch: nil))
+            #expect(okta.version == 1 && !okta.id.isEmpty && okta.defaultGroups == ["Everyone"])
+            let entra = try store.run(SaveConfiguration(configuration: bearer("Entra", token: "entra-token-secret-value", directory: okta.directoryID), newDirectoryName: nil, ifMatch: nil))
+            #expect(entra.directoryID == okta.directoryID, "two IdPs may feed one directory")
+            #expect(try store.run(ListDirectories()).directories.map(\.name) == ["Employees"])
+            #expect(try store.run(ListConfigurations()).configurations.map(\.name) == ["Entra", "Okta"])
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
+            #expect(bytes.range(of: Data("okta-token-secret-value".utf8)) == nil)
+        }
+    }
+
+    @Test func namesTokensAndUsernamesAreUnique() throws {
+        try withSyncStore { store, _ throws in
+            let first = try store.run(SaveConfiguration(configuration: bearer("A", token: "token-one-value"), newDirectoryName: "D", ifMatch: nil))
+            #expect { try store.run(SaveConfiguration(configuration: bearer("a", token: "token-two-value", directory: first.directoryID), newDirectoryName: nil, ifMatch: nil)) }
+                throws: { ($0 as? SCIMError)?.scimType == .uniqueness }
+            #expect { try store.run(SaveConfiguration(configuration: bearer("B", token: "token-one-value", directory: first.directoryID), newDirectoryName: nil, ifMatch: nil)) }
+                throws: { ($0 as? SCIMError)?.scimType == .uniqueness }
+            #expect { try store.run(CreateDirectory(name: "d")) } throws: { ($0 as? SCIMError)?.scimType == .uniqueness }
+        }
+    }
+
+    @Test func updatesAreVersionedAndValidated() throws {
+        try withSyncStore { store, _ throws in
+            var saved = try store.run(SaveConfiguration(configuration: bearer("A", token: "token-one-value"), newDirectoryName: "D", ifMatch: nil))
+            saved.deleteMode = .disable
+            saved.tokenSHA256 = sha256("rotated-token-value")
+            let updated = try store.run(SaveConfiguration(configuration: saved, newDirectoryName: nil, ifMatch: 1))
+            #expect(updated.version == 2 && updated.deleteMode == .disable && updated.tokenSHA256 == sha256("rotated-token-value"))
+            #expect(throws: SCIMError.self) { try store.run(SaveConfiguration(configuration: saved, newDirectoryName: nil, ifMatch: 1)) }
+            var basic = saved
+            basic.authMethod = .basic
+            basic.basicUsername = "okta"
+            basic.basicPasswordHash = nil
+            #expect { try store.run(SaveConfiguration(configuration: basic, newDirectoryName: nil, ifMatch: nil)) } throws: { ($0 as? SCIMError)?.scimType == .invalidValue }
+            var orphan = bearer("O", token: "token-three-value", directory: "no-such-directory")
+            orphan.directoryID = "no-such-directory"
+            #expect(throws: SCIMError.self) { try store.run(SaveConfiguration(configuration: orphan, newDirectoryName: nil, ifMatch: nil)) }
+            _ = try store.run(DeleteConfiguration(id: saved.id))
+            #expect(try store.run(ListConfigurations()).configurations.isEmpty)
+            #expect(throws: SCIMError.self) { try store.run(DeleteConfiguration(id: saved.id)) }
+        }
+    }
+}
