@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import Logging
-public import RosterProtocol
+import RosterProtocol
 public import SCIMCore
 internal import CZeroMQ
 import Synchronization

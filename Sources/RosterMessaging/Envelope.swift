@@ -1,4 +1,4 @@
-public import RosterProtocol
+import RosterProtocol
 public import SCIMCore
 
 /// The frames of a command and of its reply, after the correlation id.

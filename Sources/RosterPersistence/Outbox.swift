@@ -1,7 +1,7 @@
 public import GRDB
 public import Logging
 public import RosterProtocol
-public import SCIMCore
+import SCIMCore
 public import ServiceLifecycle
 
 /// Effects that cross stores (DESIGN §3): written in the same transaction as the change that
@@ -61,17 +61,20 @@ public struct OutboxRelay: Service {
 
     /// Delivers what is pending, in order; false when a delivery failed and must be retried.
     func deliverBatch() async -> Bool {
-        let rows: [Row]
+        struct Pending: Sendable { var seq: Int64; var eventID, directory, command, payload: String }
+        let rows: [Pending]
         do {
-            rows = try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT 100") }
+            rows = try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT 100").map {
+                    Pending(seq: $0["seq"], eventID: $0["eventId"], directory: $0["directoryId"], command: $0["command"], payload: $0["payload"])
+                }
+            }
         } catch {
             logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
             return false
         }
         for row in rows {
-            let seq: Int64 = row["seq"]
-            let command: String = row["command"], payload: String = row["payload"], directory: String = row["directoryId"]
-            let eventID: String = row["eventId"]
+            let (seq, command, payload, directory, eventID) = (row.seq, row.command, row.payload, row.directory, row.eventID)
             do {
                 _ = try await target.send(name: command, payload: Array(payload.utf8), shardKey: directory)
                 try await pool.write { db in try db.execute(sql: "DELETE FROM outbox WHERE seq = ?", arguments: [seq]) }

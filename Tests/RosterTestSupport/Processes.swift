@@ -14,7 +14,7 @@ public enum TestProcesses {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw TestProcessError.missing(executable.path)
         }
-        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
         let process = Process()
