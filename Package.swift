@@ -103,6 +103,8 @@ let package = Package(
             dependencies: [
                 "SCIMCore", "RosterProtocol", "RosterPersistence",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -17,7 +17,7 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "HTTP port of the ingress.")
     var httpPort: Int = 8080
 
-    @Option(help: "First loopback port for worker sockets (users = base, groups = base + 1).")
+    @Option(help: "First loopback port for worker sockets (users = base, groups = base + 1, sync = base + 2).")
     var zmqBasePort: Int = 5551
 
     @Option(help: "Log level of every process (trace, debug, info, notice, warning, error, critical).")
@@ -30,6 +30,7 @@ struct UpCommand: AsyncParsableCommand {
         let binaries = Supervisor.binaryDirectory()
         let usersEndpoint = "tcp://127.0.0.1:\(zmqBasePort)"
         let groupsEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 1)"
+        let syncEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 2)"
         let common = ["--log-level", logLevel]
         let children = [
             ChildSpec(name: "users", executable: binaries.appendingPathComponent("roster-users"),
@@ -37,8 +38,11 @@ struct UpCommand: AsyncParsableCommand {
                                   "--db-path", dataURL.appendingPathComponent("users.sqlite").path] + common),
             ChildSpec(name: "groups", executable: binaries.appendingPathComponent("roster-groups"),
                       arguments: ["--zmq-bind", groupsEndpoint, "--db-path", dataURL.appendingPathComponent("groups.sqlite").path] + common),
+            ChildSpec(name: "sync", executable: binaries.appendingPathComponent("roster-sync"),
+                      arguments: ["--zmq-bind", syncEndpoint, "--db-path", dataURL.appendingPathComponent("sync.sqlite").path,
+                                  "--auth-bootstrap-token-sha256", bootstrap.sha256] + common),
             ChildSpec(name: "ingress", executable: binaries.appendingPathComponent("roster-ingress"),
-                      arguments: ["--http-host", httpHost, "--http-port", String(httpPort), "--zmq-users", usersEndpoint, "--zmq-groups", groupsEndpoint,
+                      arguments: ["--http-host", httpHost, "--http-port", String(httpPort), "--zmq-users", usersEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint,
                                   "--auth-bootstrap-token-sha256", bootstrap.sha256] + common),
         ]
         let supervisor = Supervisor(children: children)

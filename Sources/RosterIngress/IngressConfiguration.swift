@@ -9,6 +9,8 @@ public struct IngressConfiguration: Sendable {
     public var usersEndpoints: [String]
     /// Ordered endpoints of the groups workers (`zmq.groups`, comma-separated).
     public var groupsEndpoints: [String]
+    /// The sync worker (`zmq.sync`); empty: only the bootstrap token is accepted.
+    public var syncEndpoints: [String]
     /// How long a request waits for a worker before 504 (`zmq.timeoutMs`).
     public var workerTimeoutMilliseconds: Int
     /// SHA-256 (hex) of the bootstrap bearer token (`auth.bootstrapTokenSha256`).
@@ -31,7 +33,7 @@ public struct IngressConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, usersEndpoints: [String] = ["tcp://127.0.0.1:5551"],
-        groupsEndpoints: [String] = ["tcp://127.0.0.1:5552"],
+        groupsEndpoints: [String] = ["tcp://127.0.0.1:5552"], syncEndpoints: [String] = [],
         workerTimeoutMilliseconds: Int = 5000, bootstrapTokenSHA256: String? = nil, bootstrapDirectory: String = "default",
         publicURL: String? = nil, maxBodyBytes: Int = 1 << 20, maxResults: Int = 1000, defaultCount: Int = 100,
         passwordIterations: Int = 600_000, memberPageSize: Int = 5000
@@ -41,6 +43,7 @@ public struct IngressConfiguration: Sendable {
         self.port = port
         self.usersEndpoints = usersEndpoints
         self.groupsEndpoints = groupsEndpoints
+        self.syncEndpoints = syncEndpoints
         self.workerTimeoutMilliseconds = workerTimeoutMilliseconds
         self.bootstrapTokenSHA256 = bootstrapTokenSHA256
         self.bootstrapDirectory = bootstrapDirectory
@@ -58,6 +61,7 @@ public struct IngressConfiguration: Sendable {
             port: reader.int(forKey: "http.port", default: d.port),
             usersEndpoints: Self.endpoints(reader.string(forKey: "zmq.users", default: d.usersEndpoints.joined(separator: ","))),
             groupsEndpoints: Self.endpoints(reader.string(forKey: "zmq.groups", default: d.groupsEndpoints.joined(separator: ","))),
+            syncEndpoints: Self.endpoints(reader.string(forKey: "zmq.sync", default: "tcp://127.0.0.1:5553")),
             workerTimeoutMilliseconds: reader.int(forKey: "zmq.timeoutMs", default: d.workerTimeoutMilliseconds),
             bootstrapTokenSHA256: reader.string(forKey: "auth.bootstrapTokenSha256"),
             bootstrapDirectory: reader.string(forKey: "auth.bootstrapDirectory", default: d.bootstrapDirectory),

@@ -3,11 +3,16 @@ public import Hummingbird
 /// The per-request context: who the caller is, once authenticated.
 public struct SCIMRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The directory the caller's credential serves; set by ``AuthenticationMiddleware``.
-    public var directoryID: String?
+    /// The calling configuration; set by ``AuthenticationMiddleware``.
+    public var caller: Caller?
+    /// The peer's IP address, for counting failed authentications.
+    public let remoteAddress: String?
 
-    public init(source: Source) {
+    public var directoryID: String? { caller?.directoryID }
+
+    public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.directoryID = nil
+        self.caller = nil
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+public import GRDB
 public import RosterPersistence
 import RosterProtocol
 import SCIMCore
@@ -106,5 +106,24 @@ public enum SyncStore {
             basicUsername: row["basicUsername"], basicPasswordHash: row["basicPasswordHash"],
             deleteMode: IdPConfiguration.DeleteMode(rawValue: row["deleteMode"]) ?? .delete, defaultGroups: names("defaultGroups"),
             applicationGroups: names("applicationGroups"), enabled: row["enabled"], version: row["version"])
+    }
+}
+
+extension SyncStore {
+    /// The id of the directory the bootstrap token has always served.
+    public static let defaultDirectoryID = "default"
+
+    /// Makes the bootstrap token the "default" configuration of the "default" directory, once.
+    /// Later starts leave it as an admin may have changed it (rotated, disabled).
+    public static func ensureDefault(_ pool: DatabasePool, tokenSHA256: String) throws {
+        try pool.write { db in
+            let now = Timestamp.string(from: try db.transactionDate)
+            try db.execute(sql: "INSERT OR IGNORE INTO directory (id, name, created) VALUES (?, 'Default', ?)", arguments: [defaultDirectoryID, now])
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM configuration WHERE name = 'default'") == nil else { return }
+            try db.execute(sql: """
+                INSERT INTO configuration (id, name, directoryId, authMethod, tokenSHA256, deleteMode, defaultGroups, applicationGroups, enabled,
+                version, created, lastModified) VALUES ('default', 'default', ?, 'bearer', ?, 'delete', '[]', '[]', 1, 1, ?, ?)
+                """, arguments: [defaultDirectoryID, tokenSHA256.lowercased(), now, now])
+        }
     }
 }

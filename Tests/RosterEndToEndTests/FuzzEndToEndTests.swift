@@ -9,9 +9,7 @@ import Testing
 struct FuzzEndToEndTests {
     @Test func randomInputNeverYieldsA5xx() async throws {
         let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
-        try system.startUsers()
-        try system.startGroups()
-        try system.startIngress()
+        try system.startAll()
         #expect(await system.ready(), "\(system.logText)")
         let http = system.http
         let user = try #require(try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("fuzz@example.com")).object["id"]?.stringValue)

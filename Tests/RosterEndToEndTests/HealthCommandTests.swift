@@ -16,9 +16,7 @@ struct HealthCommandTests {
 
     @Test func healthReportsOkWrongTokenWrongPathWorkerDownAndUnreachable() async throws {
         let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
-        try system.startUsers()
-        try system.startGroups()
-        try system.startIngress()
+        try system.startAll()
         #expect(await system.ready(), "\(system.logText)")
         let base = "http://127.0.0.1:\(system.httpPort)"
         let logs = try TestProcesses.temporaryDirectory()

@@ -8,9 +8,7 @@ import Testing
 struct OutboxEndToEndTests {
     @Test func deletionsWhileTheGroupsWorkerIsDownReachTheGroupsAfterItsRestart() async throws {
         let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
-        try system.startUsers()
-        try system.startGroups()
-        try system.startIngress()
+        try system.startAll()
         #expect(await system.ready(), "\(system.logText)")
         let http = system.http
 

@@ -12,8 +12,10 @@ final class RunningSystem: @unchecked Sendable {
     let httpPort = TestProcesses.port()
     let zmqEndpoint = "tcp://127.0.0.1:\(TestProcesses.port())"
     let groupsEndpoint = "tcp://127.0.0.1:\(TestProcesses.port())"
+    let syncEndpoint = "tcp://127.0.0.1:\(TestProcesses.port())"
     var users: Process?
     var groups: Process?
+    var sync: Process?
     var ingress: Process?
     let http: TestHTTP
 
@@ -38,9 +40,24 @@ final class RunningSystem: @unchecked Sendable {
         ], log: log)
     }
 
+    func startSync() throws {
+        sync = try TestProcesses.launch("roster-sync", [
+            "--zmq-bind", syncEndpoint, "--db-path", directory.appendingPathComponent("sync.sqlite").path,
+            "--auth-bootstrap-token-sha256", tokenSHA256,
+        ], log: log)
+    }
+
+    /// Starts every worker and the ingress.
+    func startAll() throws {
+        try startUsers()
+        try startGroups()
+        try startSync()
+        try startIngress()
+    }
+
     func startIngress() throws {
         ingress = try TestProcesses.launch("roster-ingress", [
-            "--http-port", String(httpPort), "--zmq-users", zmqEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-timeout-ms", "2000",
+            "--http-port", String(httpPort), "--zmq-users", zmqEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint, "--zmq-timeout-ms", "2000",
             "--auth-bootstrap-token-sha256", tokenSHA256, "--security-password-iterations", "1000", "--scim-member-page-size", "7",
         ], log: log)
     }
@@ -53,6 +70,7 @@ final class RunningSystem: @unchecked Sendable {
         if let ingress { await TestProcesses.stop(ingress) }
         if let users { await TestProcesses.stop(users) }
         if let groups { await TestProcesses.stop(groups) }
+        if let sync { await TestProcesses.stop(sync) }
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -63,9 +81,7 @@ final class RunningSystem: @unchecked Sendable {
 struct UsersEndToEndTests {
     @Test func scimUserLifecycleSurvivesAWorkerCrashAndRestart() async throws {
         let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
-        try system.startUsers()
-        try system.startGroups()
-        try system.startIngress()
+        try system.startAll()
         defer { Task { await system.stop() } }
         #expect(await system.ready(), "system did not become ready: \(system.logText)")
         let http = system.http
@@ -136,9 +152,7 @@ struct UsersEndToEndTests {
 
     @Test func hungWorkerGivesGatewayTimeoutWithinTheDeadline() async throws {
         let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
-        try system.startUsers()
-        try system.startGroups()
-        try system.startIngress()
+        try system.startAll()
         defer { Task { await system.stop() } }
         #expect(await system.ready(), "\(system.logText)")
         kill(system.users!.processIdentifier, SIGSTOP)

@@ -1,46 +1,48 @@
-public import Hummingbird
 import Foundation
+public import Hummingbird
 import RosterCrypto
 import SCIMCore
 
-/// A credential the ingress accepts and the directory it serves.
-public struct BearerCredential: Sendable {
-    /// SHA-256 of the token, lowercase hex; the token itself is never kept.
-    public var tokenSHA256: String
-    public var directoryID: String
-
-    public init(tokenSHA256: String, directoryID: String) {
-        self.tokenSHA256 = tokenSHA256.lowercased()
-        self.directoryID = directoryID
-    }
-}
-
-/// Resolves `Authorization: Bearer <token>` to a directory, or answers 401 with a SCIM error.
+/// Resolves `Authorization: Bearer <token>` or `Basic <user:password>` to the calling
+/// configuration and its directory, or answers 401 (429 once a source keeps failing).
 public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = SCIMRequestContext
-    let credentials: [BearerCredential]
+    let credentials: CredentialStore
+    let limiter: FailureLimiter
 
-    public init(credentials: [BearerCredential]) {
+    public init(credentials: CredentialStore, limiter: FailureLimiter) {
         self.credentials = credentials
+        self.limiter = limiter
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let source = context.remoteAddress ?? "unknown"
+        if let wait = limiter.retryAfter(source) {
+            throw SCIMError(status: 429, detail: "Too many failed authentications from this address; try again later.", retryAfter: wait)
+        }
         guard let header = request.headers[.authorization] else {
             throw SCIMError.unauthorized()
         }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw SCIMError.unauthorized("Unsupported authorization scheme: send 'Authorization: Bearer <token>'.")
+        let scheme = parts.first?.lowercased() ?? ""
+        let value = parts.count == 2 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
+        var caller: Caller?
+        switch scheme {
+        case "bearer":
+            caller = credentials.caller(bearer: value)
+        case "basic":
+            if let data = Data(base64Encoded: value), let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") {
+                caller = credentials.caller(basicUser: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
+            }
+        default:
+            throw SCIMError.unauthorized("Unsupported authorization scheme: send 'Authorization: Bearer <token>' or Basic credentials.")
         }
-        let digest = Secrets.sha256Hex(String(parts[1]).trimmingCharacters(in: .whitespaces))
-        // Compare every credential in constant time, so timing reveals nothing about which matched.
-        var match: BearerCredential?
-        for credential in credentials where Secrets.constantTimeEqual(Array(digest.utf8), Array(credential.tokenSHA256.utf8)) {
-            match = credential
+        guard let caller else {
+            limiter.recordFailure(source)
+            throw SCIMError.unauthorized("The credentials are not valid.")
         }
-        guard let match else { throw SCIMError.unauthorized("The bearer token is not valid.") }
         var context = context
-        context.directoryID = match.directoryID
+        context.caller = caller
         return try await next(request, context)
     }
 }

@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import RosterCrypto
+public import RosterProtocol
+import SCIMCore
+import ServiceLifecycle
+import Synchronization
+
+/// Who is calling: the configuration their credential belongs to, and so their directory.
+public struct Caller: Sendable, Equatable {
+    public var configurationID: String
+    public var directoryID: String
+    public var deleteMode: IdPConfiguration.DeleteMode
+    public var defaultGroups: [String]
+    public var applicationGroups: [String]
+
+    public init(configurationID: String, directoryID: String, deleteMode: IdPConfiguration.DeleteMode = .delete, defaultGroups: [String] = [], applicationGroups: [String] = []) {
+        self.configurationID = configurationID
+        self.directoryID = directoryID
+        self.deleteMode = deleteMode
+        self.defaultGroups = defaultGroups
+        self.applicationGroups = applicationGroups
+    }
+
+    init(_ c: IdPConfiguration) {
+        self.init(configurationID: c.id, directoryID: c.directoryID, deleteMode: c.deleteMode, defaultGroups: c.defaultGroups, applicationGroups: c.applicationGroups)
+    }
+}
+
+/// The credentials the ingress accepts: a static bootstrap token, plus every enabled configuration
+/// of the sync worker, refreshed every second (so a rotated or disabled credential stops working
+/// within that on every ingress). Only digests and hashes are held.
+public final class CredentialStore: Sendable {
+    private struct State {
+        var byToken: [String: Caller] = [:]
+        var byUsername: [String: (hash: String, version: Int, caller: Caller)] = [:]
+        /// Basic logins already verified: SHA-256(user \0 password \0 version) → caller. PBKDF2 is paid once.
+        var verifiedBasic: [String: Caller] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let staticTokens: [String: Caller]
+
+    public init(staticTokens: [String: Caller] = [:]) {
+        self.staticTokens = Dictionary(uniqueKeysWithValues: staticTokens.map { ($0.key.lowercased(), $0.value) })
+        state.withLock { $0.byToken = self.staticTokens }
+    }
+
+    /// Replaces the dynamic credentials with `configurations`.
+    public func update(_ configurations: [IdPConfiguration]) {
+        var tokens = staticTokens
+        var users: [String: (hash: String, version: Int, caller: Caller)] = [:]
+        for c in configurations where c.enabled {
+            switch c.authMethod {
+            case .bearer: if let digest = c.tokenSHA256 { tokens[digest.lowercased()] = Caller(c) }
+            case .basic:
+                if let user = c.basicUsername, let hash = c.basicPasswordHash { users[user] = (hash, c.version, Caller(c)) }
+            }
+        }
+        state.withLock { s in
+            // Drop every verified login whose configuration changed or went away.
+            if s.byUsername.mapValues(\.version) != users.mapValues(\.version) || s.byToken != tokens { s.verifiedBasic.removeAll() }
+            s.byToken = tokens
+            s.byUsername = users
+        }
+    }
+
+    func caller(bearer token: String) -> Caller? {
+        let digest = Secrets.sha256Hex(token)
+        return state.withLock { $0.byToken[digest] }
+    }
+
+    func caller(basicUser user: String, password: String) -> Caller? {
+        guard let entry = state.withLock({ $0.byUsername[user] }) else { return nil }
+        let key = Secrets.sha256Hex("\(user)\u{0}\(password)\u{0}\(entry.version)")
+        if let known = state.withLock({ $0.verifiedBasic[key] }) { return known }
+        guard PasswordHasher.verify(password, against: entry.hash) else { return nil }
+        state.withLock { $0.verifiedBasic[key] = entry.caller }
+        return entry.caller
+    }
+}
+
+/// Keeps a ``CredentialStore`` in step with the sync worker: a refresh every `interval`.
+struct CredentialRefresher: Service {
+    let store: CredentialStore
+    let sync: any CommandTransport
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        var warned = false
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                store.update(try await sync.send(ListConfigurations(), shardKey: "").configurations)
+                warned = false
+            } catch {
+                if !warned { logger.warning("cannot refresh configurations from the sync worker; keeping the last known ones", metadata: ["error": "\(error)"]) }
+                warned = true
+            }
+            do { try await Task.sleep(for: interval) } catch { break }
+        }
+    }
+}
