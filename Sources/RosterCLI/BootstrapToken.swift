@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import RosterCrypto
 
-/// The default configuration's bearer token, until configurations exist: only its SHA-256 is kept,
-/// in `<data>/bootstrap-token.sha256`.
+/// A token `roster up` needs at first start (the default configuration's bearer token, the admin
+/// token): taken from an environment variable or generated and shown once; only its SHA-256 is
+/// kept, in a file of the data directory.
 struct BootstrapToken {
     enum Origin {
         /// Generated now; the token is shown once.
         case generated(String)
-        /// Taken from `ROSTER_BOOTSTRAP_TOKEN` at first start.
+        /// Taken from the environment at first start.
         case environment
         /// Created by an earlier start.
         case existing
@@ -18,19 +19,21 @@ struct BootstrapToken {
     var origin: Origin
     var file: URL
 
-    static func load(in dataDirectory: URL, environment: [String: String]) throws -> BootstrapToken {
-        let file = dataDirectory.appendingPathComponent("bootstrap-token.sha256")
+    static func load(
+        in dataDirectory: URL, environment: [String: String], variable: String = "ROSTER_BOOTSTRAP_TOKEN", fileName: String = "bootstrap-token.sha256"
+    ) throws -> BootstrapToken {
+        let file = dataDirectory.appendingPathComponent(fileName)
         if let existing = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), existing.count == 64 {
-            if let token = environment["ROSTER_BOOTSTRAP_TOKEN"], !Secrets.tokenMatches(token, sha256Hex: existing) {
-                FileHandle.standardError.write(Data("warning: ROSTER_BOOTSTRAP_TOKEN is ignored: \(file.path) already holds the bootstrap token's hash (delete it to set a new one).\n".utf8))
+            if let token = environment[variable], !Secrets.tokenMatches(token, sha256Hex: existing) {
+                FileHandle.standardError.write(Data("warning: \(variable) is ignored: \(file.path) already holds that token's hash (delete it to set a new one).\n".utf8))
             }
             return BootstrapToken(sha256: existing, origin: .existing, file: file)
         }
         let origin: Origin
         let hash: String
-        if let token = environment["ROSTER_BOOTSTRAP_TOKEN"], !token.isEmpty {
+        if let token = environment[variable], !token.isEmpty {
             guard token.count >= 20 else {
-                throw ValidationError("ROSTER_BOOTSTRAP_TOKEN must be at least 20 characters long.")
+                throw ValidationError("\(variable) must be at least 20 characters long.")
             }
             hash = Secrets.sha256Hex(token)
             origin = .environment

@@ -27,6 +27,7 @@ struct UpCommand: AsyncParsableCommand {
         let dataURL = URL(fileURLWithPath: dataDir, isDirectory: true).standardizedFileURL
         try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
         let bootstrap = try BootstrapToken.load(in: dataURL, environment: ProcessInfo.processInfo.environment)
+        let admin = try BootstrapToken.load(in: dataURL, environment: ProcessInfo.processInfo.environment, variable: "ROSTER_ADMIN_TOKEN", fileName: "admin-token.sha256")
         let binaries = Supervisor.binaryDirectory()
         let usersEndpoint = "tcp://127.0.0.1:\(zmqBasePort)"
         let groupsEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 1)"
@@ -43,7 +44,7 @@ struct UpCommand: AsyncParsableCommand {
                                   "--auth-bootstrap-token-sha256", bootstrap.sha256] + common),
             ChildSpec(name: "ingress", executable: binaries.appendingPathComponent("roster-ingress"),
                       arguments: ["--http-host", httpHost, "--http-port", String(httpPort), "--zmq-users", usersEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint,
-                                  "--auth-bootstrap-token-sha256", bootstrap.sha256] + common),
+                                  "--auth-bootstrap-token-sha256", bootstrap.sha256, "--auth-admin-token-sha256", admin.sha256] + common),
         ]
         let supervisor = Supervisor(children: children)
         try supervisor.start()
@@ -64,6 +65,14 @@ struct UpCommand: AsyncParsableCommand {
             banner += "  Bearer token: the one in ROSTER_BOOTSTRAP_TOKEN (stored only as a SHA-256 hash).\n"
         case .existing:
             banner += "  Bearer token: the one created at first start (its hash is in \(bootstrap.file.path)).\n"
+        }
+        switch admin.origin {
+        case .generated(let token):
+            banner += "  Admin token for /admin/api/v1 and `roster config` (shown once, stored only as a SHA-256 hash):\n    \(token)\n"
+        case .environment:
+            banner += "  Admin token: the one in ROSTER_ADMIN_TOKEN.\n"
+        case .existing:
+            banner += "  Admin token: the one created at first start.\n"
         }
         banner += "  Try: curl -H \"Authorization: Bearer $TOKEN\" \(base)/scim/v2/Users\n  Stop with Ctrl-C.\n"
         FileHandle.standardError.write(Data(banner.utf8))

@@ -17,6 +17,7 @@ public enum GroupStore {
         table.registerRead(GroupsOfMembers.self) { try groupsOf($0, $1) }
         table.register(ApplyUserEvent.self) { try applyUserEvent($0, $1) }
         table.registerRead(GroupMembersPage.self) { try membersPage($0, $1) }
+        table.register(JoinGroups.self) { try join($0, $1) }
         return table
     }
 
@@ -146,6 +147,32 @@ public enum GroupStore {
             }
             try insert.execute(arguments: [seq, m.value.lowercased(), m.display, m.type ?? "User"])
         }
+    }
+
+    /// A new user joins its configuration's groups, each created when missing; once per event id.
+    static func join(_ db: Database, _ c: JoinGroups) throws -> Empty {
+        let now = Timestamp.string(from: try db.transactionDate)
+        try db.statement("INSERT OR IGNORE INTO appliedEvent (eventId, applied) VALUES (?, ?)").execute(arguments: [c.eventID, now])
+        guard db.changesCount == 1 else { return Empty() }
+        if try Int.fetchOne(db.statement("SELECT 1 FROM deletedUser WHERE userId = ?"), arguments: [c.userID.lowercased()]) != nil { return Empty() }
+        for name in Set(c.groupNames.map { $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.isEmpty }).sorted() {
+            let seq: Int64
+            if let existing = try Int64.fetchOne(db.statement("SELECT seq FROM scimGroup WHERE directoryId = ? AND displayNameKey = ?"),
+                                                 arguments: [c.directoryID, name.lowercased()]) {
+                seq = existing
+            } else {
+                let created = try create(db, CreateGroup(directoryID: c.directoryID, attributes: [
+                    "schemas": .array([.string(CoreSchemas.groupURN)]), "displayName": .string(name),
+                ], members: []))
+                seq = try Int64.fetchOne(db.statement("SELECT seq FROM scimGroup WHERE id = ?"), arguments: [created.resource.id]) ?? 0
+            }
+            try db.statement("INSERT OR IGNORE INTO groupMember (groupSeq, memberId, display, type) VALUES (?, ?, ?, 'User')")
+                .execute(arguments: [seq, c.userID.lowercased(), c.display])
+            if db.changesCount == 1 {
+                try db.statement("UPDATE scimGroup SET version = version + 1, lastModified = ? WHERE seq = ?").execute(arguments: [now, seq])
+            }
+        }
+        return Empty()
     }
 
     /// A user was deleted or renamed: its memberships follow, once per event id.

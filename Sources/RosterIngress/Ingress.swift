@@ -14,13 +14,16 @@ public struct IngressDependencies: Sendable {
     public var groups: any CommandTransport
     /// The credentials accepted; nil: only the bootstrap token of the configuration.
     public var credentials: CredentialStore?
+    /// The sync worker, for the admin API; nil: no admin API.
+    public var sync: (any CommandTransport)?
     /// Endpoints of workers that do not answer a ping (empty when all are ready).
     public var unreachableWorkers: @Sendable () async -> [String]
 
     public init(
-        users: any CommandTransport, groups: any CommandTransport, credentials: CredentialStore? = nil,
+        users: any CommandTransport, groups: any CommandTransport, credentials: CredentialStore? = nil, sync: (any CommandTransport)? = nil,
         unreachableWorkers: @escaping @Sendable () async -> [String]
     ) {
+        self.sync = sync
         self.users = users
         self.groups = groups
         self.credentials = credentials
@@ -43,15 +46,20 @@ public enum Ingress {
             ]), headers: [.retryAfter: "1"])
         }
         let credentials = dependencies.credentials ?? staticCredentials(configuration)
+        let limiter = FailureLimiter()
         let scim = router.group("scim/v2")
             .add(middleware: MediaTypeMiddleware())
-            .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: FailureLimiter()))
+            .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter))
         DiscoveryController(configuration: configuration).addRoutes(to: scim)
         let users = UsersController(users: dependencies.users, groups: dependencies.groups, configuration: configuration, hasher: PasswordHasher(iterations: configuration.passwordIterations))
         let groups = GroupsController(groups: dependencies.groups, users: dependencies.users, configuration: configuration)
         users.addRoutes(to: scim)
         groups.addRoutes(to: scim)
         RootSearchController(users: users, groups: groups, configuration: configuration).addRoutes(to: scim)
+        if let sync = dependencies.sync {
+            let admin = router.group("admin/api/v1").add(middleware: AdminAuthenticationMiddleware(adminTokenSHA256: configuration.adminTokenSHA256, limiter: limiter))
+            AdminController(sync: sync, configuration: configuration, hasher: PasswordHasher(iterations: configuration.passwordIterations)).addRoutes(to: admin)
+        }
         return router
     }
 
@@ -73,13 +81,15 @@ public enum Ingress {
         var clients = [users, groups]
         let credentials = staticCredentials(configuration)
         var services: [any Service] = []
+        var syncClient: WorkerClient?
         if !configuration.syncEndpoints.isEmpty {
             let sync = WorkerClient(kind: "sync", endpoints: configuration.syncEndpoints, context: context, options: options)
             clients.append(sync)
+            syncClient = sync
             services.append(CredentialRefresher(store: credentials, sync: sync, interval: .seconds(1), logger: logger))
         }
         let workers = clients
-        let dependencies = IngressDependencies(users: users, groups: groups, credentials: credentials) {
+        let dependencies = IngressDependencies(users: users, groups: groups, credentials: credentials, sync: syncClient) {
             var down: [String] = []
             for client in workers { down += await client.unreachableEndpoints() }
             return down

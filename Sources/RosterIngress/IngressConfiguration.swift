@@ -15,6 +15,8 @@ public struct IngressConfiguration: Sendable {
     public var workerTimeoutMilliseconds: Int
     /// SHA-256 (hex) of the bootstrap bearer token (`auth.bootstrapTokenSha256`).
     public var bootstrapTokenSHA256: String?
+    /// SHA-256 (hex) of the admin API's token (`auth.adminTokenSha256`); nil: admin API disabled.
+    public var adminTokenSHA256: String?
     /// The directory the bootstrap token serves (`auth.bootstrapDirectory`).
     public var bootstrapDirectory: String
     /// The URL clients use to reach this ingress, when it differs from what they send as Host
@@ -36,8 +38,9 @@ public struct IngressConfiguration: Sendable {
         groupsEndpoints: [String] = ["tcp://127.0.0.1:5552"], syncEndpoints: [String] = [],
         workerTimeoutMilliseconds: Int = 5000, bootstrapTokenSHA256: String? = nil, bootstrapDirectory: String = "default",
         publicURL: String? = nil, maxBodyBytes: Int = 1 << 20, maxResults: Int = 1000, defaultCount: Int = 100,
-        passwordIterations: Int = 600_000, memberPageSize: Int = 5000
+        passwordIterations: Int = 600_000, memberPageSize: Int = 5000, adminTokenSHA256: String? = nil
     ) {
+        self.adminTokenSHA256 = adminTokenSHA256
         self.memberPageSize = max(1, memberPageSize)
         self.host = host
         self.port = port
@@ -70,7 +73,8 @@ public struct IngressConfiguration: Sendable {
             maxResults: reader.int(forKey: "scim.maxResults", default: d.maxResults),
             defaultCount: reader.int(forKey: "scim.defaultCount", default: d.defaultCount),
             passwordIterations: reader.int(forKey: "security.passwordIterations", default: d.passwordIterations),
-            memberPageSize: reader.int(forKey: "scim.memberPageSize", default: d.memberPageSize))
+            memberPageSize: reader.int(forKey: "scim.memberPageSize", default: d.memberPageSize),
+            adminTokenSHA256: reader.string(forKey: "auth.adminTokenSha256"))
     }
 
     static func endpoints(_ list: String) -> [String] {

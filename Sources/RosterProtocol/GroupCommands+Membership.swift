@@ -184,3 +184,33 @@ public struct GroupMembersPageReply: WireCodable, Equatable {
     public init(wire: WireObject) throws(SCIMError) { members = try GroupMember.list(try wire.array("members")) }
     public var wire: [String: JSONValue] { ["members": .array(members.map(\.json))] }
 }
+
+/// A user created through a configuration joins its default and application groups (created when
+/// missing). Relayed from the users worker's outbox, applied once per `eventID`.
+public struct JoinGroups: Command {
+    public static let name = "groups.join"
+    public typealias Reply = Empty
+    public var eventID: String
+    public var directoryID: String
+    public var userID: String
+    public var display: String?
+    public var groupNames: [String]
+
+    public init(eventID: String, directoryID: String, userID: String, display: String?, groupNames: [String]) {
+        self.eventID = eventID
+        self.directoryID = directoryID
+        self.userID = userID
+        self.display = display
+        self.groupNames = groupNames
+    }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        self.init(eventID: try wire.string("eventID"), directoryID: try wire.string("directoryID"), userID: try wire.string("userID"),
+                  display: wire.optionalString("display"), groupNames: try wire.array("groupNames").compactMap(\.stringValue))
+    }
+
+    public var wire: [String: JSONValue] {
+        ["eventID": .string(eventID), "directoryID": .string(directoryID), "userID": .string(userID), "display": display.json,
+         "groupNames": .array(groupNames.map(JSONValue.string))]
+    }
+}

@@ -60,19 +60,24 @@ public struct CreateUser: Command {
     public var attributes: [String: JSONValue]
     /// The slow salted hash of the password the IdP sent, if any.
     public var passwordHash: String?
+    /// Groups the new user joins (its configuration's default and application groups), through the outbox.
+    public var joinGroups: [String]
 
-    public init(directoryID: String, attributes: [String: JSONValue], passwordHash: String?) {
+    public init(directoryID: String, attributes: [String: JSONValue], passwordHash: String?, joinGroups: [String] = []) {
         self.directoryID = directoryID
         self.attributes = attributes
         self.passwordHash = passwordHash
+        self.joinGroups = joinGroups
     }
 
     public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), attributes: try wire.object("attributes"), passwordHash: wire.optionalString("passwordHash"))
+        self.init(directoryID: try wire.string("directoryID"), attributes: try wire.object("attributes"), passwordHash: wire.optionalString("passwordHash"),
+                  joinGroups: (wire.members["joinGroups"]?.arrayValue ?? []).compactMap(\.stringValue))
     }
 
     public var wire: [String: JSONValue] {
-        ["directoryID": .string(directoryID), "attributes": .object(attributes), "passwordHash": passwordHash.json]
+        ["directoryID": .string(directoryID), "attributes": .object(attributes), "passwordHash": passwordHash.json,
+         "joinGroups": .array(joinGroups.map(JSONValue.string))]
     }
 }
 

@@ -38,6 +38,12 @@ public enum UserStore {
         }
         try writeEmails(db, seq: db.lastInsertedRowID, directoryID: c.directoryID, fields.emailKeys)
         try adjustCount(db, directoryID: c.directoryID, by: 1)
+        if !c.joinGroups.isEmpty {
+            // In this transaction: a crash after the commit still ends with the user in its groups.
+            let eventID = UUID().uuidString.lowercased()
+            try Outbox.enqueue(db, JoinGroups(eventID: eventID, directoryID: c.directoryID, userID: id, display: memberDisplay(c.attributes),
+                                              groupNames: c.joinGroups), eventID: eventID, directoryID: c.directoryID)
+        }
         return StoredResource(id: id, version: 1, created: now, lastModified: now, attributes: c.attributes)
     }
 

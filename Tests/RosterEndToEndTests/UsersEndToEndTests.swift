@@ -4,6 +4,7 @@ import SCIMCore
 import Testing
 
 let e2eToken = "e2e-bootstrap-token-0123456789abcdef"
+let e2eAdminToken = "e2e-admin-token-0123456789abcdef"
 
 /// The real system: `roster-users` and `roster-ingress` as processes, on real ports and a real SQLite file.
 final class RunningSystem: @unchecked Sendable {
@@ -58,7 +59,7 @@ final class RunningSystem: @unchecked Sendable {
     func startIngress() throws {
         ingress = try TestProcesses.launch("roster-ingress", [
             "--http-port", String(httpPort), "--zmq-users", zmqEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint, "--zmq-timeout-ms", "2000",
-            "--auth-bootstrap-token-sha256", tokenSHA256, "--security-password-iterations", "1000", "--scim-member-page-size", "7",
+            "--auth-bootstrap-token-sha256", tokenSHA256, "--security-password-iterations", "1000", "--scim-member-page-size", "7", "--auth-admin-token-sha256", sha256(e2eAdminToken),
         ], log: log)
     }
 
@@ -66,12 +67,12 @@ final class RunningSystem: @unchecked Sendable {
         await eventually { (try? await self.http.send("GET", "/readyz"))?.status == 200 }
     }
 
-    func stop() async {
+    func stop(keepFiles: Bool = false) async {
         if let ingress { await TestProcesses.stop(ingress) }
         if let users { await TestProcesses.stop(users) }
         if let groups { await TestProcesses.stop(groups) }
         if let sync { await TestProcesses.stop(sync) }
-        try? FileManager.default.removeItem(at: directory)
+        if !keepFiles { try? FileManager.default.removeItem(at: directory) }
     }
 
     var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }

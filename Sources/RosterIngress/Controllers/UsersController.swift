@@ -29,7 +29,8 @@ struct UsersController {
     @Sendable func create(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let directory = try context.requireDirectory()
         let (attributes, passwordHash) = try await readUser(request, context: context)
-        let stored = try await users.send(CreateUser(directoryID: directory, attributes: attributes, passwordHash: passwordHash), shardKey: directory)
+        let joins = (context.caller?.defaultGroups ?? []) + (context.caller?.applicationGroups ?? [])
+        let stored = try await users.send(CreateUser(directoryID: directory, attributes: attributes, passwordHash: passwordHash, joinGroups: joins), shardKey: directory)
         return render(stored, status: .created, request: request, groups: nil)  // a new user is in no group yet
     }
 
@@ -73,7 +74,14 @@ struct UsersController {
         let directory = try context.requireDirectory()
         let id = try context.parameters.require("id")
         let ifMatch = try request.ifMatchVersion()
-        _ = try await users.send(DeleteUser(directoryID: directory, id: id, ifMatch: ifMatch), shardKey: directory)
+        if context.caller?.deleteMode == .disable {
+            // This configuration's rule: DELETE deactivates; the user stays, with `active: false`.
+            let deactivate = PatchRequest(operations: [.init(op: .replace, path: "active", value: .bool(false))])
+            _ = try await users.send(PatchUser(directoryID: directory, id: id, operations: deactivate.wire, passwordHash: nil, clearPassword: false, ifMatch: ifMatch),
+                                     shardKey: directory)
+        } else {
+            _ = try await users.send(DeleteUser(directoryID: directory, id: id, ifMatch: ifMatch), shardKey: directory)
+        }
         return Response(status: .noContent)
     }
 

@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+
+/// `roster config …`: IdP configurations through the admin API of a running system.
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Manage IdP configurations (each with its credential and directory).",
+        subcommands: [List.self, Show.self, Create.self, Update.self, RotateToken.self, Disable.self, Delete.self])
+
+    static func render(_ c: [String: Any]) -> [String] {
+        let urls = c["scimBaseUrls"] as? [String: Any]
+        return [c["name"] as? String ?? "", c["id"] as? String ?? "", c["directoryId"] as? String ?? "", c["authMethod"] as? String ?? "",
+                c["deleteMode"] as? String ?? "", (c["enabled"] as? Bool ?? false) ? "yes" : "no", urls?["v2"] as? String ?? ""]
+    }
+
+    static let headers = ["NAME", "ID", "DIRECTORY", "AUTH", "ON DELETE", "ENABLED", "SCIM 2.0 URL"]
+
+    static func show(_ result: Any, client: AdminClient) {
+        if client.options.json { client.print(result); return }
+        guard let c = result as? [String: Any] else { return }
+        print(table(headers, [render(c)]))
+        for key in ["defaultGroups", "applicationGroups"] { print("\(key): \((c[key] as? [String])?.joined(separator: ", ") ?? "")") }
+        if let note = c["scimBaseUrlNote"] as? String { print(note) }
+        if let token = c["token"] as? String { print("\nBearer token (shown once, only its hash is kept):\n  \(token)") }
+        if let password = c["basicPassword"] as? String { print("\nBasic password for \(c["basicUsername"] ?? "") (shown once):\n  \(password)") }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List configurations.")
+        @OptionGroup var options: AdminOptions
+        func run() async throws {
+            let client = AdminClient(options: options)
+            let result = try await client.call("GET", "configurations")
+            if options.json { client.print(result); return }
+            let all = (result as? [String: Any])?["configurations"] as? [[String: Any]] ?? []
+            print(table(ConfigCommand.headers, all.map(ConfigCommand.render)))
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one configuration (by id or name).")
+        @OptionGroup var options: AdminOptions
+        @Argument var name: String
+        func run() async throws {
+            let client = AdminClient(options: options)
+            ConfigCommand.show(try await client.call("GET", "configurations/\(name)"), client: client)
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a configuration; prints its token (or Basic password) once.")
+        @OptionGroup var options: AdminOptions
+        @Argument var name: String
+        @Option(help: "An existing directory's id.") var directory: String?
+        @Option(help: "Create a new directory with this name.") var newDirectory: String?
+        @Option(help: "bearer or basic.") var auth: String = "bearer"
+        @Option(help: "Basic username.") var basicUsername: String?
+        @Option(help: "delete or disable.") var onDelete: String = "delete"
+        @Option(help: "Comma-separated default groups.") var defaultGroups: String = ""
+        @Option(help: "Comma-separated application groups.") var applicationGroups: String = ""
+        func run() async throws {
+            var body: [String: Any] = ["name": name, "authMethod": auth, "deleteMode": onDelete,
+                                       "defaultGroups": split(defaultGroups), "applicationGroups": split(applicationGroups)]
+            if let directory { body["directoryId"] = directory }
+            if let newDirectory { body["newDirectoryName"] = newDirectory }
+            if let basicUsername { body["basicUsername"] = basicUsername }
+            let client = AdminClient(options: options)
+            ConfigCommand.show(try await client.call("POST", "configurations", body: body), client: client)
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a configuration's rules.")
+        @OptionGroup var options: AdminOptions
+        @Argument var name: String
+        @Option var rename: String?
+        @Option(help: "delete or disable.") var onDelete: String?
+        @Option var defaultGroups: String?
+        @Option var applicationGroups: String?
+        @Option(help: "true or false.") var enabled: Bool?
+        func run() async throws {
+            var body: [String: Any] = [:]
+            if let rename { body["name"] = rename }
+            if let onDelete { body["deleteMode"] = onDelete }
+            if let defaultGroups { body["defaultGroups"] = split(defaultGroups) }
+            if let applicationGroups { body["applicationGroups"] = split(applicationGroups) }
+            if let enabled { body["enabled"] = enabled }
+            let client = AdminClient(options: options)
+            ConfigCommand.show(try await client.call("PATCH", "configurations/\(name)", body: body), client: client)
+        }
+    }
+
+    struct RotateToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "New token (or Basic password), printed once; the old one stops working within 2 s.")
+        @OptionGroup var options: AdminOptions
+        @Argument var name: String
+        func run() async throws {
+            let client = AdminClient(options: options)
+            ConfigCommand.show(try await client.call("POST", "configurations/\(name)/rotate", body: [:]), client: client)
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a configuration: its credential stops working within 2 s.")
+        @OptionGroup var options: AdminOptions
+        @Argument var name: String
+        func run() async throws {
+            let client = AdminClient(options: options)
+            ConfigCommand.show(try await client.call("POST", "configurations/\(name)/disable", body: [:]), client: client)
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a configuration (its directory and data stay).")
+        @OptionGroup var options: AdminOptions
+        @Argument var name: String
+        func run() async throws {
+            _ = try await AdminClient(options: options).call("DELETE", "configurations/\(name)")
+            print("deleted \(name)")
+        }
+    }
+}
+
+/// `roster directory …`.
+struct DirectoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "directory", abstract: "List or create directories.", subcommands: [List.self, Create.self])
+
+    struct List: AsyncParsableCommand {
+        @OptionGroup var options: AdminOptions
+        func run() async throws {
+            let client = AdminClient(options: options)
+            let result = try await client.call("GET", "directories")
+            if options.json { client.print(result); return }
+            let all = (result as? [String: Any])?["directories"] as? [[String: Any]] ?? []
+            print(table(["NAME", "ID", "CREATED"], all.map { [$0["name"] as? String ?? "", $0["id"] as? String ?? "", $0["created"] as? String ?? ""] }))
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        @OptionGroup var options: AdminOptions
+        @Argument var name: String
+        func run() async throws {
+            let client = AdminClient(options: options)
+            let result = try await client.call("POST", "directories", body: ["name": name])
+            if options.json { client.print(result); return }
+            print("created directory \(name) (\((result as? [String: Any])?["id"] as? String ?? "?"))")
+        }
+    }
+}
+
+private func split(_ list: String) -> [String] {
+    list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}

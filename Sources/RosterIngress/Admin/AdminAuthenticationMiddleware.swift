@@ -1,0 +1,29 @@
+import Foundation
+import Hummingbird
+import RosterCrypto
+import SCIMCore
+
+/// The admin API's own credential (`auth.adminTokenSha256`), never a configuration token.
+struct AdminAuthenticationMiddleware: RouterMiddleware {
+    typealias Context = SCIMRequestContext
+    let adminTokenSHA256: String?
+    let limiter: FailureLimiter
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let expected = adminTokenSHA256 else {
+            throw SCIMError.unavailable("The admin API is disabled: no admin token is configured (auth.adminTokenSha256).", retryAfter: 60)
+        }
+        let source = context.remoteAddress ?? "unknown"
+        if let wait = limiter.retryAfter(source) {
+            throw SCIMError(status: 429, detail: "Too many failed authentications from this address; try again later.", retryAfter: wait)
+        }
+        let parts = (request.headers[.authorization] ?? "").split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer",
+            Secrets.tokenMatches(String(parts[1]).trimmingCharacters(in: .whitespaces), sha256Hex: expected)
+        else {
+            limiter.recordFailure(source)
+            throw SCIMError.unauthorized("The admin API needs 'Authorization: Bearer <admin token>'.")
+        }
+        return try await next(request, context)
+    }
+}
