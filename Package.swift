@@ -143,7 +143,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore", "RosterTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "RosterCryptoTests", dependencies: ["RosterCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "RosterMessagingTests", dependencies: ["RosterMessaging"], swiftSettings: swiftSettings),
+        .testTarget(name: "RosterMessagingTests", dependencies: ["RosterMessaging", "RosterTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RosterUsersTests",
             dependencies: ["RosterUsers", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],

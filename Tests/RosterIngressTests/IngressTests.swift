@@ -30,7 +30,7 @@ let testToken = "ingress-test-token-0123456789"
 
 /// Runs the real HTTP server on a loopback port with `transport` behind it.
 func withIngress(_ transport: ScriptedTransport, _ body: (TestHTTP) async throws -> Void) async throws {
-    let port = Int.random(in: 41_000...49_000)
+    let port = TestProcesses.port()
     let configuration = IngressConfiguration(
         host: "127.0.0.1", port: port, bootstrapTokenSHA256: sha256(testToken), maxBodyBytes: 4096, passwordIterations: 1000)
     let router = Ingress.router(configuration, dependencies: IngressDependencies(users: transport, groups: transport) { [] })

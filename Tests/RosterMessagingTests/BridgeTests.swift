@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RosterMessaging
 import RosterProtocol
+import RosterTestSupport
 import SCIMCore
 import Testing
 
@@ -40,7 +41,7 @@ func withEchoWorker(_ endpoint: String, _ body: () async throws -> Void) async t
     _ = await task.result
 }
 
-func freeTCPEndpoint() -> String { "tcp://127.0.0.1:\(Int.random(in: 20_000...40_000))" }
+func freeTCPEndpoint() -> String { "tcp://127.0.0.1:\(TestProcesses.port())" }
 func ipcEndpoint() -> String { "ipc:///tmp/roster-test-\(UUID().uuidString.prefix(8)).sock" }
 
 @Suite(.serialized)

@@ -1,4 +1,8 @@
 public import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Starts the package's own executables as real child processes.
 public enum TestProcesses {
@@ -42,8 +46,25 @@ public enum TestProcesses {
         return process.terminationStatus
     }
 
-    /// A free-looking loopback port (random in a high range; collisions are retried by callers' readiness checks).
-    public static func port() -> Int { Int.random(in: 20_000...60_000) }
+    /// A loopback port that was free a moment ago: the kernel picks it (bind to port 0), and it is
+    /// never handed out twice by this process, so parallel tests do not collide.
+    public static func port() -> Int {
+        while true {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } } == 0
+            let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } } == 0
+            close(fd)
+            let port = Int(UInt16(bigEndian: address.sin_port))
+            if bound && named && port > 0 && issued.withLock({ $0.insert(port).inserted }) { return port }
+        }
+    }
+
+    private static let issued = Mutex<Set<Int>>([])
 
     public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("roster-e2e-\(UUID().uuidString.prefix(8))")
