@@ -33,6 +33,17 @@ struct ConfigurationsEndToEndTests {
         #expect(ping.status == 201 && ping.object["basicPassword"] == .string("contractor-pass-123"))
         #expect(try await adminCall("GET", "directories").object["directories"]?.arrayValue?.count == 3)
         #expect(try await adminCall("GET", "openapi.json").status == 200)
+        let names = try await adminCall("GET", "configurations").object["configurations"]?.arrayValue?.compactMap { $0.objectValue?["name"]?.stringValue }
+        #expect(names == ["default", "entra", "okta", "ping"], "the bootstrap token is the default configuration")
+        #expect(try await adminCall("GET", "configurations/okta").object["tokenSHA256"] == nil, "the admin API never shows a digest or a hash")
+
+        // The CLI talks to the same API.
+        let cliLog = system.directory.appendingPathComponent("cli.log")
+        let cli = try TestProcesses.launch("roster", ["config", "list", "--url", system.http.base, "--admin-token", e2eAdminToken], log: cliLog)
+        cli.waitUntilExit()
+        let listing = (try? String(contentsOf: cliLog, encoding: .utf8)) ?? ""
+        #expect(cli.terminationStatus == 0 && listing.contains("okta") && listing.contains("SCIM 2.0 URL"), "\(listing)")
+        try? FileManager.default.removeItem(at: cliLog)
 
         let a = TestHTTP(base: system.http.base, token: oktaToken)
         let b = TestHTTP(base: system.http.base, token: entraToken)

@@ -151,3 +151,19 @@ struct IngressTests {
         }
     }
 }
+
+struct AuthenticationLimitTests {
+    /// Repeated failures from one source are slowed down: 429 with Retry-After, even for a good token then.
+    @Test func aSourceThatKeepsFailingGets429() async throws {
+        try await withIngress(ScriptedTransport { _, _ throws(SCIMError) in CommandCodec.encode(QueryResult(totalResults: 0, resources: [])) }) { http in
+            var wrong = http
+            wrong.token = "not-the-token"
+            for _ in 0..<20 { #expect(try await wrong.send("GET", "/scim/v2/Users").status == 401) }
+            let blocked = try await wrong.send("GET", "/scim/v2/Users")
+            #expect(blocked.status == 429 && blocked.header("Retry-After").flatMap(Int.init) ?? 0 > 0)
+            #expect(blocked.object["status"] == .string("429"))
+            #expect(try await http.send("GET", "/scim/v2/Users").status == 429, "the source is slowed down whatever it sends")
+            #expect(try await http.send("GET", "/healthz").status == 200)
+        }
+    }
+}
