@@ -66,7 +66,7 @@ public struct IngressConfiguration: Sendable {
             groupsEndpoints: Self.endpoints(reader.string(forKey: "zmq.groups", default: d.groupsEndpoints.joined(separator: ","))),
             syncEndpoints: Self.endpoints(reader.string(forKey: "zmq.sync", default: "tcp://127.0.0.1:5553")),
             workerTimeoutMilliseconds: reader.int(forKey: "zmq.timeoutMs", default: d.workerTimeoutMilliseconds),
-            bootstrapTokenSHA256: reader.string(forKey: "auth.bootstrapTokenSha256"),
+            bootstrapTokenSHA256: reader.string(forKey: "auth.bootstrapTokenSha256").flatMap { $0.isEmpty ? nil : $0 },
             bootstrapDirectory: reader.string(forKey: "auth.bootstrapDirectory", default: d.bootstrapDirectory),
             publicURL: reader.string(forKey: "http.publicUrl"),
             maxBodyBytes: reader.int(forKey: "http.maxBodyBytes", default: d.maxBodyBytes),
@@ -74,7 +74,7 @@ public struct IngressConfiguration: Sendable {
             defaultCount: reader.int(forKey: "scim.defaultCount", default: d.defaultCount),
             passwordIterations: reader.int(forKey: "security.passwordIterations", default: d.passwordIterations),
             memberPageSize: reader.int(forKey: "scim.memberPageSize", default: d.memberPageSize),
-            adminTokenSHA256: reader.string(forKey: "auth.adminTokenSha256"))
+            adminTokenSHA256: reader.string(forKey: "auth.adminTokenSha256").flatMap { $0.isEmpty ? nil : $0 })
     }
 
     static func endpoints(_ list: String) -> [String] {
