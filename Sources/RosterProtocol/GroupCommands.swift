@@ -31,12 +31,7 @@ public struct GroupQueryResult: WireCodable, Equatable {
     }
 
     public init(wire: WireObject) throws(SCIMError) {
-        var groups: [StoredGroup] = []
-        for g in try wire.array("groups") {
-            guard let o = g.objectValue else { throw SCIMError.internalError("Malformed GroupQueryResult between Roster processes.") }
-            groups.append(try StoredGroup(wire: WireObject(o)))
-        }
-        self.init(totalResults: try wire.int("totalResults"), groups: groups)
+        self.init(totalResults: try wire.int("totalResults"), groups: try wire.list("groups", of: StoredGroup.self))
     }
 
     public var wire: [String: JSONValue] {

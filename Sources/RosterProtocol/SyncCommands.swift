@@ -99,14 +99,7 @@ public struct ListDirectories: Command {
 public struct DirectoryList: WireCodable, Equatable {
     public var directories: [Directory]
     public init(directories: [Directory]) { self.directories = directories }
-    public init(wire: WireObject) throws(SCIMError) {
-        var out: [Directory] = []
-        for d in try wire.array("directories") {
-            guard let o = d.objectValue else { throw SCIMError.internalError("Malformed DirectoryList between Roster processes.") }
-            out.append(try Directory(wire: WireObject(o)))
-        }
-        directories = out
-    }
+    public init(wire: WireObject) throws(SCIMError) { directories = try wire.list("directories", of: Directory.self) }
     public var wire: [String: JSONValue] { ["directories": .array(directories.map { .object($0.wire) })] }
 }
 
@@ -147,14 +140,7 @@ public struct ListConfigurations: Command {
 public struct ConfigurationList: WireCodable, Equatable {
     public var configurations: [IdPConfiguration]
     public init(configurations: [IdPConfiguration]) { self.configurations = configurations }
-    public init(wire: WireObject) throws(SCIMError) {
-        var out: [IdPConfiguration] = []
-        for c in try wire.array("configurations") {
-            guard let o = c.objectValue else { throw SCIMError.internalError("Malformed ConfigurationList between Roster processes.") }
-            out.append(try IdPConfiguration(wire: WireObject(o)))
-        }
-        configurations = out
-    }
+    public init(wire: WireObject) throws(SCIMError) { configurations = try wire.list("configurations", of: IdPConfiguration.self) }
     public var wire: [String: JSONValue] { ["configurations": .array(configurations.map { .object($0.wire) })] }
 }
 

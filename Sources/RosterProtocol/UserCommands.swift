@@ -39,12 +39,7 @@ public struct QueryResult: WireCodable, Equatable {
     }
 
     public init(wire: WireObject) throws(SCIMError) {
-        var resources: [StoredResource] = []
-        for element in try wire.array("resources") {
-            guard let object = element.objectValue else { throw SCIMError.internalError("Malformed QueryResult between Roster processes.") }
-            resources.append(try StoredResource(wire: WireObject(object)))
-        }
-        self.init(totalResults: try wire.int("totalResults"), resources: resources)
+        self.init(totalResults: try wire.int("totalResults"), resources: try wire.list("resources", of: StoredResource.self))
     }
 
     public var wire: [String: JSONValue] {

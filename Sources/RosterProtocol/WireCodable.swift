@@ -45,6 +45,16 @@ public struct WireObject: Sendable {
         guard let a = members[key]?.arrayValue else { throw malformed(key) }
         return a
     }
+
+    /// An array of nested messages.
+    public func list<T: WireCodable>(_ key: String, of type: T.Type) throws(SCIMError) -> [T] {
+        var out: [T] = []
+        for element in try array(key) {
+            guard let object = element.objectValue else { throw malformed(key) }
+            out.append(try T(wire: WireObject(object)))
+        }
+        return out
+    }
 }
 
 extension Optional where Wrapped == String {
