@@ -93,6 +93,8 @@ let package = Package(
             dependencies: [
                 "SCIMCore", "RosterProtocol", "RosterPersistence",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

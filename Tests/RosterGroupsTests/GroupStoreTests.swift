@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Logging
-import RosterGroups
+@testable import RosterGroups
 import RosterMessaging
 import RosterPersistence
 import RosterProtocol
@@ -115,5 +115,20 @@ struct GroupStoreTests {
             let of = try store.run(GroupsOfMembers(directoryID: "d", memberIDs: ["u2", "u1"]))
             #expect(of.groups["u2"]?.map(\.displayName) == ["G"] && of.groups["u1"] == [])
         }
+    }
+}
+
+struct AppliedEventPrunerTests {
+    @Test func oldEventIdsAreForgottenRecentOnesKept() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roster-prune-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pool = try StoreDatabase.open(path: directory.appendingPathComponent("groups.sqlite").path, migrator: GroupStore.migrator, logger: Logger(label: "test"))
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO appliedEvent (eventId, applied) VALUES ('old', '2026-01-01T00:00:00.000Z'), ('new', '2026-11-28T00:00:00.000Z')")
+        }
+        let pruner = AppliedEventPruner(pool: pool, keep: .seconds(30 * 24 * 3600), interval: .seconds(3600), logger: Logger(label: "test"))
+        let now = try #require(ISO8601DateFormatter().date(from: "2026-11-29T00:00:00Z"))
+        #expect(try await pruner.prune(now: now) == 1)
+        #expect(try await pool.read { db in try String.fetchAll(db, sql: "SELECT eventId FROM appliedEvent") } == ["new"])
     }
 }
