@@ -14,7 +14,7 @@ struct AppliedEventPruner: Service {
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do { try await Task.sleep(for: interval) } catch { break }
+            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } } catch { break }
             do { try await prune(now: Date()) } catch { logger.warning("cannot prune applied events", metadata: ["error": "\(error)"]) }
         }
     }

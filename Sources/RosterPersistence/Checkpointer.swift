@@ -29,7 +29,7 @@ public struct Checkpointer: Service {
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                try await Task.sleep(for: interval)
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
                 break
             }

@@ -55,7 +55,8 @@ public struct OutboxRelay: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let delivered = await deliverBatch()
             backoff = delivered ? interval : min(backoff * 2, .seconds(5))
-            do { try await Task.sleep(for: backoff) } catch { break }
+            let pause = backoff
+            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { break }
         }
     }
 

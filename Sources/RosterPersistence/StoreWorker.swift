@@ -60,8 +60,11 @@ public struct StoreWorker: Sendable {
         let reader = RosterConfiguration.reader()
         let logger = RosterConfiguration.logger("roster.\(kind)", reader: reader)
         let services = try services(StoreWorkerConfiguration(reader: reader, defaults: defaults), reader: reader, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var configuration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // A service that ignores graceful shutdown must not keep the process alive forever.
+        configuration.maximumGracefulShutdownDuration = .seconds(10)
+        let group = ServiceGroup(configuration: configuration)
         try await group.run()
     }
 }

@@ -145,9 +145,13 @@ struct UsersEndToEndTests {
         #expect(try await http.send("GET", "/scim/v2/Users/\(id)").status == 404)
         #expect(try await http.send("DELETE", "/scim/v2/Users/\(id)").status == 404)
 
-        // SIGTERM: both exit cleanly.
+        // SIGTERM: every process exits cleanly, promptly (no periodic service may hold it up).
+        let stopping = ContinuousClock.now
         #expect(await TestProcesses.stop(system.ingress!) == 0)
         #expect(await TestProcesses.stop(system.users!) == 0)
+        #expect(await TestProcesses.stop(system.groups!) == 0)
+        #expect(await TestProcesses.stop(system.sync!) == 0)
+        #expect(ContinuousClock.now - stopping < .seconds(8))
         await system.stop()
     }
 

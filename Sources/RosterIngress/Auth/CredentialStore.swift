@@ -97,7 +97,7 @@ struct CredentialRefresher: Service {
                 if !warned { logger.warning("cannot refresh configurations from the sync worker; keeping the last known ones", metadata: ["error": "\(error)"]) }
                 warned = true
             }
-            do { try await Task.sleep(for: interval) } catch { break }
+            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } } catch { break }
         }
     }
 }
