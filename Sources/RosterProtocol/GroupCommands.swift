@@ -139,9 +139,8 @@ public struct PatchGroup: Command {
     }
 }
 
-public struct DeleteGroup: Command {
+public struct DeleteGroup: DeleteCommand {
     public static let name = "groups.delete"
-    public typealias Reply = Empty
     public var directoryID: String
     public var id: String
     public var ifMatch: Int?
@@ -151,12 +150,6 @@ public struct DeleteGroup: Command {
         self.id = id
         self.ifMatch = ifMatch
     }
-
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"), ifMatch: wire.optionalInt("ifMatch"))
-    }
-
-    public var wire: [String: JSONValue] { ["directoryID": .string(directoryID), "id": .string(id), "ifMatch": ifMatch.json] }
 }
 
 public struct QueryGroups: Command {

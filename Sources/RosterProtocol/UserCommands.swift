@@ -123,9 +123,24 @@ public struct ReplaceUser: Command {
     }
 }
 
-public struct DeleteUser: Command {
+/// Deletes one resource of a directory, if it is still at `ifMatch` (when given).
+public protocol DeleteCommand: Command where Reply == Empty {
+    var directoryID: String { get }
+    var id: String { get }
+    var ifMatch: Int? { get }
+    init(directoryID: String, id: String, ifMatch: Int?)
+}
+
+extension DeleteCommand {
+    public init(wire: WireObject) throws(SCIMError) {
+        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"), ifMatch: wire.optionalInt("ifMatch"))
+    }
+
+    public var wire: [String: JSONValue] { ["directoryID": .string(directoryID), "id": .string(id), "ifMatch": ifMatch.json] }
+}
+
+public struct DeleteUser: DeleteCommand {
     public static let name = "users.delete"
-    public typealias Reply = Empty
     public var directoryID: String
     public var id: String
     public var ifMatch: Int?
@@ -135,12 +150,6 @@ public struct DeleteUser: Command {
         self.id = id
         self.ifMatch = ifMatch
     }
-
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"), ifMatch: wire.optionalInt("ifMatch"))
-    }
-
-    public var wire: [String: JSONValue] { ["directoryID": .string(directoryID), "id": .string(id), "ifMatch": ifMatch.json] }
 }
 
 /// A filtered page of users. `startIndex` is 1-based; `count` is already capped by the ingress.
