@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "RosterUsers",
             dependencies: [
-                "SCIMCore", "RosterProtocol", "RosterPersistence", "RosterMessaging",
+                "SCIMCore", "RosterProtocol", "RosterPersistence", "RosterMessaging", "RosterConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
@@ -151,7 +151,12 @@ let package = Package(
             dependencies: ["RosterUsers", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "RosterTestSupport", dependencies: ["SCIMCore", "RosterCrypto"], path: "Tests/RosterTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "RosterTestSupport",
+            dependencies: [
+                "SCIMCore", "RosterCrypto", "RosterProtocol", "RosterMessaging", "RosterPersistence",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ], path: "Tests/RosterTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "RosterGroupsTests",
             dependencies: ["RosterGroups", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],

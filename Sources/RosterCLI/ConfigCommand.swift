@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RosterConfig
 
 /// `roster config …`: IdP configurations through the admin API of a running system.
 struct ConfigCommand: AsyncParsableCommand {
@@ -60,7 +61,7 @@ struct ConfigCommand: AsyncParsableCommand {
         @Option(help: "Comma-separated application groups.") var applicationGroups: String = ""
         func run() async throws {
             var body: [String: Any] = ["name": name, "authMethod": auth, "deleteMode": onDelete,
-                                       "defaultGroups": split(defaultGroups), "applicationGroups": split(applicationGroups)]
+                                       "defaultGroups": RosterConfiguration.list(defaultGroups), "applicationGroups": RosterConfiguration.list(applicationGroups)]
             if let directory { body["directoryId"] = directory }
             if let newDirectory { body["newDirectoryName"] = newDirectory }
             if let basicUsername { body["basicUsername"] = basicUsername }
@@ -82,8 +83,8 @@ struct ConfigCommand: AsyncParsableCommand {
             var body: [String: Any] = [:]
             if let rename { body["name"] = rename }
             if let onDelete { body["deleteMode"] = onDelete }
-            if let defaultGroups { body["defaultGroups"] = split(defaultGroups) }
-            if let applicationGroups { body["applicationGroups"] = split(applicationGroups) }
+            if let defaultGroups { body["defaultGroups"] = RosterConfiguration.list(defaultGroups) }
+            if let applicationGroups { body["applicationGroups"] = RosterConfiguration.list(applicationGroups) }
             if let enabled { body["enabled"] = enabled }
             let client = AdminClient(options: options)
             ConfigCommand.show(try await client.call("PATCH", "configurations/\(name)", body: body), client: client)
@@ -146,8 +147,4 @@ struct DirectoryCommand: AsyncParsableCommand {
             print("created directory \(name) (\((result as? [String: Any])?["id"] as? String ?? "?"))")
         }
     }
-}
-
-private func split(_ list: String) -> [String] {
-    list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
 }

@@ -1,4 +1,5 @@
 public import Configuration
+import Foundation
 public import Logging
 
 /// How every Roster process reads its settings: dotted keys (`http.port`) from the command line
@@ -16,5 +17,12 @@ public enum RosterConfiguration {
         var logger = Logger(label: label)
         logger.logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info").lowercased()) ?? .info
         return logger
+    }
+}
+
+extension RosterConfiguration {
+    /// A comma-separated setting (`zmq.users=tcp://a,tcp://b`) as its trimmed, non-empty items.
+    public static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }

@@ -1,5 +1,6 @@
 public import Configuration
 import Foundation
+import RosterConfig
 
 /// Settings of `roster-ingress` (see `services/ingress/README.md`).
 public struct IngressConfiguration: Sendable {
@@ -62,9 +63,9 @@ public struct IngressConfiguration: Sendable {
         self.init(
             host: reader.string(forKey: "http.host", default: d.host),
             port: reader.int(forKey: "http.port", default: d.port),
-            usersEndpoints: Self.endpoints(reader.string(forKey: "zmq.users", default: d.usersEndpoints.joined(separator: ","))),
-            groupsEndpoints: Self.endpoints(reader.string(forKey: "zmq.groups", default: d.groupsEndpoints.joined(separator: ","))),
-            syncEndpoints: Self.endpoints(reader.string(forKey: "zmq.sync", default: "tcp://127.0.0.1:5553")),
+            usersEndpoints: RosterConfiguration.list(reader.string(forKey: "zmq.users", default: d.usersEndpoints.joined(separator: ","))),
+            groupsEndpoints: RosterConfiguration.list(reader.string(forKey: "zmq.groups", default: d.groupsEndpoints.joined(separator: ","))),
+            syncEndpoints: RosterConfiguration.list(reader.string(forKey: "zmq.sync", default: "tcp://127.0.0.1:5553")),
             workerTimeoutMilliseconds: reader.int(forKey: "zmq.timeoutMs", default: d.workerTimeoutMilliseconds),
             bootstrapTokenSHA256: reader.string(forKey: "auth.bootstrapTokenSha256").flatMap { $0.isEmpty ? nil : $0 },
             bootstrapDirectory: reader.string(forKey: "auth.bootstrapDirectory", default: d.bootstrapDirectory),
@@ -75,9 +76,5 @@ public struct IngressConfiguration: Sendable {
             passwordIterations: reader.int(forKey: "security.passwordIterations", default: d.passwordIterations),
             memberPageSize: reader.int(forKey: "scim.memberPageSize", default: d.memberPageSize),
             adminTokenSHA256: reader.string(forKey: "auth.adminTokenSha256").flatMap { $0.isEmpty ? nil : $0 })
-    }
-
-    static func endpoints(_ list: String) -> [String] {
-        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }

@@ -1,6 +1,6 @@
 public import RosterPersistence
 import Configuration
-import Foundation
+import RosterConfig
 import RosterMessaging
 
 /// The users worker (`roster-users`): owns `users.sqlite`, and relays membership effects of user
@@ -10,8 +10,7 @@ public enum UsersWorker {
         kind: "users", defaults: StoreWorkerConfiguration(endpoint: "tcp://127.0.0.1:5551", databasePath: "data/users.sqlite"),
         migrator: UserStore.migrator, commands: UserStore.commands
     ) { pool, reader, logger in
-        let endpoints = (reader?.string(forKey: "zmq.groups", default: "tcp://127.0.0.1:5552") ?? "tcp://127.0.0.1:5552")
-            .split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let endpoints = RosterConfiguration.list(reader?.string(forKey: "zmq.groups", default: "tcp://127.0.0.1:5552") ?? "tcp://127.0.0.1:5552")
         let context = ZMQContext()
         let groups = WorkerClient(kind: "groups", endpoints: endpoints, context: context)
         return [ClientConnectionsService(clients: [groups], context: context), OutboxRelay(pool: pool, target: groups, logger: logger)]

@@ -38,15 +38,12 @@ struct GroupsController {
         let directory = try context.requireDirectory()
         let id = try context.parameters.require("id")
         let projection = renderer.projection(request)
-        let stored = try await groups.send(GetGroup(directoryID: directory, id: id, includeMembers: false), shardKey: directory)
+        // A projection inside members (`attributes=members.value`) is rendered whole, through the projection.
+        let projectsInsideMembers = (request.uri.query ?? "").lowercased().contains("members.")
+        let stored = try await groups.send(
+            GetGroup(directoryID: directory, id: id, includeMembers: projectsInsideMembers && projection.includes("members")), shardKey: directory)
         if let notModified = try renderer.notModified(request, version: stored.resource.version) { return notModified }
-        guard projection.includes("members") else { return render(stored, status: .ok, request: request) }
-        let query = (request.uri.query ?? "").lowercased()
-        if query.contains("members.") {
-            // A projection inside members (`attributes=members.value`): rendered whole, through the projection.
-            let full = try await groups.send(GetGroup(directoryID: directory, id: id, includeMembers: true), shardKey: directory)
-            return render(full, status: .ok, request: request)
-        }
+        guard projection.includes("members"), !projectsInsideMembers else { return render(stored, status: .ok, request: request) }
         var opening = renderer.resource(stored.resource, request: request, projection: projection).serialized()
         opening.removeLast()  // the closing brace: members follow
         opening.append(contentsOf: Array(#","members":["#.utf8))
