@@ -11,19 +11,10 @@ import Testing
 
 /// A groups store on a real SQLite file in its own temporary directory.
 func withGroupStore(_ body: (GroupCommitHandler) throws -> Void) throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roster-groups-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let pool = try StoreDatabase.open(path: directory.appendingPathComponent("groups.sqlite").path, migrator: GroupStore.migrator, logger: Logger(label: "test"))
-    try body(GroupCommitHandler(pool: pool, table: GroupStore.commands, logger: Logger(label: "test")))
+    try withStore(migrator: GroupStore.migrator, commands: GroupStore.commands) { store, _, _ in try body(store) }
 }
 
 extension GroupCommitHandler {
-    func run<C: Command>(_ command: C) throws -> C.Reply {
-        let incoming = IncomingCommand(name: C.name, payload: CommandCodec.encode(command))
-        let result = isReadOnly(C.name) ? read(incoming) : handle([incoming])[0]
-        return try CommandCodec.decode(C.Reply.self, from: result.get())
-    }
-
     func patch(_ id: String, _ operations: String, includeMembers: Bool = true) throws -> StoredGroup {
         try run(PatchGroup(directoryID: "d", id: id, operations: json(operations), ifMatch: nil, includeMembers: includeMembers))
     }

@@ -10,19 +10,7 @@ import SCIMCore
 import Testing
 
 func withSyncStore(_ body: (GroupCommitHandler, String) throws -> Void) throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roster-sync-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let path = directory.appendingPathComponent("sync.sqlite").path
-    let pool = try StoreDatabase.open(path: path, migrator: SyncStore.migrator, logger: Logger(label: "test"))
-    try body(GroupCommitHandler(pool: pool, table: SyncStore.commands, logger: Logger(label: "test")), path)
-}
-
-extension GroupCommitHandler {
-    func run<C: Command>(_ command: C) throws -> C.Reply {
-        let incoming = IncomingCommand(name: C.name, payload: CommandCodec.encode(command))
-        let result = isReadOnly(C.name) ? read(incoming) : handle([incoming])[0]
-        return try CommandCodec.decode(C.Reply.self, from: result.get())
-    }
+    try withStore(migrator: SyncStore.migrator, commands: SyncStore.commands) { store, _, path in try body(store, path) }
 }
 
 func bearer(_ name: String, token: String, directory: String = "") -> IdPConfiguration {

@@ -3,6 +3,7 @@ import RosterPersistence
 @testable import RosterUsers
 import RosterProtocol
 import SCIMCore
+import RosterTestSupport
 import Testing
 
 /// RFC 7644 §3.4.2.2 filters over a small directory, through the real store.

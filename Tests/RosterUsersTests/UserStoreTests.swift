@@ -6,24 +6,12 @@ import RosterPersistence
 import RosterProtocol
 import RosterUsers
 import SCIMCore
+import RosterTestSupport
 import Testing
 
 /// A users store on a real SQLite file in its own temporary directory, removed afterwards.
 func withUserStore(_ body: (GroupCommitHandler, DatabasePool) throws -> Void) throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roster-users-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let path = directory.appendingPathComponent("users.sqlite").path
-    let pool = try StoreDatabase.open(path: path, migrator: UserStore.migrator, logger: Logger(label: "test"))
-    try body(GroupCommitHandler(pool: pool, table: UserStore.commands, logger: Logger(label: "test")), pool)
-}
-
-extension GroupCommitHandler {
-    /// Runs one command the way the worker would: reads on a reader connection, writes in a batch transaction.
-    func run<C: Command>(_ command: C) throws -> C.Reply {
-        let incoming = IncomingCommand(name: C.name, payload: CommandCodec.encode(command))
-        let result = isReadOnly(C.name) ? read(incoming) : handle([incoming])[0]
-        return try CommandCodec.decode(C.Reply.self, from: result.get())
-    }
+    try withStore(migrator: UserStore.migrator, commands: UserStore.commands) { store, pool, _ in try body(store, pool) }
 }
 
 func user(_ userName: String, externalId: String? = nil, email: String? = nil) -> [String: JSONValue] {
