@@ -30,9 +30,9 @@ struct OutboxEndToEndTests {
         #expect(streamed.object["members"]?.arrayValue?.count == 20 && streamed.object["displayName"] == .string("Everyone"))
         let lean = try await http.send("GET", "/scim/v2/Groups/\(groupID)?excludedAttributes=members")
         #expect(lean.object["members"] == nil && lean.object["displayName"] == .string("Everyone"))
-        let values = try await http.send("GET", "/scim/v2/Groups/\(groupID)?attributes=members.value")
-        #expect(values.object["members"]?.arrayValue?.count == 20 && values.object["displayName"] == nil)
-        #expect(values.object["members"]?.arrayValue?.allSatisfy { $0.objectValue?.keys.sorted() == ["value"] } == true)
+        let projected = try await http.send("GET", "/scim/v2/Groups/\(groupID)?attributes=members.value")
+        #expect(projected.object["members"]?.arrayValue?.count == 20 && projected.object["displayName"] == nil)
+        #expect(projected.object["members"]?.arrayValue?.allSatisfy { $0.objectValue?.keys.sorted() == ["value"] } == true)
         let member = try await http.send("GET", "/scim/v2/Users/\(ids[0])")
         #expect(member.object["groups"]?.arrayValue?.first?.objectValue?["value"] == .string(groupID))
         let unknown = try await http.send("PATCH", "/scim/v2/Groups/\(groupID)", json: json(#"""
