@@ -111,6 +111,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The audit worker: the request history.
+        .target(
+            name: "RosterAudit",
+            dependencies: [
+                "SCIMCore", "RosterProtocol", "RosterPersistence", "RosterConfig",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The HTTP ingress.
         .target(
             name: "RosterIngress",
@@ -141,6 +154,7 @@ let package = Package(
         .executableTarget(name: "roster-users", dependencies: ["RosterUsers"], swiftSettings: swiftSettings),
         .executableTarget(name: "roster-groups", dependencies: ["RosterGroups"], swiftSettings: swiftSettings),
         .executableTarget(name: "roster-sync", dependencies: ["RosterSync"], swiftSettings: swiftSettings),
+        .executableTarget(name: "roster-audit", dependencies: ["RosterAudit"], swiftSettings: swiftSettings),
 
         // Tests.
         .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore", "RosterTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
@@ -165,6 +179,11 @@ let package = Package(
         .testTarget(
             name: "RosterSyncTests",
             dependencies: ["RosterSync", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterAuditTests",
+            dependencies: ["RosterAudit", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RosterIngressTests", dependencies: ["RosterIngress", "RosterTestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: swiftSettings),

@@ -21,12 +21,20 @@ struct AdminClient {
     let options: AdminOptions
 
     func call(_ method: String, _ path: String, body: [String: Any]? = nil) async throws -> Any {
+        let data = try await send(method, path, body: body)
+        return data.isEmpty ? [String: Any]() : (try? JSONSerialization.jsonObject(with: data)) ?? [:]
+    }
+
+    /// The raw body of a successful call (e.g. a CSV export); a failure becomes a clear message.
+    func send(_ method: String, _ path: String, query: [URLQueryItem] = [], body: [String: Any]? = nil) async throws -> Data {
         guard let token = options.adminToken ?? ProcessInfo.processInfo.environment["ROSTER_ADMIN_TOKEN"], !token.isEmpty else {
             throw ValidationError("No admin token: pass --admin-token or set ROSTER_ADMIN_TOKEN.")
         }
         let base = options.url.hasSuffix("/") ? String(options.url.dropLast()) : options.url
-        guard let url = URL(string: "\(base)/admin/api/v1/\(path)") else { throw ValidationError("'\(options.url)' is not a URL.") }
-        var request = URLRequest(url: url, timeoutInterval: 30)
+        guard var components = URLComponents(string: "\(base)/admin/api/v1/\(path)") else { throw ValidationError("'\(options.url)' is not a URL.") }
+        if !query.isEmpty { components.queryItems = query }
+        guard let url = components.url else { throw ValidationError("'\(options.url)' is not a URL.") }
+        var request = URLRequest(url: url, timeoutInterval: 60)
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         if let body {
@@ -40,11 +48,11 @@ struct AdminClient {
             throw CLIError("\(url.host ?? base) is unreachable: \(error.localizedDescription)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        let parsed = data.isEmpty ? [String: Any]() : (try? JSONSerialization.jsonObject(with: data)) ?? [:]
         guard (200..<300).contains(status) else {
-            throw CLIError("\(status): \((parsed as? [String: Any])?["detail"] as? String ?? "the admin API refused the request")")
+            let parsed = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            throw CLIError("\(status): \(parsed?["detail"] as? String ?? "the admin API refused the request")")
         }
-        return parsed
+        return data
     }
 
     func print(_ value: Any) {

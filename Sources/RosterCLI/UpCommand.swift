@@ -17,7 +17,7 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "HTTP port of the ingress.")
     var httpPort: Int = 8080
 
-    @Option(help: "First loopback port for worker sockets (users = base, groups = base + 1, sync = base + 2).")
+    @Option(help: "First loopback port for worker sockets (users = base, groups = base + 1, sync = base + 2, audit = base + 3).")
     var zmqBasePort: Int = 5551
 
     @Option(help: "Log level of every process (trace, debug, info, notice, warning, error, critical).")
@@ -32,6 +32,7 @@ struct UpCommand: AsyncParsableCommand {
         let usersEndpoint = "tcp://127.0.0.1:\(zmqBasePort)"
         let groupsEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 1)"
         let syncEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 2)"
+        let auditEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 3)"
         let common = ["--log-level", logLevel]
         let children = [
             ChildSpec(name: "users", executable: binaries.appendingPathComponent("roster-users"),
@@ -42,8 +43,11 @@ struct UpCommand: AsyncParsableCommand {
             ChildSpec(name: "sync", executable: binaries.appendingPathComponent("roster-sync"),
                       arguments: ["--zmq-bind", syncEndpoint, "--db-path", dataURL.appendingPathComponent("sync.sqlite").path,
                                   "--auth-bootstrap-token-sha256", bootstrap.sha256] + common),
+            ChildSpec(name: "audit", executable: binaries.appendingPathComponent("roster-audit"),
+                      arguments: ["--zmq-bind", auditEndpoint, "--db-path", dataURL.appendingPathComponent("audit.sqlite").path] + common),
             ChildSpec(name: "ingress", executable: binaries.appendingPathComponent("roster-ingress"),
-                      arguments: ["--http-host", httpHost, "--http-port", String(httpPort), "--zmq-users", usersEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint,
+                      arguments: ["--http-host", httpHost, "--http-port", String(httpPort), "--zmq-users", usersEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint, "--zmq-audit", auditEndpoint,
+                                  "--audit-spool-path", dataURL.appendingPathComponent("audit-spool.ndjson").path,
                                   "--auth-bootstrap-token-sha256", bootstrap.sha256, "--auth-admin-token-sha256", admin.sha256] + common),
         ]
         let supervisor = Supervisor(children: children)
@@ -74,6 +78,7 @@ struct UpCommand: AsyncParsableCommand {
         case .existing:
             banner += "  Admin token: the one created at first start.\n"
         }
+        banner += "  Audit log: off; turn it on with `roster audit on` (admin token).\n"
         banner += "  Try: curl -H \"Authorization: Bearer $TOKEN\" \(base)/scim/v2/Users\n  Stop with Ctrl-C.\n"
         FileHandle.standardError.write(Data(banner.utf8))
         await supervisor.waitUntilStopped()

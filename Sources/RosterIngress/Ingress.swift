@@ -16,13 +16,18 @@ public struct IngressDependencies: Sendable {
     public var credentials: CredentialStore?
     /// The sync worker, for the admin API; nil: no admin API.
     public var sync: (any CommandTransport)?
+    /// The audit worker and the recorder feeding it; nil: no auditing.
+    public var audit: (any CommandTransport)?
+    public var recorder: AuditRecorder?
     /// Endpoints of workers that do not answer a ping (empty when all are ready).
     public var unreachableWorkers: @Sendable () async -> [String]
 
     public init(
         users: any CommandTransport, groups: any CommandTransport, credentials: CredentialStore? = nil, sync: (any CommandTransport)? = nil,
-        unreachableWorkers: @escaping @Sendable () async -> [String]
+        audit: (any CommandTransport)? = nil, recorder: AuditRecorder? = nil, unreachableWorkers: @escaping @Sendable () async -> [String]
     ) {
+        self.audit = audit
+        self.recorder = recorder
         self.sync = sync
         self.users = users
         self.groups = groups
@@ -36,6 +41,10 @@ public enum Ingress {
     /// The router: health endpoints open, `/scim/v2` behind authentication.
     public static func router(_ configuration: IngressConfiguration, dependencies: IngressDependencies) -> Router<SCIMRequestContext> {
         let router = Router(context: SCIMRequestContext.self)
+        if let recorder = dependencies.recorder {
+            router.add(middleware: AuditMiddleware(recorder: recorder, maxBodyBytes: configuration.maxBodyBytes))
+            router.get("metrics") { _, _ in Metrics.response(recorder.queue.counters) }
+        }
         router.add(middleware: SCIMErrorMiddleware())
         router.get("healthz") { _, _ in SCIMResponse.json(.ok, .object(["status": .string("ok")])) }
         router.get("readyz") { _, _ in
@@ -59,6 +68,9 @@ public enum Ingress {
         if let sync = dependencies.sync {
             let admin = router.group("admin/api/v1").add(middleware: AdminAuthenticationMiddleware(adminTokenSHA256: configuration.adminTokenSHA256, limiter: limiter))
             AdminController(sync: sync, configuration: configuration, hasher: PasswordHasher(iterations: configuration.passwordIterations)).addRoutes(to: admin)
+            if let audit = dependencies.audit, let recorder = dependencies.recorder {
+                AuditController(audit: audit, sync: sync, recorder: recorder, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: admin)
+            }
         }
         return router
     }
@@ -82,14 +94,28 @@ public enum Ingress {
         let credentials = staticCredentials(configuration)
         var services: [any Service] = []
         var syncClient: WorkerClient?
+        var auditClient: WorkerClient?
+        var recorder: AuditRecorder?
+        if !configuration.auditEndpoints.isEmpty {
+            let audit = WorkerClient(kind: "audit", endpoints: configuration.auditEndpoints, context: context, options: options)
+            let queue = AuditQueue(limits: .init(memoryBytes: configuration.auditMemoryBytes, spoolBytes: configuration.auditSpoolMaxBytes,
+                                                 spoolPath: configuration.auditSpoolPath), logger: logger)
+            auditClient = audit
+            recorder = AuditRecorder(queue: queue, bodyLimit: configuration.auditMaxBodyBytes)
+            services.append(AuditDelivery(queue: queue, audit: audit, logger: logger))
+        }
         if !configuration.syncEndpoints.isEmpty {
             let sync = WorkerClient(kind: "sync", endpoints: configuration.syncEndpoints, context: context, options: options)
             clients.append(sync)
             syncClient = sync
-            services.append(CredentialRefresher(store: credentials, sync: sync, interval: .seconds(1), logger: logger))
+            services.append(CredentialRefresher(store: credentials, sync: sync, interval: .seconds(1), logger: logger, recorder: recorder))
         }
+        // The audit worker is not part of readiness: SCIM keeps serving while it is down.
         let workers = clients
-        let dependencies = IngressDependencies(users: users, groups: groups, credentials: credentials, sync: syncClient) {
+        if let auditClient { clients.append(auditClient) }
+        let dependencies = IngressDependencies(
+            users: users, groups: groups, credentials: credentials, sync: syncClient, audit: auditClient, recorder: recorder
+        ) {
             var down: [String] = []
             for client in workers { down += await client.unreachableEndpoints() }
             return down

@@ -33,6 +33,15 @@ public struct IngressConfiguration: Sendable {
     public var passwordIterations: Int
     /// Members per page when a group is streamed (`scim.memberPageSize`).
     public var memberPageSize: Int
+    /// The audit worker (`zmq.audit`); empty: no auditing.
+    public var auditEndpoints: [String] = []
+    /// Bounds of the audit queue: memory (`audit.memoryBytes`), then the spool file
+    /// (`audit.spoolPath`, `audit.spoolMaxBytes`); beyond both, records are dropped and counted.
+    public var auditMemoryBytes = 64 << 20
+    public var auditSpoolPath = "data/audit-spool.ndjson"
+    public var auditSpoolMaxBytes = 1 << 30
+    /// Largest request or response body kept in a record (`audit.maxBodyBytes`), in UTF-8 bytes.
+    public var auditMaxBodyBytes = 16 << 10
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, usersEndpoints: [String] = ["tcp://127.0.0.1:5551"],
@@ -76,5 +85,10 @@ public struct IngressConfiguration: Sendable {
             passwordIterations: reader.int(forKey: "security.passwordIterations", default: d.passwordIterations),
             memberPageSize: reader.int(forKey: "scim.memberPageSize", default: d.memberPageSize),
             adminTokenSHA256: reader.string(forKey: "auth.adminTokenSha256").flatMap { $0.isEmpty ? nil : $0 })
+        auditEndpoints = RosterConfiguration.list(reader.string(forKey: "zmq.audit", default: "tcp://127.0.0.1:5554"))
+        auditMemoryBytes = reader.int(forKey: "audit.memoryBytes", default: auditMemoryBytes)
+        auditSpoolPath = reader.string(forKey: "audit.spoolPath", default: auditSpoolPath)
+        auditSpoolMaxBytes = reader.int(forKey: "audit.spoolMaxBytes", default: auditSpoolMaxBytes)
+        auditMaxBodyBytes = max(256, reader.int(forKey: "audit.maxBodyBytes", default: auditMaxBodyBytes))
     }
 }

@@ -7,12 +7,15 @@ public struct SCIMRequestContext: RequestContext {
     public var caller: Caller?
     /// The peer's IP address, for counting failed authentications.
     public let remoteAddress: String?
+    /// Set by ``AuditMiddleware`` while auditing is on; inner layers report the caller to it.
+    public var audit: AuditTrace?
 
     public var directoryID: String? { caller?.directoryID }
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.caller = nil
+        self.audit = nil
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 }

@@ -28,6 +28,12 @@ extension SyncStore {
                 t.column("lastModified", .text).notNull()
             }
         }
+        migrator.registerMigration("v2-setting") { db in
+            try db.create(table: "setting") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -21,7 +21,21 @@ public enum SyncStore {
             guard db.changesCount == 1 else { throw SCIMError.notFound("No configuration '\(c.id)'.") }
             return Empty()
         }
+        table.registerRead(GetSettings.self) { db, _ in try settings(db) }
+        table.register(PutSetting.self) { db, c in
+            guard let accepted = Settings.allowed[c.key] else { throw SCIMError.invalidValue("No setting '\(c.key)'.") }
+            guard accepted.contains(c.value) else {
+                throw SCIMError.invalidValue("'\(c.key)' accepts \(accepted.sorted().joined(separator: " or ")), not '\(c.value)'.")
+            }
+            try db.statement("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)").execute(arguments: [c.key, c.value])
+            return try settings(db)
+        }
         return table
+    }
+
+    static func settings(_ db: Database) throws -> Settings {
+        let rows = try Row.fetchAll(db.statement("SELECT key, value FROM setting"))
+        return Settings(values: Dictionary(rows.map { ($0["key"], $0["value"]) }, uniquingKeysWith: { a, _ in a }))
     }
 
     static func createDirectory(_ db: Database, _ name: String) throws -> Directory {

@@ -9,13 +9,15 @@ import Synchronization
 /// Who is calling: the configuration their credential belongs to, and so their directory.
 public struct Caller: Sendable, Equatable {
     public var configurationID: String
+    public var configurationName: String
     public var directoryID: String
     public var deleteMode: IdPConfiguration.DeleteMode
     public var defaultGroups: [String]
     public var applicationGroups: [String]
 
-    public init(configurationID: String, directoryID: String, deleteMode: IdPConfiguration.DeleteMode = .delete, defaultGroups: [String] = [], applicationGroups: [String] = []) {
+    public init(configurationID: String, configurationName: String? = nil, directoryID: String, deleteMode: IdPConfiguration.DeleteMode = .delete, defaultGroups: [String] = [], applicationGroups: [String] = []) {
         self.configurationID = configurationID
+        self.configurationName = configurationName ?? configurationID
         self.directoryID = directoryID
         self.deleteMode = deleteMode
         self.defaultGroups = defaultGroups
@@ -23,7 +25,7 @@ public struct Caller: Sendable, Equatable {
     }
 
     init(_ c: IdPConfiguration) {
-        self.init(configurationID: c.id, directoryID: c.directoryID, deleteMode: c.deleteMode, defaultGroups: c.defaultGroups, applicationGroups: c.applicationGroups)
+        self.init(configurationID: c.id, configurationName: c.name, directoryID: c.directoryID, deleteMode: c.deleteMode, defaultGroups: c.defaultGroups, applicationGroups: c.applicationGroups)
     }
 }
 
@@ -81,17 +83,20 @@ public final class CredentialStore: Sendable {
 }
 
 /// Keeps a ``CredentialStore`` in step with the sync worker: a refresh every `interval`.
+/// Also applies the sync worker's settings (the audit switch) to this ingress.
 struct CredentialRefresher: Service {
     let store: CredentialStore
     let sync: any CommandTransport
     let interval: Duration
     let logger: Logger
+    var recorder: AuditRecorder?
 
     func run() async throws {
         var warned = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 store.update(try await sync.send(ListConfigurations(), shardKey: "").configurations)
+                if let recorder { recorder.setEnabled(try await sync.send(GetSettings(), shardKey: "").isAuditEnabled) }
                 warned = false
             } catch {
                 if !warned { logger.warning("cannot refresh configurations from the sync worker; keeping the last known ones", metadata: ["error": "\(error)"]) }

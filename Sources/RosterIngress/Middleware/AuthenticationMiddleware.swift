@@ -43,6 +43,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         }
         var context = context
         context.caller = caller
+        context.audit?.caller = caller
         return try await next(request, context)
     }
 }

@@ -10,15 +10,23 @@ public struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as SCIMError {
-            return SCIMResponse.error(error)
-        } catch let error as HTTPError {
-            return SCIMResponse.error(Self.translate(error, request: request))
-        } catch let error as any HTTPResponseError {
-            return SCIMResponse.error(SCIMError(status: Int(error.status.code), detail: error.status.reasonPhrase))
-        } catch is CancellationError {
-            return SCIMResponse.error(.unavailable("The request was cancelled.", retryAfter: 1))
         } catch {
+            return Self.response(for: error, request: request, context: context)
+        }
+    }
+
+    /// The SCIM error response for any error a handler threw.
+    static func response(for error: any Error, request: Request, context: Context) -> Response {
+        switch error {
+        case let error as SCIMError:
+            return SCIMResponse.error(error)
+        case let error as HTTPError:
+            return SCIMResponse.error(Self.translate(error, request: request))
+        case let error as any HTTPResponseError:
+            return SCIMResponse.error(SCIMError(status: Int(error.status.code), detail: error.status.reasonPhrase))
+        case is CancellationError:
+            return SCIMResponse.error(.unavailable("The request was cancelled.", retryAfter: 1))
+        default:
             context.logger.error("unexpected error", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(error)"])
             return SCIMResponse.error(.internalError())
         }

@@ -1,0 +1,52 @@
+public import GRDB
+
+extension AuditStore {
+    /// Frozen once shipped: add new migrations, never edit these.
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-audit") { db in
+            // Rows stay small (bodies live in auditBody) so that index walks and page reads touch
+            // few pages even at millions of records.
+            try db.execute(sql: """
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY,
+                    origin INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    configurationId TEXT,
+                    configurationName TEXT,
+                    directoryId TEXT,
+                    source TEXT,
+                    method TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    query TEXT,
+                    scimVersion TEXT,
+                    resourceType TEXT,
+                    resourceId TEXT,
+                    subject TEXT,
+                    status INTEGER NOT NULL,
+                    statusClass INTEGER NOT NULL,
+                    scimType TEXT,
+                    durationMicros INTEGER NOT NULL,
+                    requestBytes INTEGER NOT NULL,
+                    responseBytes INTEGER NOT NULL,
+                    UNIQUE (origin, seq)
+                );
+                CREATE TABLE auditBody (id INTEGER PRIMARY KEY, request TEXT, response TEXT);
+                -- Newest first, per filter: each index ends in (at, id) so a filtered page is an index walk.
+                CREATE INDEX audit_at ON audit (at, id);
+                CREATE INDEX audit_configuration ON audit (configurationId, at, id);
+                CREATE INDEX audit_kind ON audit (kind, at, id);
+                CREATE INDEX audit_method ON audit (method, at, id);
+                CREATE INDEX audit_status ON audit (status, at, id);
+                CREATE INDEX audit_statusClass ON audit (statusClass, at, id);
+                CREATE INDEX audit_resourceType ON audit (resourceType, at, id);
+                CREATE INDEX audit_resourceId ON audit (resourceId, at, id);
+                -- Free text: trigrams of subject and path; contentless, rowid = audit.id.
+                CREATE VIRTUAL TABLE auditText USING fts5 (search, content = '', tokenize = 'trigram');
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+public import GRDB
+public import RosterPersistence
+public import RosterProtocol
+import SCIMCore
+
+/// The audit store: the request history, its queries, clear and retention.
+public enum AuditStore {
+    /// The commands of `roster-audit`; `retention` is reported by the summary.
+    public static func commands(retention: AuditRetention) -> CommandTable {
+        var table = CommandTable()
+        table.register(AppendAuditRecords.self) { db, c in AuditAppended(stored: try append(db, c.records)) }
+        table.registerRead(QueryAudit.self) { db, c in try query(db, c) }
+        table.register(ClearAudit.self) { db, _ in AuditCleared(removed: try clear(db)) }
+        table.registerRead(GetAuditSummary.self) { db, _ in
+            let row = try Row.fetchOne(db.statement("SELECT count(*) AS n, min(at) AS oldest, max(at) AS newest FROM audit"))
+            return AuditSummary(records: row?["n"] ?? 0, oldest: row?["oldest"], newest: row?["newest"],
+                                maxAgeDays: retention.maxAgeDays, maxRecords: retention.maxRecords)
+        }
+        return table
+    }
+
+    /// What the free-text index holds for a record; deletion must present exactly the same text.
+    static func searchText(subject: String?, path: String) -> String { "\(subject ?? "") \(path)" }
+
+    /// Stores `records`, skipping any already stored (a redelivery); returns how many are new.
+    static func append(_ db: Database, _ records: [AuditRecord]) throws -> Int {
+        let insert = try db.statement("""
+            INSERT INTO audit (origin, seq, at, kind, configurationId, configurationName, directoryId, source, method, path, query,
+            scimVersion, resourceType, resourceId, subject, status, statusClass, scimType, durationMicros, requestBytes, responseBytes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, seq) DO NOTHING
+            """)
+        let body = try db.statement("INSERT INTO auditBody (id, request, response) VALUES (?, ?, ?)")
+        let text = try db.statement("INSERT INTO auditText (rowid, search) VALUES (?, ?)")
+        var stored = 0
+        for r in records {
+            try insert.execute(arguments: [
+                r.origin, r.seq, r.at, r.kind.rawValue, r.configurationID, r.configurationName, r.directoryID, r.source, r.method, r.path,
+                r.query, r.scimVersion, r.resourceType, r.resourceID, r.subject, r.status, r.status / 100, r.scimType, r.durationMicros,
+                r.requestBytes, r.responseBytes,
+            ])
+            guard db.changesCount == 1 else { continue }
+            let id = db.lastInsertedRowID
+            if r.requestBody != nil || r.responseBody != nil { try body.execute(arguments: [id, r.requestBody, r.responseBody]) }
+            try text.execute(arguments: [id, searchText(subject: r.subject, path: r.path)])
+            stored += 1
+        }
+        return stored
+    }
+
+    /// Removes every record; returns how many there were.
+    static func clear(_ db: Database) throws -> Int {
+        let count = try Int.fetchOne(db.statement("SELECT count(*) FROM audit")) ?? 0
+        // Without a WHERE clause SQLite truncates the tables instead of deleting row by row.
+        try db.execute(sql: "INSERT INTO auditText (auditText) VALUES ('delete-all'); DELETE FROM auditBody; DELETE FROM audit")
+        return count
+    }
+
+    /// Removes the records with the given ids (and their bodies and text entries).
+    static func remove(_ db: Database, ids: [Int64]) throws {
+        guard !ids.isEmpty else { return }
+        let list = ids.map(String.init).joined(separator: ",")
+        let rows = try Row.fetchAll(db, sql: "SELECT id, subject, path FROM audit WHERE id IN (\(list))")
+        let forget = try db.statement("INSERT INTO auditText (auditText, rowid, search) VALUES ('delete', ?, ?)")
+        for row in rows {
+            try forget.execute(arguments: [row["id"] as Int64, searchText(subject: row["subject"], path: row["path"])])
+        }
+        try db.execute(sql: "DELETE FROM auditBody WHERE id IN (\(list)); DELETE FROM audit WHERE id IN (\(list))")
+    }
+}

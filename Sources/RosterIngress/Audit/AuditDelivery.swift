@@ -1,0 +1,72 @@
+import Logging
+import RosterProtocol
+import SCIMCore
+import ServiceLifecycle
+
+/// Delivers queued audit records to the audit worker in acknowledged batches, in order.
+///
+/// A batch leaves the queue only when the worker replied that it committed it; a worker that is
+/// down or slow only delays delivery (the queue grows, then spools). A batch the worker refuses
+/// outright (4xx, malformed) is dropped and counted, so that one bad record cannot block the rest.
+struct AuditDelivery: Service {
+    let queue: AuditQueue
+    let audit: any CommandTransport
+    let logger: Logger
+    var maxRecords = 500
+    var maxBytes = 1 << 20
+
+    func run() async throws {
+        var backoff = Duration.milliseconds(50)
+        var warned = false
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            guard let batch = queue.nextBatch(maxRecords: maxRecords, maxBytes: maxBytes) else {
+                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(20)) } } catch { break }
+                continue
+            }
+            switch await deliver(batch) {
+            case .delivered:
+                if warned { logger.notice("audit worker reachable again; delivering queued records") }
+                warned = false
+                backoff = .milliseconds(50)
+            case .retry(let error):
+                if !warned {
+                    logger.warning("audit worker unreachable; keeping records until it is back", metadata: ["error": "\(error)"])
+                }
+                warned = true
+                let pause = backoff
+                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { break }
+                backoff = min(backoff * 2, .seconds(2))
+            }
+        }
+        // HTTP has drained by now (the server stops before the services): a last attempt, then
+        // whatever is still in memory goes to the spool for the next run.
+        let deadline = ContinuousClock.now + .seconds(2)
+        while ContinuousClock.now < deadline, let batch = queue.nextBatch(maxRecords: maxRecords, maxBytes: maxBytes), batch.lines.count > 0 {
+            if case .retry = await deliver(batch) { break }
+        }
+        let saved = queue.persistMemory()
+        if saved > 0 { logger.notice("audit records saved to the spool for the next run", metadata: ["records": "\(saved)"]) }
+    }
+
+    enum Outcome { case delivered, retry(SCIMError) }
+
+    func deliver(_ batch: AuditQueue.Batch) async -> Outcome {
+        var payload = Array(#"{"records":["#.utf8)
+        for (i, line) in batch.lines.enumerated() {
+            if i > 0 { payload.append(UInt8(ascii: ",")) }
+            payload += line
+        }
+        payload += Array("]}".utf8)
+        do {
+            _ = try await audit.send(name: AppendAuditRecords.name, payload: payload, shardKey: "")
+            queue.acknowledge(batch)
+            return .delivered
+        } catch where error.status == 400 || error.status == 422 || (error.status == 500 && error.detail.hasPrefix("Malformed")) {
+            logger.error("audit worker refused a batch; its records are dropped", metadata: ["records": "\(batch.lines.count)", "error": "\(error)"])
+            queue.acknowledge(batch, delivered: false)
+            return .delivered
+        } catch {
+            return .retry(error)
+        }
+    }
+}

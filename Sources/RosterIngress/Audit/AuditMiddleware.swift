@@ -1,0 +1,139 @@
+import Foundation
+public import Hummingbird
+import RosterProtocol
+import SCIMCore
+import Synchronization
+
+/// Records every SCIM and admin request while auditing is on (DESIGN §2 step 4): outermost,
+/// so that it sees the answer exactly as it left, errors included; the record is queued once the
+/// response body has been written, without waiting for the audit worker.
+public struct AuditMiddleware: RouterMiddleware {
+    public typealias Context = SCIMRequestContext
+    let recorder: AuditRecorder
+    let maxBodyBytes: Int
+    /// Bodies up to this size are redacted by structure; a longer (streamed) one by pattern on its start.
+    static let captureLimit = 1 << 20
+
+    public init(recorder: AuditRecorder, maxBodyBytes: Int) {
+        self.recorder = recorder
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard recorder.isEnabled, !["/healthz", "/readyz", "/metrics"].contains(path) else { return try await next(request, context) }
+        let clock = ContinuousClock.now
+        let at = Int64(Date().timeIntervalSince1970 * 1000)
+        var record = AuditRecord(
+            origin: 0, seq: 0, at: at, kind: path.hasPrefix("/admin/") ? .admin : .scim, source: context.remoteAddress,
+            method: request.method.rawValue, path: path, query: AuditRedactor.query(request.uri.query),
+            scimVersion: path.hasPrefix("/scim/v2") ? "2.0" : nil, status: 0)
+        let trace = AuditTrace()
+        var context = context
+        context.audit = trace
+        var request = request
+        var requestJSON: JSONValue?
+        let response: Response
+        do {
+            // Buffered here (the handlers would buffer it anyway, to the same limit) so it can be kept.
+            let buffer = try await request.body.collect(upTo: maxBodyBytes)
+            request.body = RequestBody(buffer: buffer)
+            let bytes = Array(buffer.readableBytesView)
+            record.requestBytes = bytes.count
+            record.requestBody = AuditRedactor.body(bytes, limit: recorder.bodyLimit)
+            requestJSON = try? JSONValue.parse(bytes)
+            response = try await next(request, context)
+        } catch {
+            response = SCIMErrorMiddleware<Context>.response(for: error, request: request, context: context)
+        }
+        record.status = Int(response.status.code)
+        Self.describe(&record, requestJSON: requestJSON)
+        var finished = response
+        let started = record
+        let capture = Capture()
+        let recorder = self.recorder
+        let summarised = Self.isAuditRead(path: path, method: request.method)
+        let body = response.body.map { buffer in
+            capture.append(buffer, limit: Self.captureLimit)
+            return buffer
+        }
+        finished.body = ResponseBody(contentLength: response.body.contentLength) { writer in
+            defer {
+                var record = started
+                let (bytes, total) = capture.result
+                record.responseBytes = total
+                if summarised {
+                    record.responseBody = total > 0 ? "[audit records: \(total) bytes, not repeated here]" : nil
+                } else {
+                    record.responseBody = AuditRedactor.body(bytes, complete: bytes.count == total, totalBytes: total, limit: recorder.bodyLimit)
+                    Self.describe(&record, responseJSON: bytes.count == total ? try? JSONValue.parse(bytes) : nil)
+                }
+                if let caller = trace.caller {
+                    record.configurationID = caller.configurationID
+                    record.configurationName = caller.configurationName
+                    record.directoryID = caller.directoryID
+                }
+                record.durationMicros = (ContinuousClock.now - clock).microseconds
+                recorder.submit(record)
+            }
+            try await body.write(writer)
+        }
+        return finished
+    }
+
+    /// The audit log's own listings are recorded without their bodies (they would nest records in records).
+    static func isAuditRead(path: String, method: HTTPRequest.Method) -> Bool {
+        method == .get && path.hasPrefix("/admin/api/v1/audit/records")
+    }
+
+    /// Resource type and id from the path; the name involved from the request body.
+    static func describe(_ record: inout AuditRecord, requestJSON: JSONValue?) {
+        let parts = record.path.split(separator: "/").map(String.init)
+        let (base, kind) = record.kind == .admin ? (3, ["configurations": "Configuration", "directories": "Directory", "audit": "Audit"])
+                                                   : (2, ["Users": "User", "Groups": "Group"])
+        if parts.count > base, let type = kind.first(where: { $0.key.lowercased() == parts[base].lowercased() })?.value {
+            record.resourceType = type
+            if parts.count > base + 1, !parts[base + 1].hasPrefix(".") { record.resourceID = parts[base + 1] }
+        }
+        if let object = requestJSON?.objectValue { record.subject = subject(of: object, type: record.resourceType) }
+    }
+
+    /// Fills in what the response tells better: the id of a created resource, its name, the scimType of an error.
+    static func describe(_ record: inout AuditRecord, responseJSON: JSONValue?) {
+        guard let object = responseJSON?.objectValue else { return }
+        if record.status >= 400 {
+            record.scimType = object["scimType"]?.stringValue
+            return
+        }
+        if record.resourceID == nil, record.resourceType != nil, let id = object["id"]?.stringValue { record.resourceID = id }
+        if let name = subject(of: object, type: record.resourceType) { record.subject = name }
+    }
+
+    static func subject(of object: [String: JSONValue], type: String?) -> String? {
+        switch type {
+        case "User": object[caseInsensitive: "userName"]?.stringValue
+        case "Group": object[caseInsensitive: "displayName"]?.stringValue
+        case "Configuration", "Directory": object["name"]?.stringValue
+        default: nil
+        }
+    }
+}
+
+/// The first bytes of a response as it streams out, and how many there were in all.
+private final class Capture: Sendable {
+    private let state = Mutex<(bytes: [UInt8], total: Int)>(([], 0))
+
+    func append(_ buffer: ByteBuffer, limit: Int) {
+        state.withLock { s in
+            s.total += buffer.readableBytes
+            let room = limit - s.bytes.count
+            if room > 0 { s.bytes += buffer.readableBytesView.prefix(room) }
+        }
+    }
+
+    var result: ([UInt8], Int) { state.withLock { ($0.bytes, $0.total) } }
+}
+
+extension Duration {
+    var microseconds: Int64 { components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000 }
+}

@@ -1,0 +1,188 @@
+public import SCIMCore
+
+/// What an audit query selects. Every member is optional; the members given must all match.
+public struct AuditFilter: WireCodable, Equatable {
+    /// Inclusive lower and exclusive upper bound of `at` (milliseconds since 1970).
+    public var from: Int64?
+    public var to: Int64?
+    public var configurationID: String?
+    public var kind: AuditRecord.Kind?
+    public var method: String?
+    /// An exact status (`404`) or a class (`4` for `4xx`).
+    public var status: Int?
+    public var statusClass: Int?
+    public var resourceType: String?
+    public var resourceID: String?
+    /// A substring of the userName/displayName or of the path, ignoring case.
+    public var text: String?
+
+    public init(
+        from: Int64? = nil, to: Int64? = nil, configurationID: String? = nil, kind: AuditRecord.Kind? = nil, method: String? = nil,
+        status: Int? = nil, statusClass: Int? = nil, resourceType: String? = nil, resourceID: String? = nil, text: String? = nil
+    ) {
+        self.from = from
+        self.to = to
+        self.configurationID = configurationID
+        self.kind = kind
+        self.method = method
+        self.status = status
+        self.statusClass = statusClass
+        self.resourceType = resourceType
+        self.resourceID = resourceID
+        self.text = text
+    }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        func int64(_ key: String) -> Int64? {
+            if case .int(let i)? = wire.members[key] { return i }
+            return nil
+        }
+        self.init(
+            from: int64("from"), to: int64("to"), configurationID: wire.optionalString("configurationId"),
+            kind: wire.optionalString("kind").flatMap(AuditRecord.Kind.init(rawValue:)), method: wire.optionalString("method"),
+            status: wire.optionalInt("status"), statusClass: wire.optionalInt("statusClass"), resourceType: wire.optionalString("resourceType"),
+            resourceID: wire.optionalString("resourceId"), text: wire.optionalString("text"))
+    }
+
+    public var wire: [String: JSONValue] {
+        ["from": from.map(JSONValue.int) ?? .null, "to": to.map(JSONValue.int) ?? .null, "configurationId": configurationID.json,
+         "kind": kind.map { .string($0.rawValue) } ?? .null, "method": method.json, "status": status.json, "statusClass": statusClass.json,
+         "resourceType": resourceType.json, "resourceId": resourceID.json, "text": text.json]
+    }
+}
+
+/// A position in the newest-first order: the next page starts strictly after it.
+public struct AuditCursor: Sendable, Equatable {
+    public var at: Int64
+    public var id: Int64
+
+    public init(at: Int64, id: Int64) {
+        self.at = at
+        self.id = id
+    }
+
+    /// `at.id`, as the admin API hands it out.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".")
+        guard parts.count == 2, let at = Int64(parts[0]), let id = Int64(parts[1]) else { return nil }
+        self.init(at: at, id: id)
+    }
+
+    public var description: String { "\(at).\(id)" }
+}
+
+/// Stores records; replays of a record already stored (same origin and seq) are ignored.
+public struct AppendAuditRecords: Command {
+    public static let name = "audit.append"
+    public typealias Reply = AuditAppended
+    public var records: [AuditRecord]
+    public init(records: [AuditRecord]) { self.records = records }
+    public init(wire: WireObject) throws(SCIMError) { records = try wire.list("records", of: AuditRecord.self) }
+    public var wire: [String: JSONValue] { ["records": .array(records.map { .object($0.wire) })] }
+}
+
+public struct AuditAppended: WireCodable, Equatable {
+    /// Records newly stored (not counting replays).
+    public var stored: Int
+    public init(stored: Int) { self.stored = stored }
+    public init(wire: WireObject) throws(SCIMError) { stored = try wire.int("stored") }
+    public var wire: [String: JSONValue] { ["stored": .int(Int64(stored))] }
+}
+
+/// One page of records, newest first.
+public struct QueryAudit: Command {
+    public static let name = "audit.query"
+    /// The largest page the worker returns.
+    public static let maxLimit = 1000
+    public typealias Reply = AuditPage
+    public var filter: AuditFilter
+    public var limit: Int
+    public var after: AuditCursor?
+
+    public init(filter: AuditFilter, limit: Int, after: AuditCursor? = nil) {
+        self.filter = filter
+        self.limit = limit
+        self.after = after
+    }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        self.init(filter: try AuditFilter(wire: WireObject(try wire.object("filter"))), limit: try wire.int("limit"),
+                  after: wire.optionalString("after").flatMap(AuditCursor.init))
+    }
+
+    public var wire: [String: JSONValue] { ["filter": .object(filter.wire), "limit": .int(Int64(limit)), "after": after.map { .string($0.description) } ?? .null] }
+}
+
+public struct AuditPage: WireCodable, Equatable {
+    public var records: [AuditRecord]
+    /// Where the next page starts; nil on the last page.
+    public var next: AuditCursor?
+
+    public init(records: [AuditRecord], next: AuditCursor?) {
+        self.records = records
+        self.next = next
+    }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        self.init(records: try wire.list("records", of: AuditRecord.self), next: wire.optionalString("next").flatMap(AuditCursor.init))
+    }
+
+    public var wire: [String: JSONValue] { ["records": .array(records.map { .object($0.wire) }), "next": next.map { .string($0.description) } ?? .null] }
+}
+
+/// Removes every record.
+public struct ClearAudit: Command {
+    public static let name = "audit.clear"
+    public typealias Reply = AuditCleared
+    public init() {}
+    public init(wire: WireObject) {}
+    public var wire: [String: JSONValue] { [:] }
+}
+
+public struct AuditCleared: WireCodable, Equatable {
+    public var removed: Int
+    public init(removed: Int) { self.removed = removed }
+    public init(wire: WireObject) throws(SCIMError) { removed = try wire.int("removed") }
+    public var wire: [String: JSONValue] { ["removed": .int(Int64(removed))] }
+}
+
+/// How much the store holds and the retention it enforces.
+public struct GetAuditSummary: Command {
+    public static let name = "audit.summary"
+    public typealias Reply = AuditSummary
+    public init() {}
+    public init(wire: WireObject) {}
+    public var wire: [String: JSONValue] { [:] }
+}
+
+public struct AuditSummary: WireCodable, Equatable {
+    public var records: Int
+    public var oldest: Int64?
+    public var newest: Int64?
+    /// Retention: records older than this many days go (nil: no age limit).
+    public var maxAgeDays: Int?
+    /// Retention: only this many newest records stay (nil: no count limit).
+    public var maxRecords: Int?
+
+    public init(records: Int, oldest: Int64?, newest: Int64?, maxAgeDays: Int?, maxRecords: Int?) {
+        self.records = records
+        self.oldest = oldest
+        self.newest = newest
+        self.maxAgeDays = maxAgeDays
+        self.maxRecords = maxRecords
+    }
+
+    public init(wire: WireObject) throws(SCIMError) {
+        func int64(_ key: String) -> Int64? {
+            if case .int(let i)? = wire.members[key] { return i }
+            return nil
+        }
+        self.init(records: try wire.int("records"), oldest: int64("oldest"), newest: int64("newest"),
+                  maxAgeDays: wire.optionalInt("maxAgeDays"), maxRecords: wire.optionalInt("maxRecords"))
+    }
+
+    public var wire: [String: JSONValue] {
+        ["records": .int(Int64(records)), "oldest": oldest.map(JSONValue.int) ?? .null, "newest": newest.map(JSONValue.int) ?? .null,
+         "maxAgeDays": maxAgeDays.json, "maxRecords": maxRecords.json]
+    }
+}

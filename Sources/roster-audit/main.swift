@@ -1,0 +1,3 @@
+import RosterAudit
+
+try await AuditWorker.main()

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import RosterIngress
+import RosterProtocol
+import RosterTestSupport
+import SCIMCore
+import Testing
+
+/// A strict RFC 4180 reader, to check what the export writes.
+func parseCSV(_ text: String) -> [[String]] {
+    var rows: [[String]] = []
+    var row: [String] = []
+    var field = ""
+    var quoted = false
+    var chars = Array(text)[...]
+    while let c = chars.popFirst() {
+        if quoted {
+            if c == "\"" {
+                if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
+            } else { field.append(c) }
+        } else if c == "\"" && field.isEmpty {
+            quoted = true
+        } else if c == "," {
+            row.append(field); field = ""
+        } else if c == "\r\n" || c == "\n" {
+            row.append(field); field = ""
+            rows.append(row); row = []
+        } else { field.append(c) }
+    }
+    if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+    return rows
+}
+
+struct AuditExportTests {
+    static func page(_ n: Int, start: Int) -> [UInt8] {
+        let records = (0..<n).map { i in
+            AuditRecord(id: Int64(start - i), origin: 1, seq: Int64(start - i), at: 1_800_000_000_000 + Int64(start - i), kind: .scim,
+                        configurationName: "okta, \"main\"", method: "POST", path: "/scim/v2/Users", subject: "=HYPERLINK(\"x\")", status: 201,
+                        requestBody: "{\"displayName\":\"line one\nline two\r\nthree, \\\"quoted\\\"\"}")
+        }
+        return CommandCodec.encode(AuditPage(records: records, next: start - n > 0 ? AuditCursor(at: 1_800_000_000_000 + Int64(start - n + 1), id: Int64(start - n + 1)) : nil))
+    }
+
+    /// An audit worker with 25,000 records, served a page at a time.
+    static let audit = ScriptedTransport { name, payload throws(SCIMError) in
+        guard name == QueryAudit.name else { return CommandCodec.encode(Empty()) }
+        let query = try CommandCodec.decode(QueryAudit.self, from: payload)
+        let start = Int(query.after?.id ?? 25_001) - 1
+        return page(min(query.limit, start), start: start)
+    }
+
+    static let sync = ScriptedTransport { name, _ throws(SCIMError) in
+        name == ListConfigurations.name ? CommandCodec.encode(ConfigurationList(configurations: [])) : CommandCodec.encode(Settings(values: [:]))
+    }
+
+    @Test func theExportStopsAtTenThousandQuotesEveryFieldAndDisarmsFormulas() async throws {
+        let recorder = AuditRecorder(queue: AuditQueue(limits: .init(memoryBytes: 1 << 20, spoolBytes: 0, spoolPath: nil), logger: .init(label: "t")), bodyLimit: 1024)
+        try await withIngress(ScriptedTransport { _, _ throws(SCIMError) in [] }, sync: Self.sync, audit: Self.audit, recorder: recorder) { http in
+            var admin = http
+            admin.token = testAdminToken
+            let reply = try await admin.send("GET", "/admin/api/v1/audit/records.csv")
+            #expect(reply.status == 200 && reply.header("Content-Type")?.hasPrefix("text/csv") == true)
+            let text = String(decoding: reply.body, as: UTF8.self)
+            #expect(text.hasSuffix("\r\n"))
+            let rows = parseCSV(text)
+            #expect(rows.count == 10_001, "a header and the 10,000 newest")
+            #expect(rows.allSatisfy { $0.count == rows[0].count })
+            let header = rows[0]
+            let first = Dictionary(uniqueKeysWithValues: zip(header, rows[1]))
+            #expect(first["id"] == "25000" && rows.last?.first == "15001")
+            #expect(first["configurationName"] == "okta, \"main\"")
+            #expect(first["subject"] == "'=HYPERLINK(\"x\")")
+            #expect(first["requestBody"] == "{\"displayName\":\"line one\nline two\r\nthree, \\\"quoted\\\"\"}")
+            #expect(try await admin.send("GET", "/admin/api/v1/audit/records.csv?limit=10001").status == 400)
+            let few = parseCSV(String(decoding: try await admin.send("GET", "/admin/api/v1/audit/records.csv?limit=1500").body, as: UTF8.self))
+            #expect(few.count == 1501)
+        }
+    }
+
+    @Test(arguments: ["status=4x4", "status=700", "from=yesterday", "from=2026-11-29&to=2026-11-28", "limit=0", "limit=5000", "after=nope", "kind=other"])
+    func aBadFilterGetsAPreciseError(query: String) async throws {
+        let recorder = AuditRecorder(queue: AuditQueue(limits: .init(memoryBytes: 1 << 20, spoolBytes: 0, spoolPath: nil), logger: .init(label: "t")), bodyLimit: 1024)
+        try await withIngress(ScriptedTransport { _, _ throws(SCIMError) in [] }, sync: Self.sync, audit: Self.audit, recorder: recorder) { http in
+            var admin = http
+            admin.token = testAdminToken
+            let reply = try await admin.send("GET", "/admin/api/v1/audit/records?\(query)")
+            #expect(reply.status == 400 && reply.object["scimType"] == .string("invalidValue"), "\(query)")
+        }
+    }
+}
