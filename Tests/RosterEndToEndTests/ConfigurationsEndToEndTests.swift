@@ -20,6 +20,8 @@ struct ConfigurationsEndToEndTests {
         }
         #expect(try await TestHTTP(base: system.http.base, token: e2eToken).send("GET", "/admin/api/v1/configurations").status == 401,
                 "a configuration token is not the admin token")
+        // Audited, so that the search for secrets below covers the audit store and spool too.
+        #expect(try await adminCall("PATCH", "audit", #"{"enabled":true}"#).object["enabled"] == .bool(true))
 
         // Okta and Entra feed "Employees"; Ping (Basic) feeds "Contractors".
         let okta = try await adminCall("POST", "configurations", #"{"name":"okta","newDirectoryName":"Employees","defaultGroups":["Everyone"],"applicationGroups":["App Users"]}"#)
@@ -111,7 +113,11 @@ struct ConfigurationsEndToEndTests {
         #expect(try await adminCall("POST", "configurations/ping/disable", "{}").object["enabled"] == .bool(false))
         #expect(await eventually(timeout: .seconds(3)) { (try? await c.send("GET", "/scim/v2/Users", headers: cHeaders))?.status == 401 })
 
-        // Secrets: nowhere in clear, in any store or log.
+        // Secrets: nowhere in clear, in any store or log (once the audit worker has every record).
+        #expect(await eventually { (try? await adminCall("GET", "audit/records?q=disable&method=POST"))?.object["records"]?.arrayValue?.count == 1 })
+        let created = try await adminCall("GET", "audit/records?resourceType=Configuration&method=POST&status=201").object["records"]?.arrayValue ?? []
+        #expect(created.count >= 3 && created.allSatisfy { $0.objectValue?["responseBody"]?.stringValue?.contains("[redacted]") == true },
+                "the records of created configurations keep their bodies without the secret")
         await system.stop(keepFiles: true)
         let files = (try FileManager.default.contentsOfDirectory(atPath: system.directory.path)).map { system.directory.appendingPathComponent($0) }
         var haystack = Data()

@@ -14,7 +14,12 @@ final class RunningSystem: @unchecked Sendable {
     let zmqEndpoint = "tcp://127.0.0.1:\(TestProcesses.port())"
     let groupsEndpoint = "tcp://127.0.0.1:\(TestProcesses.port())"
     let syncEndpoint = "tcp://127.0.0.1:\(TestProcesses.port())"
+    let auditEndpoint = "tcp://127.0.0.1:\(TestProcesses.port())"
     var users: Process?
+    var audit: Process?
+    /// Extra flags for the ingress and the audit worker (bounds, retention).
+    var ingressArguments: [String] = []
+    var auditArguments: [String] = []
     var groups: Process?
     var sync: Process?
     var ingress: Process?
@@ -48,19 +53,32 @@ final class RunningSystem: @unchecked Sendable {
         ], log: log)
     }
 
+    func startAudit() throws {
+        audit = try TestProcesses.launch("roster-audit", [
+            "--zmq-bind", auditEndpoint, "--db-path", directory.appendingPathComponent("audit.sqlite").path,
+        ] + auditArguments, log: log)
+    }
+
     /// Starts every worker and the ingress.
     func startAll() throws {
         try startUsers()
         try startGroups()
         try startSync()
+        try startAudit()
         try startIngress()
     }
 
     func startIngress() throws {
-        ingress = try TestProcesses.launch("roster-ingress", [
-            "--http-port", String(httpPort), "--zmq-users", zmqEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint, "--zmq-timeout-ms", "2000",
+        ingress = try launchIngress(port: httpPort)
+    }
+
+    /// An ingress on `port`; a second one on another port shares the same workers.
+    func launchIngress(port: Int, spool: String = "audit-spool.ndjson") throws -> Process {
+        try TestProcesses.launch("roster-ingress", [
+            "--http-port", String(port), "--zmq-users", zmqEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint, "--zmq-timeout-ms", "2000",
             "--auth-bootstrap-token-sha256", tokenSHA256, "--security-password-iterations", "1000", "--scim-member-page-size", "7", "--auth-admin-token-sha256", sha256(e2eAdminToken),
-        ], log: log)
+            "--zmq-audit", auditEndpoint, "--audit-spool-path", directory.appendingPathComponent(spool).path,
+        ] + ingressArguments, log: log)
     }
 
     func ready() async -> Bool {
@@ -72,6 +90,7 @@ final class RunningSystem: @unchecked Sendable {
         if let users { await TestProcesses.stop(users) }
         if let groups { await TestProcesses.stop(groups) }
         if let sync { await TestProcesses.stop(sync) }
+        if let audit { await TestProcesses.stop(audit) }
         if !keepFiles { try? FileManager.default.removeItem(at: directory) }
     }
 

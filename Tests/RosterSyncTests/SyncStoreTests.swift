@@ -19,6 +19,17 @@ func bearer(_ name: String, token: String, directory: String = "") -> IdPConfigu
 }
 
 struct SyncStoreTests {
+    @Test func auditingIsOffUntilSetAndOnlyKnownSettingsAreAccepted() throws {
+        try withSyncStore { store, _ throws in
+            #expect(try store.run(GetSettings()).isAuditEnabled == false)
+            #expect(try store.run(PutSetting(key: Settings.auditEnabled, value: "true")).isAuditEnabled)
+            #expect(try store.run(GetSettings()).values == [Settings.auditEnabled: "true"])
+            #expect { try store.run(PutSetting(key: Settings.auditEnabled, value: "yes")) } throws: { ($0 as? SCIMError)?.scimType == .invalidValue }
+            #expect { try store.run(PutSetting(key: "log.level", value: "debug")) } throws: { ($0 as? SCIMError)?.scimType == .invalidValue }
+            #expect(try store.run(PutSetting(key: Settings.auditEnabled, value: "false")).isAuditEnabled == false)
+        }
+    }
+
     @Test func configurationsLiveInDirectoriesAndKeepOnlyDigestsOfSecrets() throws {
         try withSyncStore { store, path throws in
             let okta = try store.run(SaveConfiguration(configuration: bearer("Okta", token: "okta-token-secret-value"), newDirectoryName: "Employees", ifMatch: nil))

@@ -1,0 +1,223 @@
+import Foundation
+import RosterTestSupport
+import SCIMCore
+import Testing
+
+/// Issue 6 end to end: real ingresses, a real `roster-audit` and its SQLite file.
+@Suite(.serialized)
+struct AuditEndToEndTests {
+    static func admin(_ system: RunningSystem) -> TestHTTP { TestHTTP(base: system.http.base, token: e2eAdminToken) }
+
+    func records(_ system: RunningSystem, _ query: String = "") async throws -> [[String: JSONValue]] {
+        let reply = try await Self.admin(system).send("GET", "/admin/api/v1/audit/records?limit=1000\(query.isEmpty ? "" : "&" + query)")
+        #expect(reply.status == 200, "\(reply.object)")
+        return reply.object["records"]?.arrayValue?.compactMap(\.objectValue) ?? []
+    }
+
+    func setAuditing(_ system: RunningSystem, _ on: Bool) async throws {
+        let reply = try await Self.admin(system).send("PATCH", "/admin/api/v1/audit", body: #"{"enabled":\#(on)}"#, headers: ["Content-Type": "application/json"])
+        #expect(reply.status == 200 && reply.object["enabled"] == .bool(on), "\(reply.object)")
+    }
+
+    @Test func auditingIsOffByDefaultAndTheSwitchReachesEveryIngressWithinTwoSeconds() async throws {
+        let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
+        try system.startAll()
+        let otherPort = TestProcesses.port()
+        let other = try system.launchIngress(port: otherPort, spool: "other-spool.ndjson")
+        defer { Task { await TestProcesses.stop(other) } }
+        let second = TestHTTP(base: "http://127.0.0.1:\(otherPort)", token: e2eToken)
+        #expect(await system.ready(), "\(system.logText)")
+        #expect(await eventually { (try? await second.send("GET", "/readyz"))?.status == 200 })
+
+        #expect(try await second.send("POST", "/scim/v2/Users", json: TestHTTP.user("before@example.com")).status == 201)
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(try await records(system).isEmpty, "off by default")
+
+        // Turned on through the first ingress; the second learns it from the sync worker.
+        try await setAuditing(system, true)
+        let switched = ContinuousClock.now
+        #expect(await eventually(timeout: .seconds(5)) {
+            _ = try? await second.send("GET", "/scim/v2/Users?filter=userName%20eq%20%22probe%22")
+            return ((try? await records(system, "resourceType=User&method=GET")) ?? []).count > 0
+        })
+        let firstRecorded = try await records(system, "resourceType=User&method=GET").last?["time"]?.stringValue ?? ""
+        #expect(!firstRecorded.isEmpty)
+        #expect(ContinuousClock.now - switched < .seconds(5))
+        #expect(try await records(system, "q=before@example.com").isEmpty, "nothing from before the switch")
+
+        try await setAuditing(system, false)
+        try await Task.sleep(for: .milliseconds(2000))
+        let count = try await records(system).count
+        #expect(try await second.send("POST", "/scim/v2/Users", json: TestHTTP.user("after@example.com")).status == 201)
+        try await Task.sleep(for: .milliseconds(1000))
+        #expect(try await records(system).count == count, "off within 2 s on the second ingress too")
+        await system.stop()
+    }
+
+    @Test func eachRecordSaysWhatWasAskedAndAnsweredAndEveryFilterFindsIt() async throws {
+        let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
+        try system.startAll()
+        #expect(await system.ready(), "\(system.logText)")
+        try await setAuditing(system, true)
+        let http = system.http
+        let secret = "Sup3r-Secret-Pass!-e2e"
+        let created = try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("un_002", extra: ["password": .string(secret)]))
+        let id = try #require(created.object["id"]?.stringValue)
+        let patch = json(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"password","value":"\#(secret)"}]}"#)
+        #expect(try await http.send("PATCH", "/scim/v2/Users/\(id)", json: patch).status == 200)
+        #expect(try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("un_002")).status == 409)
+        #expect(try await http.send("GET", "/scim/v2/Users/no-such-id").status == 404)
+        #expect(try await http.send("POST", "/scim/v2/Groups", json: json(#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Sales, \"EMEA\"\nTeam"}"#)).status == 201)
+        #expect(await eventually { ((try? await records(system, "kind=scim")) ?? []).count == 5 })
+
+        let creation = try await records(system, "q=un_002&method=POST&status=201")
+        #expect(creation.count == 1)
+        let r = try #require(creation.first)
+        #expect(r["resourceType"] == .string("User") && r["resourceId"] == .string(id) && r["subject"] == .string("un_002"))
+        #expect(r["configurationName"] == .string("default") && r["directoryId"] == .string("default") && r["source"] == .string("127.0.0.1"))
+        #expect(r["scimVersion"] == .string("2.0") && r["path"] == .string("/scim/v2/Users") && (r["durationMs"].map { $0 != .null } ?? false))
+        #expect(r["requestBody"]?.stringValue?.contains("[redacted]") == true && r["responseBody"]?.stringValue?.contains(id) == true)
+
+        let conflict = try await records(system, "status=409")
+        #expect(conflict.count == 1 && conflict.first?["scimType"] == .string("uniqueness"))
+        #expect(try await records(system, "status=4xx").count == 2)
+        #expect(try await records(system, "method=patch").first?["subject"] == .string("un_002"), "the name comes from the answer")
+        #expect(try await records(system, "resourceId=\(id)").count == 2)
+        #expect(try await records(system, "resourceType=Group").first?["subject"] == .string("Sales, \"EMEA\"\nTeam"))
+        #expect(try await records(system, "configuration=default&kind=scim").count == 5)
+        #expect(try await records(system, "configuration=nobody").isEmpty)
+        #expect(try await records(system, "kind=admin").count >= 1, "admin calls are recorded, marked as such")
+        let newest = try #require(try await records(system, "kind=scim").first?["time"]?.stringValue)
+        #expect(try await records(system, "kind=scim&from=\(newest)").count == 1)
+        #expect(try await records(system, "kind=scim&to=\(newest)").count == 4)
+        let page = try await Self.admin(system).send("GET", "/admin/api/v1/audit/records?kind=scim&limit=3")
+        let next = try #require(page.object["next"]?.stringValue)
+        #expect(try await records(system, "kind=scim&after=\(next)").count == 2)
+
+        // The CSV export holds the same records, quoted.
+        let csv = String(decoding: try await Self.admin(system).send("GET", "/admin/api/v1/audit/records.csv?kind=scim").body, as: UTF8.self)
+        #expect(csv.hasPrefix("id,time,kind,") && csv.contains("\"Sales, \"\"EMEA\"\"\nTeam\""))
+
+        // The password: not in the store's files, not in the export, not in the logs.
+        await system.stop(keepFiles: true)
+        var haystack = Data(csv.utf8)
+        for file in try FileManager.default.contentsOfDirectory(atPath: system.directory.path) {
+            haystack += (try? Data(contentsOf: system.directory.appendingPathComponent(file))) ?? Data()
+        }
+        #expect(haystack.range(of: Data(secret.utf8)) == nil)
+        #expect(haystack.range(of: Data("un_002".utf8)) != nil, "the haystack is the real one")
+        try? FileManager.default.removeItem(at: system.directory)
+    }
+
+    /// The issue's no-loss test: the audit worker stops for a while under load, then every record
+    /// is there, in order. A small memory bound makes the ingress spool to disk meanwhile, and a
+    /// restart of the ingress in the middle keeps what it spooled.
+    @Test func noRecordIsLostWhileTheAuditWorkerIsDown() async throws {
+        let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
+        system.ingressArguments = ["--audit-memory-bytes", "20000"]
+        try system.startAll()
+        #expect(await system.ready(), "\(system.logText)")
+        try await setAuditing(system, true)
+        let http = system.http
+
+        func load(_ prefix: String, _ count: Int) async -> Int {
+            await withTaskGroup(of: Int.self) { group in
+                for worker in 0..<4 {
+                    group.addTask {
+                        var ok = 0
+                        for i in stride(from: worker, to: count, by: 4) {
+                            if (try? await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("\(prefix)-\(i)")))?.status == 201 { ok += 1 }
+                        }
+                        return ok
+                    }
+                }
+                return await group.reduce(0, +)
+            }
+        }
+
+        async let during = load("phase1", 200)
+        try await Task.sleep(for: .milliseconds(300))
+        if let audit = system.audit { await TestProcesses.stop(audit, signal: SIGKILL) }
+        #expect(await during == 200, "SCIM keeps serving while the audit worker is down")
+        #expect(await load("phase2", 100) == 100)
+        // The ingress restarts (a deploy) while the worker is still down: its queue goes to the spool.
+        if let ingress = system.ingress { await TestProcesses.stop(ingress) }
+        try system.startIngress()
+        #expect(await system.ready())
+        #expect(system.logText.contains("audit records saved to the spool for the next run"))
+        #expect(system.logText.contains("audit records left in the spool by an earlier run will be delivered"))
+        #expect(await load("phase3", 100) == 100)
+        try system.startAudit()
+
+        #expect(await eventually(timeout: .seconds(30)) { ((try? await records(system, "kind=scim&method=POST")) ?? []).count == 400 })
+        let all = try await records(system, "kind=scim&method=POST").reversed()  // oldest first
+        let names = Set(all.compactMap { $0["subject"]?.stringValue })
+        #expect(names.count == 400 && ["phase1-0", "phase2-99", "phase3-50"].allSatisfy(names.contains))
+        // In order: within each run of the ingress, records were stored in the order they were queued.
+        let ids = all.compactMap { record -> (Int64, Int64, Int64)? in
+            guard case .int(let id)? = record["id"], case .int(let origin)? = record["origin"], case .int(let seq)? = record["seq"] else { return nil }
+            return (origin, seq, id)
+        }
+        for origin in Set(ids.map(\.0)) {
+            let run = ids.filter { $0.0 == origin }.sorted { $0.2 < $1.2 }
+            #expect(run.map(\.1) == run.map(\.1).sorted(), "stored in queue order")
+        }
+        let metrics = String(decoding: try await http.send("GET", "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains("roster_audit_records_dropped_total 0"), "\(metrics)")
+        await system.stop()
+    }
+
+    @Test func whenBothBoundsAreExhaustedSCIMKeepsServingAndTheDropsAreCounted() async throws {
+        let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
+        system.ingressArguments = ["--audit-memory-bytes", "4000", "--audit-spool-max-bytes", "8000"]
+        try system.startAll()
+        #expect(await system.ready(), "\(system.logText)")
+        try await setAuditing(system, true)
+        if let audit = system.audit { await TestProcesses.stop(audit) }
+        for i in 0..<60 { #expect(try await system.http.send("POST", "/scim/v2/Users", json: TestHTTP.user("bound-\(i)")).status == 201) }
+        let metrics = String(decoding: try await system.http.send("GET", "/metrics").body, as: UTF8.self)
+        let dropped = metrics.split(separator: "\n").first { $0.hasPrefix("roster_audit_records_dropped_total ") }.flatMap { Int($0.split(separator: " ")[1]) }
+        #expect((dropped ?? 0) > 0, "\(metrics)")
+        #expect(system.logText.contains("audit queue full"))
+        try system.startAudit()
+        #expect(await eventually { ((try? await records(system, "q=bound-")) ?? []).count == 60 - (dropped ?? 0) })
+        await system.stop()
+    }
+
+    @Test func clearRetentionAndTheCommandLine() async throws {
+        let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
+        system.auditArguments = ["--audit-retention-max-records", "20", "--audit-retention-interval-seconds", "1"]
+        try system.startAll()
+        #expect(await system.ready(), "\(system.logText)")
+        let cliLog = system.directory.appendingPathComponent("cli.log")
+        func cli(_ arguments: [String]) async throws -> (Int32, String) {
+            try? FileManager.default.removeItem(at: cliLog)
+            let process = try TestProcesses.launch("roster", ["audit"] + arguments + ["--url", system.http.base, "--admin-token", e2eAdminToken], log: cliLog)
+            while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+            return (process.terminationStatus, (try? String(contentsOf: cliLog, encoding: .utf8)) ?? "")
+        }
+        #expect(try await cli(["status"]).1.contains("auditing : off"))
+        #expect(try await cli(["on"]).0 == 0)
+        for i in 0..<12 { _ = try await system.http.send("POST", "/scim/v2/Users", json: TestHTTP.user("old-\(i)")) }
+        for i in 0..<20 { _ = try await system.http.send("POST", "/scim/v2/Users", json: TestHTTP.user("new-\(i)")) }
+        // Retention keeps the newest 20 records (it runs every second): the older users' records go.
+        try await Task.sleep(for: .seconds(3))
+        #expect(try await records(system, "q=old-").isEmpty)
+        #expect(try await records(system, "q=new-").count > 10)
+        let (_, listing) = try await cli(["list", "--text", "new-19"])
+        #expect(listing.contains("new-19") && listing.contains("/scim/v2/Users") && listing.contains("201"), "\(listing)")
+        #expect(try await cli(["list", "--status", "4x4"]).0 != 0, "a bad filter fails with the API's message")
+        let file = system.directory.appendingPathComponent("export.csv")
+        let (status, exported) = try await cli(["export", "--csv", file.path, "--method", "POST", "--kind", "scim"])
+        #expect(status == 0 && exported.contains("Wrote"), "\(exported)")
+        let rows = parseCSV(try String(contentsOf: file, encoding: .utf8))
+        #expect(rows.first?.first == "id" && rows.count >= 2)
+        #expect(try await cli(["clear"]).1.contains("Removed"))
+        let left = try await records(system)
+        #expect(left.allSatisfy { $0["kind"] == .string("admin") }, "only the calls made since the clear (the clear itself among them)")
+        #expect(try await cli(["off"]).0 == 0)
+        #expect(try await cli(["status"]).1.contains("auditing : off"))
+        await system.stop()
+    }
+}
+
