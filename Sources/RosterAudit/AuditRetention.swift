@@ -59,14 +59,14 @@ public struct AuditRetentionService: Service {
         if let days = retention.maxAgeDays {
             let cutoff = Int64((now.timeIntervalSince1970 - Double(days) * 86_400) * 1000)
             removed += try await removeChunks(chunk) { db, n in
-                try Int64.fetchAll(db, sql: "SELECT id FROM audit WHERE at < ? ORDER BY at, id LIMIT ?", arguments: [cutoff, n])
+                try Int64.fetchAll(db, sql: "SELECT id FROM audit WHERE id < ? ORDER BY id LIMIT ?", arguments: [AuditStore.firstID(at: cutoff), n])
             }
         }
         if let keep = retention.maxRecords {
             removed += try await removeChunks(chunk) { db, n in
                 let excess = (try Int.fetchOne(db, sql: "SELECT count(*) FROM audit") ?? 0) - keep
                 guard excess > 0 else { return [] }
-                return try Int64.fetchAll(db, sql: "SELECT id FROM audit ORDER BY at, id LIMIT ?", arguments: [min(excess, n)])
+                return try Int64.fetchAll(db, sql: "SELECT id FROM audit ORDER BY id LIMIT ?", arguments: [min(excess, n)])
             }
         }
         return removed

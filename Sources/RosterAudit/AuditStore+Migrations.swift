@@ -6,7 +6,8 @@ extension AuditStore {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-audit") { db in
             // Rows stay small (bodies live in auditBody) so that index walks and page reads touch
-            // few pages even at millions of records.
+            // few pages even at millions of records. The id encodes the time (see AuditStore.id),
+            // so every index, which ends in the rowid, is already in newest-first order.
             try db.execute(sql: """
                 CREATE TABLE audit (
                     id INTEGER PRIMARY KEY,
@@ -34,15 +35,14 @@ extension AuditStore {
                     UNIQUE (origin, seq)
                 );
                 CREATE TABLE auditBody (id INTEGER PRIMARY KEY, request TEXT, response TEXT);
-                -- Newest first, per filter: each index ends in (at, id) so a filtered page is an index walk.
-                CREATE INDEX audit_at ON audit (at, id);
-                CREATE INDEX audit_configuration ON audit (configurationId, at, id);
-                CREATE INDEX audit_kind ON audit (kind, at, id);
-                CREATE INDEX audit_method ON audit (method, at, id);
-                CREATE INDEX audit_status ON audit (status, at, id);
-                CREATE INDEX audit_statusClass ON audit (statusClass, at, id);
-                CREATE INDEX audit_resourceType ON audit (resourceType, at, id);
-                CREATE INDEX audit_resourceId ON audit (resourceId, at, id);
+                -- One index per filter; each ends in the rowid, so a filtered page is an index walk.
+                CREATE INDEX audit_configuration ON audit (configurationId);
+                CREATE INDEX audit_kind ON audit (kind);
+                CREATE INDEX audit_method ON audit (method);
+                CREATE INDEX audit_status ON audit (status);
+                CREATE INDEX audit_statusClass ON audit (statusClass);
+                CREATE INDEX audit_resourceType ON audit (resourceType);
+                CREATE INDEX audit_resourceId ON audit (resourceId);
                 -- Free text: trigrams of subject and path; contentless, rowid = audit.id.
                 CREATE VIRTUAL TABLE auditText USING fts5 (search, content = '', tokenize = 'trigram');
                 """)

@@ -4,8 +4,8 @@ public import GRDB
 public import RosterProtocol
 
 extension AuditStore {
-    /// One page, newest first. Every filter has an index ending in (`at`, `id`), so a page is a
-    /// walk of one index from its newest end, whatever the size of the store.
+    /// One page, newest first. Ids are in time order and every index ends in the id, so a
+    /// page is a walk of one index (or of the text index, by rowid) from its newest end.
     static func query(_ db: Database, _ q: QueryAudit) throws -> AuditPage {
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
@@ -14,8 +14,23 @@ extension AuditStore {
             arguments += values
         }
         let f = q.filter
-        if let from = f.from { add("a.at >= ?", [from]) }
-        if let to = f.to { add("a.at < ?", [to]) }
+        var source = "audit a"
+        var order = "a.id"
+        if let text = f.text, !text.isEmpty {
+            if text.count >= 3 {
+                // A quoted FTS5 string matches as a substring with the trigram tokenizer, ignoring case.
+                // The text index drives, newest rowid first, so broad and narrow text are both a short walk.
+                source = "auditText t CROSS JOIN audit a ON a.id = t.rowid"
+                order = "t.rowid"
+                add("t.auditText MATCH ?", ["\"\(text.replacingOccurrences(of: "\"", with: "\"\""))\""])
+            } else {
+                // Trigrams need three characters; shorter text is rare enough to scan for.
+                let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+                add("(a.subject LIKE ? ESCAPE '\\' OR a.path LIKE ? ESCAPE '\\')", ["%\(escaped)%", "%\(escaped)%"])
+            }
+        }
+        if let from = f.from { add("\(order) >= ?", [AuditStore.firstID(at: from)]) }
+        if let to = f.to { add("\(order) < ?", [AuditStore.firstID(at: to)]) }
         if let c = f.configurationID { add("a.configurationId = ?", [c]) }
         if let kind = f.kind { add("a.kind = ?", [kind.rawValue]) }
         if let method = f.method { add("a.method = ?", [method.uppercased()]) }
@@ -23,28 +38,18 @@ extension AuditStore {
         if let statusClass = f.statusClass { add("a.statusClass = ?", [statusClass]) }
         if let type = f.resourceType { add("a.resourceType = ?", [type]) }
         if let id = f.resourceID { add("a.resourceId = ?", [id]) }
-        if let text = f.text, !text.isEmpty {
-            if text.count >= 3 {
-                // A quoted FTS5 string: with the trigram tokenizer it matches as a substring, ignoring case.
-                add("a.id IN (SELECT rowid FROM auditText WHERE auditText MATCH ?)", ["\"\(text.replacingOccurrences(of: "\"", with: "\"\""))\""])
-            } else {
-                // Trigrams need three characters; shorter text is rare enough to scan for.
-                let pattern = "%\(text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_"))%"
-                add("(a.subject LIKE ? ESCAPE '\\' OR a.path LIKE ? ESCAPE '\\')", [pattern, pattern])
-            }
-        }
-        if let after = q.after { add("(a.at, a.id) < (?, ?)", [after.at, after.id]) }
+        if let after = q.after { add("\(order) < ?", [after]) }
         let limit = min(max(q.limit, 1), QueryAudit.maxLimit)
         let sql = """
-            SELECT a.*, b.request, b.response FROM audit a LEFT JOIN auditBody b ON b.id = a.id
+            SELECT a.*, b.request, b.response FROM \(source) LEFT JOIN auditBody b ON b.id = a.id
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY a.at DESC, a.id DESC LIMIT \(limit + 1)
+            ORDER BY \(order) DESC LIMIT \(limit + 1)
             """
         var records = try Row.fetchAll(db.statement(sql), arguments: StatementArguments(arguments)).map(record)
-        var next: AuditCursor?
+        var next: Int64?
         if records.count > limit {
             records.removeLast()
-            next = records.last.map { AuditCursor(at: $0.at, id: $0.id) }
+            next = records.last?.id
         }
         return AuditPage(records: records, next: next)
     }

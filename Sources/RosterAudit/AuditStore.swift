@@ -13,12 +13,21 @@ public enum AuditStore {
         table.registerRead(QueryAudit.self) { db, c in try query(db, c) }
         table.register(ClearAudit.self) { db, _ in AuditCleared(removed: try clear(db)) }
         table.registerRead(GetAuditSummary.self) { db, _ in
-            let row = try Row.fetchOne(db.statement("SELECT count(*) AS n, min(at) AS oldest, max(at) AS newest FROM audit"))
-            return AuditSummary(records: row?["n"] ?? 0, oldest: row?["oldest"], newest: row?["newest"],
-                                maxAgeDays: retention.maxAgeDays, maxRecords: retention.maxRecords)
+            AuditSummary(records: try Int.fetchOne(db.statement("SELECT count(*) FROM audit")) ?? 0,
+                         oldest: try Int64.fetchOne(db.statement("SELECT at FROM audit ORDER BY id LIMIT 1")),
+                         newest: try Int64.fetchOne(db.statement("SELECT at FROM audit ORDER BY id DESC LIMIT 1")),
+                         maxAgeDays: retention.maxAgeDays, maxRecords: retention.maxRecords)
         }
         return table
     }
+
+    /// Bits of a record id below its time: up to 4,096 records per millisecond keep their order.
+    static let idShift: Int64 = 12
+
+    /// The first id of the millisecond `at`. Ids are `at << 12` plus a counter, so id order is
+    /// time order: a record delivered late (after an outage) still lands where its time puts it,
+    /// and every index, which SQLite ends with the rowid, walks newest first without a sort.
+    static func firstID(at: Int64) -> Int64 { max(at, 0) << idShift }
 
     /// What the free-text index holds for a record; deletion must present exactly the same text.
     static func searchText(subject: String?, path: String) -> String { "\(subject ?? "") \(path)" }
@@ -26,21 +35,24 @@ public enum AuditStore {
     /// Stores `records`, skipping any already stored (a redelivery); returns how many are new.
     static func append(_ db: Database, _ records: [AuditRecord]) throws -> Int {
         let insert = try db.statement("""
-            INSERT INTO audit (origin, seq, at, kind, configurationId, configurationName, directoryId, source, method, path, query,
+            INSERT INTO audit (id, origin, seq, at, kind, configurationId, configurationName, directoryId, source, method, path, query,
             scimVersion, resourceType, resourceId, subject, status, statusClass, scimType, durationMicros, requestBytes, responseBytes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, seq) DO NOTHING
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, seq) DO NOTHING
             """)
+        let last = try db.statement("SELECT max(id) FROM audit WHERE id >= ? AND id < ?")
         let body = try db.statement("INSERT INTO auditBody (id, request, response) VALUES (?, ?, ?)")
         let text = try db.statement("INSERT INTO auditText (rowid, search) VALUES (?, ?)")
         var stored = 0
         for r in records {
+            let first = firstID(at: r.at)
+            let taken = try Int64.fetchOne(last, arguments: [first, first + (1 << idShift)])
+            let id = taken.map { $0 + 1 } ?? first
             try insert.execute(arguments: [
-                r.origin, r.seq, r.at, r.kind.rawValue, r.configurationID, r.configurationName, r.directoryID, r.source, r.method, r.path,
+                id, r.origin, r.seq, r.at, r.kind.rawValue, r.configurationID, r.configurationName, r.directoryID, r.source, r.method, r.path,
                 r.query, r.scimVersion, r.resourceType, r.resourceID, r.subject, r.status, r.status / 100, r.scimType, r.durationMicros,
                 r.requestBytes, r.responseBytes,
             ])
             guard db.changesCount == 1 else { continue }
-            let id = db.lastInsertedRowID
             if r.requestBody != nil || r.responseBody != nil { try body.execute(arguments: [id, r.requestBody, r.responseBody]) }
             try text.execute(arguments: [id, searchText(subject: r.subject, path: r.path)])
             stored += 1

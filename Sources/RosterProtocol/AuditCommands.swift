@@ -51,26 +51,6 @@ public struct AuditFilter: WireCodable, Equatable {
     }
 }
 
-/// A position in the newest-first order: the next page starts strictly after it.
-public struct AuditCursor: Sendable, Equatable {
-    public var at: Int64
-    public var id: Int64
-
-    public init(at: Int64, id: Int64) {
-        self.at = at
-        self.id = id
-    }
-
-    /// `at.id`, as the admin API hands it out.
-    public init?(_ text: String) {
-        let parts = text.split(separator: ".")
-        guard parts.count == 2, let at = Int64(parts[0]), let id = Int64(parts[1]) else { return nil }
-        self.init(at: at, id: id)
-    }
-
-    public var description: String { "\(at).\(id)" }
-}
-
 /// Stores records; replays of a record already stored (same origin and seq) are ignored.
 public struct AppendAuditRecords: Command {
     public static let name = "audit.append"
@@ -97,37 +77,41 @@ public struct QueryAudit: Command {
     public typealias Reply = AuditPage
     public var filter: AuditFilter
     public var limit: Int
-    public var after: AuditCursor?
+    /// The `next` of the previous page: this page holds only older records.
+    public var after: Int64?
 
-    public init(filter: AuditFilter, limit: Int, after: AuditCursor? = nil) {
+    public init(filter: AuditFilter, limit: Int, after: Int64? = nil) {
         self.filter = filter
         self.limit = limit
         self.after = after
     }
 
     public init(wire: WireObject) throws(SCIMError) {
-        self.init(filter: try AuditFilter(wire: WireObject(try wire.object("filter"))), limit: try wire.int("limit"),
-                  after: wire.optionalString("after").flatMap(AuditCursor.init))
+        var after: Int64?
+        if case .int(let i)? = wire.members["after"] { after = i }
+        self.init(filter: try AuditFilter(wire: WireObject(try wire.object("filter"))), limit: try wire.int("limit"), after: after)
     }
 
-    public var wire: [String: JSONValue] { ["filter": .object(filter.wire), "limit": .int(Int64(limit)), "after": after.map { .string($0.description) } ?? .null] }
+    public var wire: [String: JSONValue] { ["filter": .object(filter.wire), "limit": .int(Int64(limit)), "after": after.map(JSONValue.int) ?? .null] }
 }
 
 public struct AuditPage: WireCodable, Equatable {
     public var records: [AuditRecord]
-    /// Where the next page starts; nil on the last page.
-    public var next: AuditCursor?
+    /// Where the next page starts (the last record's id); nil on the last page.
+    public var next: Int64?
 
-    public init(records: [AuditRecord], next: AuditCursor?) {
+    public init(records: [AuditRecord], next: Int64?) {
         self.records = records
         self.next = next
     }
 
     public init(wire: WireObject) throws(SCIMError) {
-        self.init(records: try wire.list("records", of: AuditRecord.self), next: wire.optionalString("next").flatMap(AuditCursor.init))
+        var next: Int64?
+        if case .int(let i)? = wire.members["next"] { next = i }
+        self.init(records: try wire.list("records", of: AuditRecord.self), next: next)
     }
 
-    public var wire: [String: JSONValue] { ["records": .array(records.map { .object($0.wire) }), "next": next.map { .string($0.description) } ?? .null] }
+    public var wire: [String: JSONValue] { ["records": .array(records.map { .object($0.wire) }), "next": next.map(JSONValue.int) ?? .null] }
 }
 
 /// Removes every record.

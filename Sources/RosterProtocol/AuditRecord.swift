@@ -7,7 +7,8 @@ public import SCIMCore
 public struct AuditRecord: WireCodable, Equatable {
     public enum Kind: String, Sendable { case scim, admin }
 
-    /// The store's row id (0 until stored); pages are ordered by (`at`, `id`).
+    /// The store's row id (0 until stored): `at` shifted left 12 bits plus a counter, so that id
+    /// order is time order even for records delivered late, and pages are ordered by id.
     public var id: Int64
     public var origin: Int64
     public var seq: Int64

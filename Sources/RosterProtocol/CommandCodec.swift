@@ -2,8 +2,10 @@ public import SCIMCore
 
 /// Coding of command payloads and replies, shared by both ends.
 public enum CommandCodec {
+    /// Keys in no particular order: only the other process reads it (resources keep their
+    /// canonical order where they are rendered or stored).
     public static func encode<T: WireCodable>(_ value: T) -> [UInt8] {
-        JSONValue.object(value.wire).serialized()
+        JSONValue.object(value.wire).serializedUnordered()
     }
 
     public static func decode<T: WireCodable>(_ type: T.Type, from bytes: [UInt8]) throws(SCIMError) -> T {

@@ -17,6 +17,8 @@ struct AuditRedactorTests {
         #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"password":"Sup3r-Secret-Pass!"}}]}"#,
         // The admin API: a Basic password and a token.
         #"{"name":"okta","basicPassword":"Sup3r-Secret-Pass!","token":"Sup3r-Secret-Pass!"}"#,
+        // A JSON escape spelling the member name: still a password.
+        #"{"userName":"bjensen","p\u0061ssword":"Sup3r-Secret-Pass!"}"#,
         // Not JSON (cut short): redacted by pattern.
         #"{"userName":"bjensen","password":"Sup3r-Secret-Pass!","#,
         // Not JSON, a PATCH path naming the password: withheld whole.

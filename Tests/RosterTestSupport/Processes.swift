@@ -18,9 +18,10 @@ public enum TestProcesses {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw TestProcessError.missing(executable.path)
         }
-        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: log)
-        handle.seekToEndOfFile()
+        // O_APPEND: every process of a test shares the log, and each line must land after the others.
+        let fd = open(log.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw TestProcessError.missing(log.path) }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

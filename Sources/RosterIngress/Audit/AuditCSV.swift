@@ -5,8 +5,9 @@ import SCIMCore
 /// Audit records as RFC 4180 CSV: UTF-8, CRLF line ends, a header row, every field that holds a
 /// comma, quote, CR or LF quoted with its quotes doubled.
 ///
-/// A text field that starts with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`: a userName an
-/// IdP sent must not run as a formula when support opens the file in a spreadsheet.
+/// A field that starts with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`: a userName an IdP
+/// sent must not run as a formula when support opens the file in a spreadsheet. (No field holds a
+/// negative number, so nothing numeric is touched.)
 enum AuditCSV {
     static let columns = [
         "id", "time", "kind", "configurationId", "configurationName", "directoryId", "source", "method", "path", "query", "scimVersion",
@@ -15,25 +16,40 @@ enum AuditCSV {
 
     static var header: String { columns.joined(separator: ",") + "\r\n" }
 
+    /// One record, appended to `out` as UTF-8 (bytes, not `String` edits: an export is 10,000 rows).
+    static func append(_ r: AuditRecord, to out: inout [UInt8]) {
+        let fields: [String?] = [
+            String(r.id), AuditView.time(r.at), r.kind.rawValue, r.configurationID, r.configurationName, r.directoryID, r.source, r.method, r.path,
+            r.query, r.scimVersion, r.resourceType, r.resourceID, r.subject, String(r.status), r.scimType, AuditView.milliseconds(r.durationMicros),
+            String(r.requestBytes), String(r.responseBytes), r.requestBody, r.responseBody,
+        ]
+        for (i, value) in fields.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            if let value { field(value, into: &out) }
+        }
+        out.append(0x0D)
+        out.append(0x0A)
+    }
+
     static func row(_ r: AuditRecord) -> String {
-        let text = [
-            r.kind.rawValue, r.configurationID, r.configurationName, r.directoryID, r.source, r.method, r.path, r.query, r.scimVersion,
-            r.resourceType, r.resourceID, r.subject,
-        ].map { field(neutralised($0 ?? "")) }
-        let numbers = [String(r.status), field(neutralised(r.scimType ?? "")), AuditView.milliseconds(r.durationMicros), String(r.requestBytes), String(r.responseBytes)]
-        return ([String(r.id), AuditView.time(r.at)] + text + numbers + [field(neutralised(r.requestBody ?? "")), field(neutralised(r.responseBody ?? ""))])
-            .joined(separator: ",") + "\r\n"
+        var out: [UInt8] = []
+        append(r, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// RFC 4180 §2.6–2.7.
-    static func field(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    static func neutralised(_ value: String) -> String {
-        guard let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return value }
-        return "'" + value
+    /// RFC 4180 §2.6–2.7, after disarming a leading formula character.
+    static func field(_ value: String, into out: inout [UInt8]) {
+        let utf8 = value.utf8
+        let formula = utf8.first.map { [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains($0) } ?? false
+        // A negative number is not a formula; only text fields can start with '-' here, and none is numeric.
+        let quoted = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }
+        if quoted { out.append(UInt8(ascii: "\"")) }
+        if formula { out.append(UInt8(ascii: "'")) }
+        for byte in utf8 {
+            if byte == UInt8(ascii: "\"") { out.append(byte) }
+            out.append(byte)
+        }
+        if quoted { out.append(UInt8(ascii: "\"")) }
     }
 }
 

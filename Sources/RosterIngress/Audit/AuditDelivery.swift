@@ -14,6 +14,7 @@ struct AuditDelivery: Service {
     let logger: Logger
     var maxRecords = 500
     var maxBytes = 1 << 20
+    var batchInterval = Duration.milliseconds(100)
 
     func run() async throws {
         var backoff = Duration.milliseconds(50)
@@ -28,6 +29,11 @@ struct AuditDelivery: Service {
                 if warned { logger.notice("audit worker reachable again; delivering queued records") }
                 warned = false
                 backoff = .milliseconds(50)
+                // A part-full batch means the queue is keeping up: let the next one fill for a moment,
+                // so the worker commits (and writes its index pages) a few times a second, not per record.
+                if batch.lines.count < maxRecords {
+                    do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: batchInterval) } } catch { break }
+                }
             case .retry(let error):
                 if !warned {
                     logger.warning("audit worker unreachable; keeping records until it is back", metadata: ["error": "\(error)"])

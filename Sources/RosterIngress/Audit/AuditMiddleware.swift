@@ -40,8 +40,9 @@ public struct AuditMiddleware: RouterMiddleware {
             request.body = RequestBody(buffer: buffer)
             let bytes = Array(buffer.readableBytesView)
             record.requestBytes = bytes.count
-            record.requestBody = AuditRedactor.body(bytes, limit: recorder.bodyLimit)
-            requestJSON = try? JSONValue.parse(bytes)
+            // Parsed only where it names the resource (a create or replace).
+            if request.method == .post || request.method == .put { requestJSON = try? JSONValue.parse(bytes) }
+            record.requestBody = AuditRedactor.body(bytes, parsed: requestJSON, limit: recorder.bodyLimit)
             response = try await next(request, context)
         } catch {
             response = SCIMErrorMiddleware<Context>.response(for: error, request: request, context: context)
@@ -65,8 +66,10 @@ public struct AuditMiddleware: RouterMiddleware {
                 if summarised {
                     record.responseBody = total > 0 ? "[audit records: \(total) bytes, not repeated here]" : nil
                 } else {
-                    record.responseBody = AuditRedactor.body(bytes, complete: bytes.count == total, totalBytes: total, limit: recorder.bodyLimit)
-                    Self.describe(&record, responseJSON: bytes.count == total ? try? JSONValue.parse(bytes) : nil)
+                    let complete = bytes.count == total
+                    let parsed = complete && Self.responseNamesResource(record) ? try? JSONValue.parse(bytes) : nil
+                    record.responseBody = AuditRedactor.body(bytes, parsed: parsed, complete: complete, totalBytes: total, limit: recorder.bodyLimit)
+                    Self.describe(&record, responseJSON: parsed)
                 }
                 if let caller = trace.caller {
                     record.configurationID = caller.configurationID
@@ -84,6 +87,11 @@ public struct AuditMiddleware: RouterMiddleware {
     /// The audit log's own listings are recorded without their bodies (they would nest records in records).
     static func isAuditRead(path: String, method: HTTPRequest.Method) -> Bool {
         method == .get && path.hasPrefix("/admin/api/v1/audit/records")
+    }
+
+    /// Whether the answer is worth parsing: an error (for its scimType) or one resource (its id and name).
+    static func responseNamesResource(_ record: AuditRecord) -> Bool {
+        record.status >= 400 || (record.resourceType != nil && (record.resourceID != nil || record.method == "POST"))
     }
 
     /// Resource type and id from the path; the name involved from the request body.

@@ -205,7 +205,10 @@ public final class AuditQueue: Sendable {
             if !rest.isEmpty { _ = rest.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(s.spoolRead)) } }
             bytes += rest
             let temporary = path + ".tmp"
-            guard (try? Data(bytes).write(to: URL(fileURLWithPath: temporary))) != nil, rename(temporary, path) == 0 else {
+            let out = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            let written = out >= 0 && bytes.withUnsafeBytes { write(out, $0.baseAddress, $0.count) } == bytes.count && fsync(out) == 0
+            if out >= 0 { close(out) }
+            guard written, rename(temporary, path) == 0 else {
                 logger.error("cannot save queued audit records at shutdown", metadata: ["records": "\(pending.count)"])
                 return 0
             }

@@ -29,7 +29,7 @@ public final class AuditRecorder: Sendable {
         var wire = record.wire
         wire.removeValue(forKey: "seq")
         wire.removeValue(forKey: "id")
-        queue.enqueue(JSONValue.object(wire).serialized())
+        queue.enqueue(JSONValue.object(wire).serializedUnordered())
     }
 }
 

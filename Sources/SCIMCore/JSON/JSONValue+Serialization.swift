@@ -6,7 +6,16 @@ extension JSONValue {
     public func serialized() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        write(into: &out)
+        write(into: &out, ordered: true)
+        return out
+    }
+
+    /// Compact JSON with object keys in no particular order: for messages between processes,
+    /// where nobody reads the order and sorting keys costs time.
+    public func serializedUnordered() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        write(into: &out, ordered: false)
         return out
     }
 
@@ -31,7 +40,7 @@ extension JSONValue {
         }
     }
 
-    private func write(into out: inout [UInt8]) {
+    private func write(into out: inout [UInt8], ordered: Bool) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -49,16 +58,25 @@ extension JSONValue {
             out.append(UInt8(ascii: "["))
             for (i, v) in a.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                v.write(into: &out)
+                v.write(into: &out, ordered: ordered)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let o):
             out.append(UInt8(ascii: "{"))
-            for (i, k) in Self.orderedKeys(o).enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(k, into: &out)
-                out.append(UInt8(ascii: ":"))
-                o[k]!.write(into: &out)
+            if ordered {
+                for (i, k) in Self.orderedKeys(o).enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    Self.writeString(k, into: &out)
+                    out.append(UInt8(ascii: ":"))
+                    o[k]!.write(into: &out, ordered: true)
+                }
+            } else {
+                for (i, (k, v)) in o.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    Self.writeString(k, into: &out)
+                    out.append(UInt8(ascii: ":"))
+                    v.write(into: &out, ordered: false)
+                }
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -68,15 +86,27 @@ extension JSONValue {
 
     private static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Byte by byte, no temporary arrays: bodies kept in audit records are strings full of quotes.
+        let backslash = UInt8(ascii: "\\")
         for byte in s.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case UInt8(ascii: "\""), backslash:
+                out.append(backslash)
+                out.append(byte)
+            case 0x0A:
+                out.append(backslash)
+                out.append(UInt8(ascii: "n"))
+            case 0x0D:
+                out.append(backslash)
+                out.append(UInt8(ascii: "r"))
+            case 0x09:
+                out.append(backslash)
+                out.append(UInt8(ascii: "t"))
             case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(backslash)
+                out.append(UInt8(ascii: "u"))
+                out.append(UInt8(ascii: "0"))
+                out.append(UInt8(ascii: "0"))
                 out.append(hex[Int(byte >> 4)])
                 out.append(hex[Int(byte & 0xF)])
             default: out.append(byte)
