@@ -45,8 +45,11 @@ public enum AuditStore {
         var stored = 0
         for r in records {
             let first = firstID(at: r.at)
-            let taken = try Int64.fetchOne(last, arguments: [first, first + (1 << idShift)])
-            let id = taken.map { $0 + 1 } ?? first
+            var id = try Int64.fetchOne(last, arguments: [first, first + (1 << idShift)]).map { $0 + 1 } ?? first
+            // A millisecond with 4,096 records already spills into the next one; past that, any free id.
+            while try Int64.fetchOne(db.statement("SELECT 1 FROM audit WHERE id = ?"), arguments: [id]) != nil {
+                id = id < first + (2 << idShift) ? id + 1 : (try Int64.fetchOne(db.statement("SELECT max(id) FROM audit")) ?? id) + 1
+            }
             try insert.execute(arguments: [
                 id, r.origin, r.seq, r.at, r.kind.rawValue, r.configurationID, r.configurationName, r.directoryID, r.source, r.method, r.path,
                 r.query, r.scimVersion, r.resourceType, r.resourceID, r.subject, r.status, r.status / 100, r.scimType, r.durationMicros,

@@ -90,6 +90,24 @@ struct AuditStoreTests {
         }
     }
 
+    @Test func idsFollowTimeEvenForRecordsDeliveredLateOrInTheSameMillisecond() async throws {
+        try await withAuditStore { store, _ throws in
+            var late = record(3)
+            late.at = 1_800_000_002_000  // arrives last, happened second
+            var same = (10...12).map { record(Int64($0)) }
+            for i in same.indices { same[i].at = 1_800_000_009_000 }
+            _ = try store.run(AppendAuditRecords(records: [record(1), record(5)] + same + [late]))
+            let listed = try store.run(QueryAudit(filter: AuditFilter(), limit: 100)).records
+            #expect(listed.map(\.seq) == [12, 11, 10, 5, 3, 1])
+            #expect(listed.map(\.id) == listed.map(\.id).sorted(by: >))
+            // A millisecond that is full spills over without failing the batch.
+            var crowd = (100..<(100 + 4200)).map { record(Int64($0)) }
+            for i in crowd.indices { crowd[i].at = 1_800_000_020_000 }
+            #expect(try store.run(AppendAuditRecords(records: crowd)).stored == 4200)
+            #expect(try store.run(AppendAuditRecords(records: [record(20)])).stored == 1, "the next millisecond still has room")
+        }
+    }
+
     @Test func bodiesComeBackWithTheRecord() async throws {
         try await withAuditStore { store, _ throws in
             _ = try store.run(AppendAuditRecords(records: [record(42, subject: "bodies")]))
