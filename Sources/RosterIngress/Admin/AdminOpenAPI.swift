@@ -4,7 +4,7 @@ enum AdminOpenAPI {
     {
       "openapi": "3.1.0",
       "info": {"title": "Roster admin API", "version": "1",
-               "description": "Configurations (IdP connections) and directories. Authenticate with 'Authorization: Bearer <admin token>'. Errors use the SCIM error body {schemas, status, detail}."},
+               "description": "Configurations (IdP connections), directories and the audit log. Authenticate with 'Authorization: Bearer <admin token>'. Errors use the SCIM error body {schemas, status, detail}."},
       "servers": [{"url": "/admin/api/v1"}],
       "components": {
         "securitySchemes": {"admin": {"type": "http", "scheme": "bearer"}},
@@ -25,6 +25,15 @@ enum AdminOpenAPI {
             "defaultGroups": {"type": "array", "items": {"type": "string"}}, "applicationGroups": {"type": "array", "items": {"type": "string"}},
             "enabled": {"type": "boolean", "default": true}}},
           "Directory": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "created": {"type": "string"}}},
+          "AuditRecord": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "time": {"type": "string", "format": "date-time"}, "kind": {"enum": ["scim", "admin"]},
+            "configurationId": {"type": "string"}, "configurationName": {"type": "string"}, "directoryId": {"type": "string"},
+            "source": {"type": "string"}, "method": {"type": "string"}, "path": {"type": "string"}, "query": {"type": "string"},
+            "scimVersion": {"type": "string"}, "resourceType": {"type": "string"}, "resourceId": {"type": "string"},
+            "subject": {"type": "string", "description": "userName or displayName involved"}, "status": {"type": "integer"},
+            "scimType": {"type": "string"}, "durationMs": {"type": "number"}, "requestBytes": {"type": "integer"}, "responseBytes": {"type": "integer"},
+            "requestBody": {"type": "string", "description": "Redacted, truncated at audit.maxBodyBytes"}, "responseBody": {"type": "string"},
+            "origin": {"type": "integer"}, "seq": {"type": "integer"}}},
           "Error": {"type": "object", "properties": {"schemas": {"type": "array"}, "status": {"type": "string"}, "detail": {"type": "string"}}}
         }
       },
@@ -51,7 +60,31 @@ enum AdminOpenAPI {
           "get": {"summary": "List directories", "responses": {"200": {"description": "{directories: [Directory]}"}}},
           "post": {"summary": "Create a directory", "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}},
                    "responses": {"201": {"description": "Directory"}, "409": {"description": "Error"}}}
-        }
+        },
+        "/audit": {
+          "get": {"summary": "Whether auditing is on, the store's size and retention, this ingress's queue", "responses": {"200": {"description": "status"}}},
+          "patch": {"summary": "Turn auditing on or off (every ingress within 2 s)",
+                    "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"enabled": {"type": "boolean"}}}}}},
+                    "responses": {"200": {"description": "status"}}}
+        },
+        "/audit/records": {
+          "parameters": [
+            {"name": "from", "in": "query", "schema": {"type": "string"}, "description": "RFC 3339 time, date or ms since 1970 (inclusive)"},
+            {"name": "to", "in": "query", "schema": {"type": "string"}, "description": "exclusive"},
+            {"name": "configuration", "in": "query", "schema": {"type": "string"}, "description": "id or name"},
+            {"name": "kind", "in": "query", "schema": {"enum": ["scim", "admin"]}},
+            {"name": "method", "in": "query", "schema": {"type": "string"}},
+            {"name": "status", "in": "query", "schema": {"type": "string"}, "description": "404 or 4xx"},
+            {"name": "resourceType", "in": "query", "schema": {"type": "string"}},
+            {"name": "resourceId", "in": "query", "schema": {"type": "string"}},
+            {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "text in userName/displayName or path"},
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
+            {"name": "after", "in": "query", "schema": {"type": "string"}, "description": "the previous page's next"}],
+          "get": {"summary": "Records, newest first", "responses": {"200": {"description": "{records: [AuditRecord], next}"}, "400": {"description": "Error"}}},
+          "delete": {"summary": "Clear the whole history", "responses": {"200": {"description": "{removed}"}}}
+        },
+        "/audit/records.csv": {"get": {"summary": "RFC 4180 CSV of at most 10,000 newest matching records (same filters; limit up to 10000)",
+          "responses": {"200": {"description": "text/csv"}, "400": {"description": "Error"}}}}
       }
     }
     """#
