@@ -33,12 +33,8 @@ public struct AuditFilter: WireCodable, Equatable {
     }
 
     public init(wire: WireObject) throws(SCIMError) {
-        func int64(_ key: String) -> Int64? {
-            if case .int(let i)? = wire.members[key] { return i }
-            return nil
-        }
         self.init(
-            from: int64("from"), to: int64("to"), configurationID: wire.optionalString("configurationId"),
+            from: wire.optionalInt64("from"), to: wire.optionalInt64("to"), configurationID: wire.optionalString("configurationId"),
             kind: wire.optionalString("kind").flatMap(AuditRecord.Kind.init(rawValue:)), method: wire.optionalString("method"),
             status: wire.optionalInt("status"), statusClass: wire.optionalInt("statusClass"), resourceType: wire.optionalString("resourceType"),
             resourceID: wire.optionalString("resourceId"), text: wire.optionalString("text"))
@@ -87,9 +83,7 @@ public struct QueryAudit: Command {
     }
 
     public init(wire: WireObject) throws(SCIMError) {
-        var after: Int64?
-        if case .int(let i)? = wire.members["after"] { after = i }
-        self.init(filter: try AuditFilter(wire: WireObject(try wire.object("filter"))), limit: try wire.int("limit"), after: after)
+        self.init(filter: try AuditFilter(wire: WireObject(try wire.object("filter"))), limit: try wire.int("limit"), after: wire.optionalInt64("after"))
     }
 
     public var wire: [String: JSONValue] { ["filter": .object(filter.wire), "limit": .int(Int64(limit)), "after": after.map(JSONValue.int) ?? .null] }
@@ -106,9 +100,7 @@ public struct AuditPage: WireCodable, Equatable {
     }
 
     public init(wire: WireObject) throws(SCIMError) {
-        var next: Int64?
-        if case .int(let i)? = wire.members["next"] { next = i }
-        self.init(records: try wire.list("records", of: AuditRecord.self), next: next)
+        self.init(records: try wire.list("records", of: AuditRecord.self), next: wire.optionalInt64("next"))
     }
 
     public var wire: [String: JSONValue] { ["records": .array(records.map { .object($0.wire) }), "next": next.map(JSONValue.int) ?? .null] }
@@ -157,11 +149,7 @@ public struct AuditSummary: WireCodable, Equatable {
     }
 
     public init(wire: WireObject) throws(SCIMError) {
-        func int64(_ key: String) -> Int64? {
-            if case .int(let i)? = wire.members[key] { return i }
-            return nil
-        }
-        self.init(records: try wire.int("records"), oldest: int64("oldest"), newest: int64("newest"),
+        self.init(records: try wire.int("records"), oldest: wire.optionalInt64("oldest"), newest: wire.optionalInt64("newest"),
                   maxAgeDays: wire.optionalInt("maxAgeDays"), maxRecords: wire.optionalInt("maxRecords"))
     }
 

@@ -70,18 +70,14 @@ public struct AuditRecord: WireCodable, Equatable {
     }
 
     public init(wire: WireObject) throws(SCIMError) {
-        func int64(_ key: String) throws(SCIMError) -> Int64 {
-            guard case .int(let i)? = wire.members[key] else { throw SCIMError.internalError("Malformed audit record: '\(key)'.") }
-            return i
-        }
         self.init(
-            id: (try? int64("id")) ?? 0, origin: try int64("origin"), seq: try int64("seq"), at: try int64("at"),
+            id: wire.optionalInt64("id") ?? 0, origin: try wire.int64("origin"), seq: try wire.int64("seq"), at: try wire.int64("at"),
             kind: Kind(rawValue: wire.optionalString("kind") ?? "") ?? .scim, configurationID: wire.optionalString("configurationId"),
             configurationName: wire.optionalString("configurationName"), directoryID: wire.optionalString("directoryId"),
             source: wire.optionalString("source"), method: try wire.string("method"), path: try wire.string("path"),
             query: wire.optionalString("query"), scimVersion: wire.optionalString("scimVersion"), resourceType: wire.optionalString("resourceType"),
             resourceID: wire.optionalString("resourceId"), subject: wire.optionalString("subject"), status: try wire.int("status"),
-            scimType: wire.optionalString("scimType"), durationMicros: try int64("durationMicros"), requestBody: wire.optionalString("requestBody"),
+            scimType: wire.optionalString("scimType"), durationMicros: try wire.int64("durationMicros"), requestBody: wire.optionalString("requestBody"),
             responseBody: wire.optionalString("responseBody"), requestBytes: wire.optionalInt("requestBytes") ?? 0,
             responseBytes: wire.optionalInt("responseBytes") ?? 0)
     }

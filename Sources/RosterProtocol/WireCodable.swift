@@ -36,6 +36,17 @@ public struct WireObject: Sendable {
         return nil
     }
 
+    /// Int64 members (times in ms, record ids) keep their full range.
+    public func int64(_ key: String) throws(SCIMError) -> Int64 {
+        guard let i = optionalInt64(key) else { throw malformed(key) }
+        return i
+    }
+
+    public func optionalInt64(_ key: String) -> Int64? {
+        if case .int(let i)? = members[key] { return i }
+        return nil
+    }
+
     public func object(_ key: String) throws(SCIMError) -> [String: JSONValue] {
         guard let o = members[key]?.objectValue else { throw malformed(key) }
         return o

@@ -31,12 +31,6 @@ enum AuditCSV {
         out.append(0x0A)
     }
 
-    static func row(_ r: AuditRecord) -> String {
-        var out: [UInt8] = []
-        append(r, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
     /// RFC 4180 §2.6–2.7, after disarming a leading formula character.
     static func field(_ value: String, into out: inout [UInt8]) {
         let utf8 = value.utf8
