@@ -55,11 +55,11 @@ public enum GroupStore {
         return try write(db, existing, attributes: c.attributes, includeMembers: true)
     }
 
-    static func delete(_ db: Database, _ c: DeleteGroup) throws -> Empty {
+    static func delete(_ db: Database, _ c: DeleteGroup) throws -> Deleted {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
         try db.statement("DELETE FROM scimGroup WHERE seq = ?").execute(arguments: [existing["seq"] as Int64])
         try adjustCount(db, directoryID: c.directoryID, by: -1)
-        return Empty()
+        return Deleted(name: existing["displayName"])
     }
 
     static func query(_ db: Database, _ c: QueryGroups) throws -> GroupQueryResult {

@@ -124,7 +124,15 @@ public struct ReplaceUser: Command {
 }
 
 /// Deletes one resource of a directory, if it is still at `ifMatch` (when given).
-public protocol DeleteCommand: Command where Reply == Empty {
+/// What a delete removed: its name (userName or displayName), for the audit log.
+public struct Deleted: WireCodable, Equatable {
+    public var name: String?
+    public init(name: String?) { self.name = name }
+    public init(wire: WireObject) { name = wire.optionalString("name") }
+    public var wire: [String: JSONValue] { ["name": name.json] }
+}
+
+public protocol DeleteCommand: Command where Reply == Deleted {
     var directoryID: String { get }
     var id: String { get }
     var ifMatch: Int? { get }

@@ -113,13 +113,13 @@ public enum UserStore {
         return StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: attributes)
     }
 
-    static func delete(_ db: Database, _ c: DeleteUser) throws -> Empty {
+    static func delete(_ db: Database, _ c: DeleteUser) throws -> Deleted {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
         try db.statement("DELETE FROM user WHERE seq = ?").execute(arguments: [existing["seq"] as Int64])
         try adjustCount(db, directoryID: c.directoryID, by: -1)
         // Its memberships go too: through the outbox, so a groups worker that is down gets it later.
         try userEvent(db, .deleted, directoryID: c.directoryID, userID: existing["id"], display: nil)
-        return Empty()
+        return Deleted(name: existing["userName"])
     }
 
     static func query(_ db: Database, _ c: QueryUsers) throws -> QueryResult {

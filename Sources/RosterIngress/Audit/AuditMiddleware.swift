@@ -71,6 +71,7 @@ public struct AuditMiddleware: RouterMiddleware {
                     record.responseBody = AuditRedactor.body(bytes, parsed: parsed, complete: complete, totalBytes: total, limit: recorder.bodyLimit)
                     Self.describe(&record, responseJSON: parsed)
                 }
+                if record.subject == nil { record.subject = trace.subject }
                 if let caller = trace.caller {
                     record.configurationID = caller.configurationID
                     record.configurationName = caller.configurationName

@@ -33,15 +33,21 @@ public final class AuditRecorder: Sendable {
     }
 }
 
-/// What inner layers learn about a request that the audit record needs (the caller), shared
-/// by reference because request contexts are copied from one middleware to the next.
+/// What inner layers learn about a request that the audit record needs (the caller; the name of
+/// what a DELETE removed), shared by reference because request contexts are copied from one
+/// middleware to the next.
 public final class AuditTrace: Sendable {
-    private let state = Mutex<Caller?>(nil)
+    private let state = Mutex<(caller: Caller?, subject: String?)>((nil, nil))
 
     public init() {}
 
     public var caller: Caller? {
-        get { state.withLock { $0 } }
-        set { state.withLock { $0 = newValue } }
+        get { state.withLock { $0.caller } }
+        set { state.withLock { $0.caller = newValue } }
+    }
+
+    public var subject: String? {
+        get { state.withLock { $0.subject } }
+        set { state.withLock { $0.subject = newValue } }
     }
 }

@@ -108,7 +108,9 @@ struct GroupsController {
     @Sendable func delete(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let directory = try context.requireDirectory()
         let id = try context.parameters.require("id")
-        _ = try await groups.send(DeleteGroup(directoryID: directory, id: id, ifMatch: try request.ifMatchVersion()), shardKey: directory)
+        // Sent first: an optional-chained assignment would skip its right side when auditing is off.
+        let deleted = try await groups.send(DeleteGroup(directoryID: directory, id: id, ifMatch: try request.ifMatchVersion()), shardKey: directory)
+        context.audit?.subject = deleted.name
         return Response(status: .noContent)
     }
 

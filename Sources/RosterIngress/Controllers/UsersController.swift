@@ -77,10 +77,13 @@ struct UsersController {
         if context.caller?.deleteMode == .disable {
             // This configuration's rule: DELETE deactivates; the user stays, with `active: false`.
             let deactivate = PatchRequest(operations: [.init(op: .replace, path: "active", value: .bool(false))])
-            _ = try await users.send(PatchUser(directoryID: directory, id: id, operations: deactivate.wire, passwordHash: nil, clearPassword: false, ifMatch: ifMatch),
-                                     shardKey: directory)
+            let stored = try await users.send(PatchUser(directoryID: directory, id: id, operations: deactivate.wire, passwordHash: nil, clearPassword: false, ifMatch: ifMatch),
+                                              shardKey: directory)
+            context.audit?.subject = stored.attributes["userName"]?.stringValue
         } else {
-            _ = try await users.send(DeleteUser(directoryID: directory, id: id, ifMatch: ifMatch), shardKey: directory)
+            // Sent first: an optional-chained assignment would skip its right side when auditing is off.
+            let deleted = try await users.send(DeleteUser(directoryID: directory, id: id, ifMatch: ifMatch), shardKey: directory)
+            context.audit?.subject = deleted.name
         }
         return Response(status: .noContent)
     }
