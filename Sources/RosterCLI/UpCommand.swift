@@ -78,7 +78,7 @@ struct UpCommand: AsyncParsableCommand {
         case .existing:
             banner += "  Admin token: the one created at first start.\n"
         }
-        banner += "  Audit log: off; turn it on with `roster audit on` (admin token).\n"
+        banner += "  Audit log      : `roster audit status`, `roster audit on` (admin token; off until turned on)\n"
         banner += "  Try: curl -H \"Authorization: Bearer $TOKEN\" \(base)/scim/v2/Users\n  Stop with Ctrl-C.\n"
         FileHandle.standardError.write(Data(banner.utf8))
         await supervisor.waitUntilStopped()
