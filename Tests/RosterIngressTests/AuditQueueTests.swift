@@ -54,6 +54,16 @@ struct AuditQueueTests {
         }
     }
 
+    @Test func aSpoolFileServesOneIngressAtATime() throws {
+        try withSpool { path throws in
+            let first = AuditQueue(limits: .init(memoryBytes: 100, spoolBytes: 1 << 20, spoolPath: path), logger: Logger(label: "t"))
+            let second = AuditQueue(limits: .init(memoryBytes: 100, spoolBytes: 1 << 20, spoolPath: path), logger: Logger(label: "t"))
+            for n in 1...5 { first.enqueue(Self.line(n)); second.enqueue(Self.line(n)) }
+            #expect(first.counters.spoolBytes > 0 && first.counters.dropped == 0)
+            #expect(second.counters.spoolBytes == 0 && second.counters.dropped > 0, "the second one keeps off the first one's spool")
+        }
+    }
+
     @Test func theSpoolAndWhatWasInMemoryAtAStopSurviveARestartInOrder() throws {
         try withSpool { path throws in
             do {

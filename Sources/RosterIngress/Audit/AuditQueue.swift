@@ -67,7 +67,13 @@ public final class AuditQueue: Sendable {
         if let path = limits.spoolPath {
             try? FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
             descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-            if descriptor < 0 {
+            if descriptor >= 0 && flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+                // Two ingresses appending to one spool would interleave and redeliver each other's records.
+                close(descriptor)
+                descriptor = -1
+                logger.error("the audit spool file is in use by another ingress: give each ingress its own audit.spoolPath; until then records beyond the memory bound are dropped",
+                             metadata: ["path": "\(path)"])
+            } else if descriptor < 0 {
                 logger.error("cannot open the audit spool file; records beyond the memory bound will be dropped", metadata: ["path": "\(path)"])
             } else {
                 size = Self.completeLength(descriptor)
