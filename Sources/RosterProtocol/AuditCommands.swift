@@ -107,12 +107,10 @@ public struct AuditPage: WireCodable, Equatable {
 }
 
 /// Removes every record.
-public struct ClearAudit: Command {
+public struct ClearAudit: ParameterlessCommand {
     public static let name = "audit.clear"
     public typealias Reply = AuditCleared
     public init() {}
-    public init(wire: WireObject) {}
-    public var wire: [String: JSONValue] { [:] }
 }
 
 public struct AuditCleared: WireCodable, Equatable {
@@ -123,12 +121,10 @@ public struct AuditCleared: WireCodable, Equatable {
 }
 
 /// How much the store holds and the retention it enforces.
-public struct GetAuditSummary: Command {
+public struct GetAuditSummary: ParameterlessCommand {
     public static let name = "audit.summary"
     public typealias Reply = AuditSummary
     public init() {}
-    public init(wire: WireObject) {}
-    public var wire: [String: JSONValue] { [:] }
 }
 
 public struct AuditSummary: WireCodable, Equatable {

@@ -19,13 +19,21 @@ public struct Empty: WireCodable, Equatable {
     public var wire: [String: JSONValue] { [:] }
 }
 
+/// A command without parameters (a listing, a status, clear).
+public protocol ParameterlessCommand: Command {
+    init()
+}
+
+extension ParameterlessCommand {
+    public init(wire: WireObject) { self.init() }
+    public var wire: [String: JSONValue] { [:] }
+}
+
 /// Asks a worker whether it is alive; answered without touching its store's write lock.
-public struct Ping: Command {
+public struct Ping: ParameterlessCommand {
     public static let name = "ping"
     public typealias Reply = Pong
     public init() {}
-    public init(wire: WireObject) {}
-    public var wire: [String: JSONValue] { [:] }
 }
 
 public struct Pong: WireCodable, Equatable {

@@ -20,12 +20,10 @@ public struct Settings: WireCodable, Equatable {
     public var isAuditEnabled: Bool { values[Self.auditEnabled] == "true" }
 }
 
-public struct GetSettings: Command {
+public struct GetSettings: ParameterlessCommand {
     public static let name = "sync.getSettings"
     public typealias Reply = Settings
     public init() {}
-    public init(wire: WireObject) {}
-    public var wire: [String: JSONValue] { [:] }
 }
 
 /// Sets one setting (only keys and values in ``Settings/allowed``); replies with all settings.

@@ -88,12 +88,10 @@ public struct CreateDirectory: Command {
     public var wire: [String: JSONValue] { ["name": .string(name)] }
 }
 
-public struct ListDirectories: Command {
+public struct ListDirectories: ParameterlessCommand {
     public static let name = "sync.listDirectories"
     public typealias Reply = DirectoryList
     public init() {}
-    public init(wire: WireObject) {}
-    public var wire: [String: JSONValue] { [:] }
 }
 
 public struct DirectoryList: WireCodable, Equatable {
@@ -129,12 +127,10 @@ public struct SaveConfiguration: Command {
 }
 
 /// Every configuration (the ingress caches them to authenticate).
-public struct ListConfigurations: Command {
+public struct ListConfigurations: ParameterlessCommand {
     public static let name = "sync.listConfigurations"
     public typealias Reply = ConfigurationList
     public init() {}
-    public init(wire: WireObject) {}
-    public var wire: [String: JSONValue] { [:] }
 }
 
 public struct ConfigurationList: WireCodable, Equatable {
