@@ -49,6 +49,12 @@ struct AuditRedactorTests {
         #expect(AuditRedactor.truncate("short", limit: 100, totalBytes: 5) == "short")
     }
 
+    @Test func theStartOfALongStreamIsRedactedByPatternAndCut() {
+        let start = #"{"Resources":[{"userName":"a","password":"Sup3r-Secret-Pass!"},"# + String(repeating: #"{"userName":"b"},"#, count: 50_000)
+        let kept = AuditRedactor.body(Array(start.utf8), complete: false, totalBytes: 5_000_000, limit: 1000) ?? ""
+        #expect(!kept.contains(Self.secret) && kept.hasSuffix("…[truncated: 5000000 bytes in all]") && kept.utf8.count < 1100)
+    }
+
     @Test func aLongBodyIsRedactedThenTruncated() {
         let body = #"{"password":"Sup3r-Secret-Pass!","members":["# + String(repeating: #"{"value":"x"},"#, count: 2000) + #"{"value":"y"}]}"#
         let kept = AuditRedactor.body(Array(body.utf8), limit: 1000) ?? ""

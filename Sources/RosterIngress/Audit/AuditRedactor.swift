@@ -46,6 +46,10 @@ public enum AuditRedactor {
     /// `parsed` saves a second parse when the caller already has the JSON.
     public static func body(_ bytes: [UInt8], parsed: JSONValue? = nil, complete: Bool = true, totalBytes: Int? = nil, limit: Int) -> String? {
         guard !bytes.isEmpty else { return nil }
+        let total = totalBytes ?? bytes.count
+        // The start of a long stream cannot be parsed anyway: look only at what will be kept (and a
+        // little more, so that a member cut at the limit is still seen whole).
+        let bytes = complete ? bytes : Array(bytes.prefix(limit + 1024))
         let text: String
         if isPlainlySafe(bytes) {
             text = String(decoding: bytes, as: UTF8.self)
@@ -55,7 +59,7 @@ public enum AuditRedactor {
         } else {
             text = redactText(String(decoding: bytes, as: UTF8.self))
         }
-        return truncate(text, limit: limit, totalBytes: totalBytes ?? bytes.count)
+        return truncate(text, limit: limit, totalBytes: total)
     }
 
     /// The structural redaction of a JSON value; `changed` tells whether anything was removed.
