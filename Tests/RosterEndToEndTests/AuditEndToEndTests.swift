@@ -81,6 +81,7 @@ struct AuditEndToEndTests {
         #expect(r["configurationName"] == .string("default") && r["directoryId"] == .string("default") && r["source"] == .string("127.0.0.1"))
         #expect(r["scimVersion"] == .string("2.0") && r["path"] == .string("/scim/v2/Users") && (r["durationMs"].map { $0 != .null } ?? false))
         #expect(r["requestBody"]?.stringValue?.contains("[redacted]") == true && r["responseBody"]?.stringValue?.contains(id) == true)
+        #expect(r["requestBody"]?.stringValue?.contains("truncated") == false)
 
         let conflict = try await records(system, "status=409")
         #expect(conflict.count == 1 && conflict.first?["scimType"] == .string("uniqueness"))

@@ -47,6 +47,8 @@ struct AuditRedactorTests {
         let cut = AuditRedactor.truncate(text, limit: 5, totalBytes: 20)
         #expect(cut == "éé…[truncated: 20 bytes in all]")
         #expect(AuditRedactor.truncate("short", limit: 100, totalBytes: 5) == "short")
+        let redacted = AuditRedactor.body(Array(#"{"userName":"b","password":"a-long-secret-value"}"#.utf8), limit: 1000)
+        #expect(redacted == #"{"password":"[redacted]","userName":"b"}"#, "shorter after redaction, but nothing was cut")
     }
 
     @Test func theStartOfALongStreamIsRedactedByPatternAndCut() {

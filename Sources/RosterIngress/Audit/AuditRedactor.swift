@@ -59,7 +59,7 @@ public enum AuditRedactor {
         } else {
             text = redactText(String(decoding: bytes, as: UTF8.self))
         }
-        return truncate(text, limit: limit, totalBytes: total)
+        return truncate(text, limit: limit, totalBytes: total, partial: !complete)
     }
 
     /// The structural redaction of a JSON value; `changed` tells whether anything was removed.
@@ -128,10 +128,11 @@ public enum AuditRedactor {
         }.joined(separator: "&")
     }
 
-    /// At most `limit` UTF-8 bytes, cut between characters, with a marker saying how much there was.
-    public static func truncate(_ text: String, limit: Int, totalBytes: Int) -> String {
+    /// At most `limit` UTF-8 bytes, cut between characters, with a marker saying how much there was
+    /// when something was cut (here, or before: `partial`, the start of a stream).
+    public static func truncate(_ text: String, limit: Int, totalBytes: Int, partial: Bool = false) -> String {
         let utf8 = text.utf8
-        guard utf8.count > limit || totalBytes > utf8.count else { return text }
+        guard utf8.count > limit || partial else { return text }
         var end = utf8.index(utf8.startIndex, offsetBy: min(limit, utf8.count))
         while end > utf8.startIndex && end.samePosition(in: text.unicodeScalars) == nil { end = utf8.index(before: end) }
         return String(text[..<end]) + "…[truncated: \(totalBytes) bytes in all]"
