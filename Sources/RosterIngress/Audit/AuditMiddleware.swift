@@ -31,30 +31,35 @@ public struct AuditMiddleware: RouterMiddleware {
         let trace = AuditTrace()
         var context = context
         context.audit = trace
+        // The body is kept as the handler reads it: nothing is buffered for a request refused before
+        // its body is read (a wrong token), so auditing gives no one a way to make the ingress hold more.
+        let requestCapture = Capture()
         var request = request
-        var requestJSON: JSONValue?
+        let body = request.body
+        request.body = RequestBody(asyncSequence: body.map { buffer in
+            requestCapture.append(buffer, limit: Self.captureLimit)
+            return buffer
+        })
         let response: Response
         do {
-            // Buffered here (the handlers would buffer it anyway, to the same limit) so it can be kept.
-            let buffer = try await request.body.collect(upTo: maxBodyBytes)
-            request.body = RequestBody(buffer: buffer)
-            let bytes = Array(buffer.readableBytesView)
-            record.requestBytes = bytes.count
-            // Parsed only where it names the resource (a create or replace).
-            if request.method == .post || request.method == .put { requestJSON = try? JSONValue.parse(bytes) }
-            record.requestBody = AuditRedactor.body(bytes, parsed: requestJSON, limit: recorder.bodyLimit)
             response = try await next(request, context)
         } catch {
             response = SCIMErrorMiddleware<Context>.response(for: error, request: request, context: context)
         }
         record.status = Int(response.status.code)
+        let (requestBytes, requestTotal) = requestCapture.result
+        let whole = requestBytes.count == requestTotal && record.status != 413
+        record.requestBytes = requestTotal
+        // Parsed only where it names the resource (a create or replace).
+        let requestJSON = whole && (request.method == .post || request.method == .put) ? try? JSONValue.parse(requestBytes) : nil
+        record.requestBody = AuditRedactor.body(requestBytes, parsed: requestJSON, complete: whole, totalBytes: requestTotal, limit: recorder.bodyLimit)
         Self.describe(&record, requestJSON: requestJSON)
         var finished = response
         let started = record
         let capture = Capture()
         let recorder = self.recorder
         let summarised = Self.isAuditRead(path: path, method: request.method)
-        let body = response.body.map { buffer in
+        let responseBody = response.body.map { buffer in
             capture.append(buffer, limit: Self.captureLimit)
             return buffer
         }
@@ -80,7 +85,7 @@ public struct AuditMiddleware: RouterMiddleware {
                 record.durationMicros = (ContinuousClock.now - clock).microseconds
                 recorder.submit(record)
             }
-            try await body.write(writer)
+            try await responseBody.write(writer)
         }
         return finished
     }
