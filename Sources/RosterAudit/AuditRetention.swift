@@ -15,6 +15,17 @@ public struct AuditRetention: Sendable, Equatable {
         self.maxRecords = maxRecords
     }
 
+    /// What applies now: the limits an admin set (the `auditSetting` table), else these defaults.
+    static func effective(_ db: Database, defaults: AuditRetention) throws -> AuditRetention {
+        let set = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM auditSetting").map { ($0["key"] as String, $0["value"] as Int) },
+                             uniquingKeysWith: { a, _ in a })
+        func limit(_ key: String, _ fallback: Int?) -> Int? {
+            guard let value = set[key] else { return fallback }
+            return value > 0 ? value : nil
+        }
+        return AuditRetention(maxAgeDays: limit("maxAgeDays", defaults.maxAgeDays), maxRecords: limit("maxRecords", defaults.maxRecords))
+    }
+
     /// `audit.retention.maxAgeDays` (default 90) and `audit.retention.maxRecords` (default
     /// 5,000,000); 0 turns a limit off.
     public init(reader: ConfigReader?) {
@@ -24,7 +35,7 @@ public struct AuditRetention: Sendable, Equatable {
     }
 }
 
-/// Enforces ``AuditRetention`` every `interval`, in small transactions so that appends never
+/// Enforces the effective ``AuditRetention`` (`retention` gives the defaults) every `interval`, in small transactions so that appends never
 /// wait long behind it; then lets SQLite refresh its planner statistics.
 public struct AuditRetentionService: Service {
     let pool: DatabasePool
@@ -55,6 +66,8 @@ public struct AuditRetentionService: Service {
     /// Removes what the retention no longer allows, as of `now`; returns how many records went.
     @discardableResult
     public func enforce(now: Date, chunk: Int = 5000) async throws -> Int {
+        let defaults = self.retention
+        let retention = try await pool.read { db in try AuditRetention.effective(db, defaults: defaults) }
         var removed = 0
         if let days = retention.maxAgeDays {
             let cutoff = Int64((now.timeIntervalSince1970 - Double(days) * 86_400) * 1000)

@@ -47,6 +47,10 @@ extension AuditStore {
                 CREATE VIRTUAL TABLE auditText USING fts5 (search, content = '', tokenize = 'trigram');
                 """)
         }
+        migrator.registerMigration("v2-auditSetting") { db in
+            // Retention set at runtime through the admin API; absent: the worker's configuration.
+            try db.execute(sql: "CREATE TABLE auditSetting (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+        }
         return migrator
     }
 }

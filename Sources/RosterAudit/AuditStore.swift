@@ -6,19 +6,30 @@ import SCIMCore
 
 /// The audit store: the request history, its queries, clear and retention.
 public enum AuditStore {
-    /// The commands of `roster-audit`; `retention` is reported by the summary.
+    /// The commands of `roster-audit`; `retention` holds the defaults from its configuration.
     public static func commands(retention: AuditRetention) -> CommandTable {
         var table = CommandTable()
         table.register(AppendAuditRecords.self) { db, c in AuditAppended(stored: try append(db, c.records)) }
         table.registerRead(QueryAudit.self) { db, c in try query(db, c) }
         table.register(ClearAudit.self) { db, _ in AuditCleared(removed: try clear(db)) }
-        table.registerRead(GetAuditSummary.self) { db, _ in
-            AuditSummary(records: try Int.fetchOne(db.statement("SELECT count(*) FROM audit")) ?? 0,
-                         oldest: try Int64.fetchOne(db.statement("SELECT at FROM audit ORDER BY id LIMIT 1")),
-                         newest: try Int64.fetchOne(db.statement("SELECT at FROM audit ORDER BY id DESC LIMIT 1")),
-                         maxAgeDays: retention.maxAgeDays, maxRecords: retention.maxRecords)
+        table.registerRead(GetAuditSummary.self) { db, _ in try summary(db, defaults: retention) }
+        table.register(SetAuditRetention.self) { db, c in
+            for (key, value) in [("maxAgeDays", c.maxAgeDays), ("maxRecords", c.maxRecords)] {
+                guard let value else { continue }
+                guard value >= 0 else { throw SCIMError.invalidValue("'\(key)' must be 0 (no limit) or more.") }
+                try db.statement("INSERT OR REPLACE INTO auditSetting (key, value) VALUES (?, ?)").execute(arguments: [key, value])
+            }
+            return try summary(db, defaults: retention)
         }
         return table
+    }
+
+    static func summary(_ db: Database, defaults: AuditRetention) throws -> AuditSummary {
+        let effective = try AuditRetention.effective(db, defaults: defaults)
+        return AuditSummary(records: try Int.fetchOne(db.statement("SELECT count(*) FROM audit")) ?? 0,
+                            oldest: try Int64.fetchOne(db.statement("SELECT at FROM audit ORDER BY id LIMIT 1")),
+                            newest: try Int64.fetchOne(db.statement("SELECT at FROM audit ORDER BY id DESC LIMIT 1")),
+                            maxAgeDays: effective.maxAgeDays, maxRecords: effective.maxRecords)
     }
 
     /// Bits of a record id below its time: up to 4,096 records per millisecond keep their order.

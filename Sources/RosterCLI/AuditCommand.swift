@@ -5,7 +5,7 @@ import Foundation
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "The audit log: what each IdP sent and what Roster answered.",
-        subcommands: [On.self, Off.self, Status.self, List.self, Export.self, Clear.self])
+        subcommands: [On.self, Off.self, Status.self, Retention.self, List.self, Export.self, Clear.self])
 
     /// The filters `list` and `export` share; each becomes a query parameter of the admin API.
     struct Filters: ParsableArguments {
@@ -24,6 +24,13 @@ struct AuditCommand: AsyncParsableCommand {
              ("resourceType", resourceType), ("resourceId", resourceId), ("q", text)]
                 .compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
         }
+    }
+
+    /// `90 days, 5000000 records`, or what has no limit.
+    static func describe(_ retention: [String: Any]) -> String {
+        let days = (retention["maxAgeDays"] as? Int).map { "\($0) days" } ?? "no age limit"
+        let records = (retention["maxRecords"] as? Int).map { "\($0) records" } ?? "no count limit"
+        return "\(days), \(records)"
     }
 
     static func setSwitch(_ on: Bool, options: AdminOptions) async throws {
@@ -58,9 +65,27 @@ struct AuditCommand: AsyncParsableCommand {
             print("""
                 auditing : \((s["enabled"] as? Bool ?? false) ? "on" : "off")
                 records  : \(s["records"] ?? 0) (oldest \(s["oldest"] as? String ?? "-"), newest \(s["newest"] as? String ?? "-"))
-                retention: \(retention["maxAgeDays"].map { "\($0) days" } ?? "no age limit"), \(retention["maxRecords"].map { "\($0) records" } ?? "no count limit")
+                retention: \(AuditCommand.describe(retention))
                 ingress  : \(queue["queuedInMemory"] ?? 0) queued, \(queue["spooledBytes"] ?? 0) bytes spooled, \(queue["delivered"] ?? 0) delivered, \(queue["dropped"] ?? 0) dropped
                 """)
+        }
+    }
+
+    struct Retention: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change how long records are kept (applied within a minute; 0: no limit).")
+        @OptionGroup var options: AdminOptions
+        @Option(help: "Remove records older than this many days.") var maxAgeDays: Int?
+        @Option(help: "Keep only this many newest records.") var maxRecords: Int?
+        func run() async throws {
+            guard maxAgeDays != nil || maxRecords != nil else { throw ValidationError("Give --max-age-days and/or --max-records.") }
+            var retention: [String: Any] = [:]
+            if let maxAgeDays { retention["maxAgeDays"] = maxAgeDays }
+            if let maxRecords { retention["maxRecords"] = maxRecords }
+            let client = AdminClient(options: options)
+            let result = try await client.call("PATCH", "audit", body: ["retention": retention])
+            if options.json { client.print(result); return }
+            let r = (result as? [String: Any])?["retention"] as? [String: Any] ?? [:]
+            print("Retention: \(AuditCommand.describe(r)) (applied within a minute).")
         }
     }
 

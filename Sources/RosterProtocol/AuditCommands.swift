@@ -154,3 +154,20 @@ public struct AuditSummary: WireCodable, Equatable {
          "maxAgeDays": maxAgeDays.json, "maxRecords": maxRecords.json]
     }
 }
+
+/// Changes retention at runtime (kept in the audit store; the worker's configuration gives the
+/// defaults). A nil member stays as it is; 0 removes that limit.
+public struct SetAuditRetention: Command {
+    public static let name = "audit.setRetention"
+    public typealias Reply = AuditSummary
+    public var maxAgeDays: Int?
+    public var maxRecords: Int?
+
+    public init(maxAgeDays: Int?, maxRecords: Int?) {
+        self.maxAgeDays = maxAgeDays
+        self.maxRecords = maxRecords
+    }
+
+    public init(wire: WireObject) throws(SCIMError) { self.init(maxAgeDays: wire.optionalInt("maxAgeDays"), maxRecords: wire.optionalInt("maxRecords")) }
+    public var wire: [String: JSONValue] { ["maxAgeDays": maxAgeDays.json, "maxRecords": maxRecords.json] }
+}

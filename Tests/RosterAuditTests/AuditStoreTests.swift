@@ -5,6 +5,7 @@ import RosterAudit
 import RosterPersistence
 import RosterProtocol
 import RosterTestSupport
+import SCIMCore
 import Testing
 
 func withAuditStore(_ body: (GroupCommitHandler, DatabasePool) async throws -> Void) async throws {
@@ -144,6 +145,20 @@ struct AuditStoreTests {
             #expect(try store.run(QueryAudit(filter: AuditFilter(), limit: 100)).records.map(\.seq) == [19, 18, 17, 16])
             #expect(try store.run(QueryAudit(filter: AuditFilter(text: "user1"), limit: 100)).records.map(\.seq) == [19, 18, 17, 16],
                     "removed records leave the text index too")
+        }
+    }
+
+    @Test func retentionSetAtRuntimeOverridesTheConfigurationAndZeroRemovesALimit() async throws {
+        try await withAuditStore { store, pool throws in
+            _ = try store.run(AppendAuditRecords(records: (1...10).map { record(Int64($0)) }))
+            #expect(try store.run(GetAuditSummary()).maxRecords == nil, "the test store's configuration has no limits")
+            let set = try store.run(SetAuditRetention(maxAgeDays: nil, maxRecords: 4))
+            #expect(set.maxRecords == 4 && set.maxAgeDays == nil)
+            let service = AuditRetentionService(pool: pool, retention: AuditRetention(maxAgeDays: nil, maxRecords: nil), interval: .seconds(60), logger: Logger(label: "t"))
+            #expect(try await service.enforce(now: Date()) == 6)
+            #expect(try store.run(SetAuditRetention(maxAgeDays: 30, maxRecords: 0)) == AuditSummary(
+                records: 4, oldest: 1_800_000_007_000, newest: 1_800_000_010_000, maxAgeDays: 30, maxRecords: nil))
+            #expect { try store.run(SetAuditRetention(maxAgeDays: -1, maxRecords: nil)) } throws: { ($0 as? SCIMError)?.scimType == .invalidValue }
         }
     }
 

@@ -194,7 +194,7 @@ struct AuditEndToEndTests {
 
     @Test func clearRetentionAndTheCommandLine() async throws {
         let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
-        system.auditArguments = ["--audit-retention-max-records", "20", "--audit-retention-interval-seconds", "1"]
+        system.auditArguments = ["--audit-retention-interval-seconds", "1"]
         try system.startAll()
         #expect(await system.ready(), "\(system.logText)")
         let cliLog = system.directory.appendingPathComponent("cli.log")
@@ -204,7 +204,10 @@ struct AuditEndToEndTests {
             while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
             return (process.terminationStatus, (try? String(contentsOf: cliLog, encoding: .utf8)) ?? "")
         }
-        #expect(try await cli(["status"]).1.contains("auditing : off"))
+        let initial = try await cli(["status"]).1
+        #expect(initial.contains("auditing : off") && initial.contains("90 days, 5000000 records"), "\(initial)")
+        #expect(try await cli(["retention", "--max-records", "20"]).1.contains("90 days, 20 records"))
+        #expect(try await cli(["retention", "--max-age-days", "-3"]).0 != 0)
         #expect(try await cli(["on"]).0 == 0)
         for i in 0..<12 { _ = try await system.http.send("POST", "/scim/v2/Users", json: TestHTTP.user("old-\(i)")) }
         for i in 0..<20 { _ = try await system.http.send("POST", "/scim/v2/Users", json: TestHTTP.user("new-\(i)")) }

@@ -4,6 +4,7 @@ import RosterIngress
 import RosterProtocol
 import RosterTestSupport
 import SCIMCore
+import Synchronization
 import Testing
 
 struct AuditExportTests {
@@ -49,6 +50,21 @@ struct AuditExportTests {
             #expect(try await admin.send("GET", "/admin/api/v1/audit/records.csv?limit=10001").status == 400)
             let few = parseCSV(String(decoding: try await admin.send("GET", "/admin/api/v1/audit/records.csv?limit=1500").body, as: UTF8.self))
             #expect(few.count == 1501)
+        }
+    }
+
+    @Test(arguments: [#"{}"#, #"{"enabled":"maybe"}"#, #"{"retention":{"maxAgeDays":-1}}"#, #"{"retention":{"days":3}}"#,
+                      #"{"retention":{"maxRecords":1.5}}"#, #"{"retention":7}"#, #"{"enabled":true,"retention":{"maxAgeDays":"x"}}"#])
+    func aBadSwitchOrRetentionGetsAPreciseErrorAndChangesNothing(body: String) async throws {
+        let recorder = AuditRecorder(queue: AuditQueue(limits: .init(memoryBytes: 1 << 20, spoolBytes: 0, spoolPath: nil), logger: .init(label: "t")), bodyLimit: 1024)
+        let sync = ScriptedTransport { name, _ throws(SCIMError) in CommandCodec.encode(Settings(values: [:])) }
+        let audit = ScriptedTransport { _, _ throws(SCIMError) in CommandCodec.encode(AuditSummary(records: 0, oldest: nil, newest: nil, maxAgeDays: nil, maxRecords: nil)) }
+        try await withIngress(ScriptedTransport { _, _ throws(SCIMError) in [] }, sync: sync, audit: audit, recorder: recorder) { http in
+            var admin = http
+            admin.token = testAdminToken
+            let reply = try await admin.send("PATCH", "/admin/api/v1/audit", body: body, headers: ["Content-Type": "application/json"])
+            #expect(reply.status == 400 && reply.object["scimType"] == .string("invalidValue"), "\(body)")
+            #expect(!recorder.isEnabled && sync.sent.withLock { $0.isEmpty } && audit.sent.withLock { $0.isEmpty }, "nothing applied")
         }
     }
 

@@ -63,8 +63,9 @@ enum AdminOpenAPI {
         },
         "/audit": {
           "get": {"summary": "Whether auditing is on, the store's size and retention, this ingress's queue", "responses": {"200": {"description": "status"}}},
-          "patch": {"summary": "Turn auditing on or off (every ingress within 2 s)",
-                    "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"enabled": {"type": "boolean"}}}}}},
+          "patch": {"summary": "Turn auditing on or off (every ingress within 2 s) and/or change retention (0: no limit)",
+                    "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"enabled": {"type": "boolean"},
+                      "retention": {"type": "object", "properties": {"maxAgeDays": {"type": "integer", "minimum": 0}, "maxRecords": {"type": "integer", "minimum": 0}}}}}}}},
                     "responses": {"200": {"description": "status"}}}
         },
         "/audit/records": {

@@ -17,9 +17,20 @@ struct AuditController {
         group.get("audit") { _, _ in try await status() }
         group.patch("audit") { request, _ in
             let body = try await request.jsonObject(limit: maxBodyBytes)
-            guard let on = body["enabled"]?.lenientBool else { throw SCIMError.invalidValue("Send {\"enabled\": true} or {\"enabled\": false}.") }
-            _ = try await sync.send(PutSetting(key: Settings.auditEnabled, value: on ? "true" : "false"), shardKey: "")
-            recorder.setEnabled(on)  // this ingress at once; the others at their next refresh (≤ 1 s)
+            // Everything is checked before anything is applied.
+            let on = try body["enabled"].map { value throws(SCIMError) in
+                guard let on = value.lenientBool else { throw SCIMError.invalidValue("'enabled' must be true or false.") }
+                return on
+            }
+            let retention = try body["retention"].map(Self.retention)
+            guard on != nil || retention != nil else {
+                throw SCIMError.invalidValue("Send {\"enabled\": true|false} and/or {\"retention\": {\"maxAgeDays\": n, \"maxRecords\": n}}.")
+            }
+            if let retention { _ = try await audit.send(retention, shardKey: "") }
+            if let on {
+                _ = try await sync.send(PutSetting(key: Settings.auditEnabled, value: on ? "true" : "false"), shardKey: "")
+                recorder.setEnabled(on)  // this ingress at once; the others at their next refresh (≤ 1 s)
+            }
             return try await status()
         }
         group.get("audit/records") { request, _ in
@@ -95,6 +106,21 @@ struct AuditController {
             }
             try await writer.finish(nil)
         })
+    }
+
+    /// `{"maxAgeDays": n, "maxRecords": n}`: whole numbers, 0 for no limit; a member left out stays as it is.
+    static func retention(_ value: JSONValue) throws(SCIMError) -> SetAuditRetention {
+        guard let o = value.objectValue, o.keys.allSatisfy(["maxAgeDays", "maxRecords"].contains) else {
+            throw SCIMError.invalidValue("'retention' takes 'maxAgeDays' and 'maxRecords'.")
+        }
+        func count(_ key: String) throws(SCIMError) -> Int? {
+            guard let member = o[key] else { return nil }
+            guard case .int(let n) = member, n >= 0, n <= Int64(Int32.max) else {
+                throw SCIMError.invalidValue("'\(key)' must be a whole number, 0 for no limit.")
+            }
+            return Int(n)
+        }
+        return SetAuditRetention(maxAgeDays: try count("maxAgeDays"), maxRecords: try count("maxRecords"))
     }
 
     static func limit(_ value: String?, default fallback: Int, maximum: Int) throws(SCIMError) -> Int {
