@@ -57,8 +57,9 @@ public enum AuditStore {
         for r in records {
             let first = firstID(at: r.at)
             var id = try Int64.fetchOne(last, arguments: [first, first + (1 << idShift)]).map { $0 + 1 } ?? first
-            // A millisecond with 4,096 records already spills into the next one; past that, any free id.
-            while try Int64.fetchOne(db.statement("SELECT 1 FROM audit WHERE id = ?"), arguments: [id]) != nil {
+            // Only an id past its own millisecond (4,096 records in one) can meet a taken one: spill
+            // into the next millisecond, and past that into any free id.
+            while id >= first + (1 << idShift), try Int64.fetchOne(db.statement("SELECT 1 FROM audit WHERE id = ?"), arguments: [id]) != nil {
                 id = id < first + (2 << idShift) ? id + 1 : (try Int64.fetchOne(db.statement("SELECT max(id) FROM audit")) ?? id) + 1
             }
             try insert.execute(arguments: [

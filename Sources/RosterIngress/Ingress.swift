@@ -42,7 +42,7 @@ public enum Ingress {
     public static func router(_ configuration: IngressConfiguration, dependencies: IngressDependencies) -> Router<SCIMRequestContext> {
         let router = Router(context: SCIMRequestContext.self)
         if let recorder = dependencies.recorder {
-            router.add(middleware: AuditMiddleware(recorder: recorder, maxBodyBytes: configuration.maxBodyBytes))
+            router.add(middleware: AuditMiddleware(recorder: recorder))
             router.get("metrics") { _, _ in Metrics.response(recorder.queue.counters) }
         }
         router.add(middleware: SCIMErrorMiddleware())

@@ -34,7 +34,7 @@ struct AuditController {
             return try await status()
         }
         group.get("audit/records") { request, _ in
-            let parameters = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { a, _ in a })
+            let parameters = Self.parameters(request)
             let limit = try Self.limit(parameters["limit"], default: 50, maximum: QueryAudit.maxLimit)
             let after = try Self.cursor(parameters["after"])
             let page = try await audit.send(QueryAudit(filter: try await filter(parameters), limit: limit, after: after), shardKey: "")
@@ -81,7 +81,7 @@ struct AuditController {
 
     /// Streams at most `limit` (≤ 10,000) newest matching records as CSV, a page at a time.
     private func export(_ request: Request) async throws -> Response {
-        let parameters = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { a, _ in a })
+        let parameters = Self.parameters(request)
         let limit = try Self.limit(parameters["limit"], default: Self.exportLimit, maximum: Self.exportLimit)
         let filter = try await filter(parameters)
         let audit = self.audit
@@ -121,6 +121,11 @@ struct AuditController {
             return Int(n)
         }
         return SetAuditRetention(maxAgeDays: try count("maxAgeDays"), maxRecords: try count("maxRecords"))
+    }
+
+    /// The query's parameters by name (the first of a repeated one).
+    static func parameters(_ request: Request) -> [String: String] {
+        Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func limit(_ value: String?, default fallback: Int, maximum: Int) throws(SCIMError) -> Int {

@@ -10,13 +10,11 @@ import Synchronization
 public struct AuditMiddleware: RouterMiddleware {
     public typealias Context = SCIMRequestContext
     let recorder: AuditRecorder
-    let maxBodyBytes: Int
     /// Bodies up to this size are redacted by structure; a longer (streamed) one by pattern on its start.
     static let captureLimit = 1 << 20
 
-    public init(recorder: AuditRecorder, maxBodyBytes: Int) {
+    public init(recorder: AuditRecorder) {
         self.recorder = recorder
-        self.maxBodyBytes = maxBodyBytes
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -36,10 +34,7 @@ public struct AuditMiddleware: RouterMiddleware {
         let requestCapture = Capture()
         var request = request
         let body = request.body
-        request.body = RequestBody(asyncSequence: body.map { buffer in
-            requestCapture.append(buffer, limit: Self.captureLimit)
-            return buffer
-        })
+        request.body = RequestBody(asyncSequence: body.map(requestCapture.keep))
         let response: Response
         do {
             response = try await next(request, context)
@@ -59,10 +54,7 @@ public struct AuditMiddleware: RouterMiddleware {
         let capture = Capture()
         let recorder = self.recorder
         let summarised = Self.isAuditRead(path: path, method: request.method)
-        let responseBody = response.body.map { buffer in
-            capture.append(buffer, limit: Self.captureLimit)
-            return buffer
-        }
+        let responseBody = response.body.map(capture.keep)
         finished.body = ResponseBody(contentLength: response.body.contentLength) { writer in
             defer {
                 var record = started
@@ -133,16 +125,19 @@ public struct AuditMiddleware: RouterMiddleware {
     }
 }
 
-/// The first bytes of a response as it streams out, and how many there were in all.
+/// The first bytes of a body as it streams through (up to ``AuditMiddleware/captureLimit``), and
+/// how many there were in all.
 private final class Capture: Sendable {
     private let state = Mutex<(bytes: [UInt8], total: Int)>(([], 0))
 
-    func append(_ buffer: ByteBuffer, limit: Int) {
+    /// Notes `buffer` and passes it on unchanged.
+    @Sendable func keep(_ buffer: ByteBuffer) -> ByteBuffer {
         state.withLock { s in
             s.total += buffer.readableBytes
-            let room = limit - s.bytes.count
+            let room = AuditMiddleware.captureLimit - s.bytes.count
             if room > 0 { s.bytes += buffer.readableBytesView.prefix(room) }
         }
+        return buffer
     }
 
     var result: ([UInt8], Int) { state.withLock { ($0.bytes, $0.total) } }

@@ -39,8 +39,9 @@ public final class AuditQueue: Sendable {
         public var enqueued = 0
         public var delivered = 0
         public var dropped = 0
-        public var memoryRecords = 0
         public var memoryBytes = 0
+        /// Derived from the queue itself when read.
+        public var memoryRecords = 0
         public var spoolBytes = 0
     }
 
@@ -82,10 +83,7 @@ public final class AuditQueue: Sendable {
             }
         }
         fd = descriptor
-        state.withLock {
-            $0.spoolSize = size
-            $0.counters.spoolBytes = size
-        }
+        state.withLock { $0.spoolSize = size }
     }
 
     deinit { if fd >= 0 { close(fd) } }
@@ -98,7 +96,14 @@ public final class AuditQueue: Sendable {
         return max(size, 0)
     }
 
-    public var counters: Counters { state.withLock { $0.counters } }
+    public var counters: Counters {
+        state.withLock { s in
+            var c = s.counters
+            c.memoryRecords = s.memory.count - s.head
+            c.spoolBytes = s.spoolSize - s.spoolRead
+            return c
+        }
+    }
 
     /// Queues one serialized record, a JSON object without newlines and without `seq`: the
     /// queue numbers records itself, under its lock, so `seq` order is queue order. Never blocks
@@ -109,13 +114,11 @@ public final class AuditQueue: Sendable {
             let line = Array("{\"seq\":\(s.counters.enqueued),".utf8) + object.dropFirst()
             if !s.spooling && s.counters.memoryBytes + line.count <= limits.memoryBytes {
                 s.memory.append(line)
-                s.counters.memoryRecords += 1
                 s.counters.memoryBytes += line.count
                 return nil
             }
             if fd >= 0, s.spoolSize - s.spoolRead + line.count + 1 <= limits.spoolBytes, append(line + [0x0A], at: s.spoolSize) {
                 s.spoolSize += line.count + 1
-                s.counters.spoolBytes = s.spoolSize - s.spoolRead
                 return nil
             }
             s.counters.dropped += 1
@@ -180,7 +183,6 @@ public final class AuditQueue: Sendable {
             if batch.fromMemory > 0 {
                 for i in s.head..<(s.head + batch.fromMemory) { s.counters.memoryBytes -= s.memory[i].count }
                 s.head += batch.fromMemory
-                s.counters.memoryRecords -= batch.fromMemory
                 if s.head > 1024 && s.head * 2 > s.memory.count {
                     s.memory.removeFirst(s.head)
                     s.head = 0
@@ -192,7 +194,6 @@ public final class AuditQueue: Sendable {
                 s.spoolSize = 0
                 s.spoolRead = 0
             }
-            s.counters.spoolBytes = s.spoolSize - s.spoolRead
             if delivered { s.counters.delivered += batch.lines.count } else { s.counters.dropped += batch.lines.count }
         }
     }
@@ -220,7 +221,6 @@ public final class AuditQueue: Sendable {
             }
             s.memory.removeAll()
             s.head = 0
-            s.counters.memoryRecords = 0
             s.counters.memoryBytes = 0
             return pending.count
         }
