@@ -7,10 +7,14 @@ struct ChildSpec: Sendable {
     var name: String
     var executable: URL
     var arguments: [String]
+    /// Stopped, and waited for, before the others: the ingress drains its in-flight requests
+    /// while the workers that answer them are still up.
+    var stopsFirst = false
 }
 
 /// Runs children, restarts one that dies (backoff 0.5 s doubling to 10 s, reset after 30 s of
-/// uptime), and on SIGINT/SIGTERM stops them all (SIGTERM, then SIGKILL after 10 s).
+/// uptime), and on SIGINT/SIGTERM stops them: those that stop first (the ingress), then the rest
+/// (SIGTERM, then SIGKILL after 10 s at each stage).
 final class Supervisor: Sendable {
     private struct Child {
         var spec: ChildSpec
@@ -72,7 +76,9 @@ final class Supervisor: Sendable {
         let process = Process()
         process.executableURL = spec.executable
         process.arguments = spec.arguments
-        process.terminationHandler = { [self] p in self.exited(index, status: p.terminationStatus) }
+        process.terminationHandler = { [self] p in
+            self.exited(index, how: p.terminationReason == .uncaughtSignal ? Self.signalName(p.terminationStatus) : "with status \(p.terminationStatus)")
+        }
         try process.run()
         state.withLock { s in
             s.children[index].process = process
@@ -82,7 +88,14 @@ final class Supervisor: Sendable {
         log("started \(spec.name) (pid \(process.processIdentifier))")
     }
 
-    private func exited(_ index: Int, status: Int32) {
+    /// `killed by SIGKILL`, not `status 9`.
+    static func signalName(_ signal: Int32) -> String {
+        let names: [Int32: String] = [SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP", SIGABRT: "SIGABRT",
+                                      SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV", SIGPIPE: "SIGPIPE", SIGTERM: "SIGTERM"]
+        return "killed by \(names[signal] ?? "signal \(signal)")"
+    }
+
+    private func exited(_ index: Int, how: String) {
         let (stopping, name, delay, waiters) = state.withLock { s -> (Bool, String, Double, [CheckedContinuation<Void, Never>]) in
             s.running -= 1
             s.children[index].process = nil
@@ -96,7 +109,7 @@ final class Supervisor: Sendable {
         }
         for w in waiters { w.resume() }
         if stopping { return }
-        log("\(name) exited with status \(status); restarting in \(delay) s")
+        log("\(name) exited \(how); restarting in \(delay) s")
         DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in
             if state.withLock({ $0.stopping }) { return }
             do { try launch(index) } catch { log("cannot restart \(name): \(error)") }
@@ -104,17 +117,22 @@ final class Supervisor: Sendable {
     }
 
     func stopAll() {
-        let processes = state.withLock { s -> [Process] in
-            if s.stopping { return [] }
+        let stages = state.withLock { s -> (first: [Process], rest: [Process])? in
+            if s.stopping { return nil }
             s.stopping = true
-            return s.children.compactMap(\.process)
+            let first = s.children.filter(\.spec.stopsFirst).compactMap(\.process)
+            let rest = s.children.filter { !$0.spec.stopsFirst }.compactMap(\.process)
+            return (first, rest.reversed())
         }
-        guard !processes.isEmpty || state.withLock({ $0.running == 0 }) else { return }
-        log("stopping")
-        // The ingress first (it drains HTTP), then the workers: reverse start order.
-        for process in processes.reversed() where process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 10) {
-            for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        guard let stages else { return }
+        if !stages.first.isEmpty || !stages.rest.isEmpty {
+            log("stopping")
+            // The ingress first, until it has exited (it drains in-flight HTTP requests, whose
+            // workers are still up), then the workers (each finishes and answers its batch).
+            DispatchQueue.global().async {
+                Self.stop(stages.first)
+                Self.stop(stages.rest)
+            }
         }
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             guard s.running == 0 else { return [] }
@@ -122,6 +140,14 @@ final class Supervisor: Sendable {
             return s.stopWaiters
         }
         for w in waiters { w.resume() }
+    }
+
+    /// SIGTERM, then SIGKILL for any still running after 10 s; returns when all have exited.
+    private static func stop(_ processes: [Process]) {
+        for process in processes where process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        let deadline = Date().addingTimeInterval(10)
+        while processes.contains(where: \.isRunning) && Date() < deadline { usleep(20_000) }
+        for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     private func log(_ message: String) {

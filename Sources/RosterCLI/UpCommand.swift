@@ -48,7 +48,8 @@ struct UpCommand: AsyncParsableCommand {
             ChildSpec(name: "ingress", executable: binaries.appendingPathComponent("roster-ingress"),
                       arguments: ["--http-host", httpHost, "--http-port", String(httpPort), "--zmq-users", usersEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint, "--zmq-audit", auditEndpoint,
                                   "--audit-spool-path", dataURL.appendingPathComponent("audit-spool.ndjson").path,
-                                  "--auth-bootstrap-token-sha256", bootstrap.sha256, "--auth-admin-token-sha256", admin.sha256] + common),
+                                  "--auth-bootstrap-token-sha256", bootstrap.sha256, "--auth-admin-token-sha256", admin.sha256] + common,
+                      stopsFirst: true),
         ]
         let supervisor = Supervisor(children: children)
         try supervisor.start()

@@ -60,14 +60,14 @@ public enum Ingress {
             .add(middleware: MediaTypeMiddleware())
             .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter))
         DiscoveryController(configuration: configuration).addRoutes(to: scim)
-        let users = UsersController(users: dependencies.users, groups: dependencies.groups, configuration: configuration, hasher: PasswordHasher(iterations: configuration.passwordIterations))
+        let users = UsersController(users: dependencies.users, groups: dependencies.groups, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations))
         let groups = GroupsController(groups: dependencies.groups, users: dependencies.users, configuration: configuration)
         users.addRoutes(to: scim)
         groups.addRoutes(to: scim)
         RootSearchController(users: users, groups: groups, configuration: configuration).addRoutes(to: scim)
         if let sync = dependencies.sync {
             let admin = router.group("admin/api/v1").add(middleware: AdminAuthenticationMiddleware(adminTokenSHA256: configuration.adminTokenSHA256, limiter: limiter))
-            AdminController(sync: sync, configuration: configuration, hasher: PasswordHasher(iterations: configuration.passwordIterations)).addRoutes(to: admin)
+            AdminController(sync: sync, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations)).addRoutes(to: admin)
             if let audit = dependencies.audit, let recorder = dependencies.recorder {
                 AuditController(audit: audit, sync: sync, recorder: recorder, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: admin)
             }

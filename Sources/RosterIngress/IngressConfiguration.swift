@@ -11,6 +11,7 @@ public struct IngressConfiguration: Sendable {
     /// Ordered endpoints of the groups workers (`zmq.groups`, comma-separated).
     public var groupsEndpoints: [String]
     /// The sync worker (`zmq.sync`); empty: only the bootstrap token is accepted.
+    /// Every default is written once, here, and read back by ``init(reader:)``.
     public var syncEndpoints: [String]
     /// How long a request waits for a worker before 504 (`zmq.timeoutMs`).
     public var workerTimeoutMilliseconds: Int
@@ -34,7 +35,7 @@ public struct IngressConfiguration: Sendable {
     /// Members per page when a group is streamed (`scim.memberPageSize`).
     public var memberPageSize: Int
     /// The audit worker (`zmq.audit`); empty: no auditing.
-    public var auditEndpoints: [String] = []
+    public var auditEndpoints = ["tcp://127.0.0.1:5554"]
     /// Bounds of the audit queue: memory (`audit.memoryBytes`), then the spool file
     /// (`audit.spoolPath`, `audit.spoolMaxBytes`); beyond both, records are dropped and counted.
     public var auditMemoryBytes = 64 << 20
@@ -45,7 +46,7 @@ public struct IngressConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, usersEndpoints: [String] = ["tcp://127.0.0.1:5551"],
-        groupsEndpoints: [String] = ["tcp://127.0.0.1:5552"], syncEndpoints: [String] = [],
+        groupsEndpoints: [String] = ["tcp://127.0.0.1:5552"], syncEndpoints: [String] = ["tcp://127.0.0.1:5553"],
         workerTimeoutMilliseconds: Int = 5000, bootstrapTokenSHA256: String? = nil, bootstrapDirectory: String = "default",
         publicURL: String? = nil, maxBodyBytes: Int = 1 << 20, maxResults: Int = 1000, defaultCount: Int = 100,
         passwordIterations: Int = 600_000, memberPageSize: Int = 5000, adminTokenSHA256: String? = nil
@@ -74,7 +75,7 @@ public struct IngressConfiguration: Sendable {
             port: reader.int(forKey: "http.port", default: d.port),
             usersEndpoints: RosterConfiguration.list(reader.string(forKey: "zmq.users", default: d.usersEndpoints.joined(separator: ","))),
             groupsEndpoints: RosterConfiguration.list(reader.string(forKey: "zmq.groups", default: d.groupsEndpoints.joined(separator: ","))),
-            syncEndpoints: RosterConfiguration.list(reader.string(forKey: "zmq.sync", default: "tcp://127.0.0.1:5553")),
+            syncEndpoints: RosterConfiguration.list(reader.string(forKey: "zmq.sync", default: d.syncEndpoints.joined(separator: ","))),
             workerTimeoutMilliseconds: reader.int(forKey: "zmq.timeoutMs", default: d.workerTimeoutMilliseconds),
             bootstrapTokenSHA256: reader.string(forKey: "auth.bootstrapTokenSha256").flatMap { $0.isEmpty ? nil : $0 },
             bootstrapDirectory: reader.string(forKey: "auth.bootstrapDirectory", default: d.bootstrapDirectory),
@@ -85,7 +86,7 @@ public struct IngressConfiguration: Sendable {
             passwordIterations: reader.int(forKey: "security.passwordIterations", default: d.passwordIterations),
             memberPageSize: reader.int(forKey: "scim.memberPageSize", default: d.memberPageSize),
             adminTokenSHA256: reader.string(forKey: "auth.adminTokenSha256").flatMap { $0.isEmpty ? nil : $0 })
-        auditEndpoints = RosterConfiguration.list(reader.string(forKey: "zmq.audit", default: "tcp://127.0.0.1:5554"))
+        auditEndpoints = RosterConfiguration.list(reader.string(forKey: "zmq.audit", default: auditEndpoints.joined(separator: ",")))
         auditMemoryBytes = reader.int(forKey: "audit.memoryBytes", default: auditMemoryBytes)
         auditSpoolPath = reader.string(forKey: "audit.spoolPath", default: auditSpoolPath)
         auditSpoolMaxBytes = reader.int(forKey: "audit.spoolMaxBytes", default: auditSpoolMaxBytes)

@@ -15,10 +15,8 @@ enum SCIMResponse {
     }
 
     static func error(_ error: SCIMError) -> Response {
-        var headers: HTTPFields = [:]
-        if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
-        if error.status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"roster\"" }
-        return json(.init(code: error.status), error.body, headers: headers)
+        let error = SCIMHTTPError(error)
+        return json(error.status, error.error.body, headers: error.headers)
     }
 
     static func etag(version: Int) -> String { "W/\"\(version)\"" }

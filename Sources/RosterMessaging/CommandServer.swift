@@ -44,12 +44,19 @@ public final class CommandServer: Sendable {
     public let maxBatch: Int
     /// Reads queued longer than this are refused instead of run (the ingress's deadline is 5 s by default).
     public let staleReadAge: Duration
+    /// A command is applied only while at least this much of its caller's time is left, so that
+    /// its reply arrives before the caller gives up (milliseconds).
+    public let expiryMargin: Int64 = 500
     private let context: ZMQContext
     private let handler: any CommandBatchHandler
     private let logger: Logger
     private let readers: ReaderPool
     /// Replies of reads finished on reader threads, waiting for the socket's thread to send them.
     private let finishedReads = Mutex<[[[UInt8]]]>([])
+    /// Reads handed to the pool whose replies are not yet sent; a stop waits for them.
+    private let readsInFlight = Atomic<Int>(0)
+    /// Set by ``stop()``: the socket's thread finishes what it holds, then closes.
+    private let stopping = Atomic<Bool>(false)
     private let wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
 
     public init(
@@ -71,7 +78,16 @@ public final class CommandServer: Sendable {
         close(wakeFD)
     }
 
-    /// Binds, then serves on a dedicated thread until the context is shut down.
+    /// Asks the server to stop gracefully (DESIGN §9): the batch in hand is committed and answered,
+    /// reads already running finish and are answered, commands still queued on the socket are
+    /// refused with 503 (not applied), and only then the socket closes. Safe from any thread.
+    public func stop() {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
+    }
+
+    /// Binds, then serves on a dedicated thread until ``stop()`` or the context is shut down.
     /// Throws at once when the endpoint cannot be bound.
     public func run() async throws {
         struct RunState {
@@ -116,20 +132,17 @@ public final class CommandServer: Sendable {
             bound = true
             onBound(nil)
             logger.info("worker listening", metadata: ["kind": "\(kind)", "endpoint": "\(endpoint)"])
-            while true {
+            while !stopping.load(ordering: .sequentiallyConsistent) {
                 let (readable, _, woke) = try socket.poll(timeoutMilliseconds: -1, fd: wakeFD)
-                if woke {
-                    var n: UInt64 = 0
-                    _ = read(wakeFD, &n, 8)  // reset before taking the replies, so no wake-up is lost
-                    for reply in finishedReads.withLock({ r in defer { r.removeAll() }; return r }) { try send(reply, on: socket) }
-                }
-                guard readable else { continue }
+                if woke { try sendFinishedReads(on: socket) }
+                guard readable, !stopping.load(ordering: .sequentiallyConsistent) else { continue }
                 var messages: [[[UInt8]]] = []
                 while messages.count < maxBatch, let more = try socket.receiveMultipart(dontWait: true) {
                     messages.append(more)
                 }
                 if !messages.isEmpty { try process(messages, on: socket) }
             }
+            try drain(socket)
         } catch let error where !bound {
             logger.critical("cannot bind the \(kind) worker socket", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
             onBound(error)
@@ -140,13 +153,42 @@ public final class CommandServer: Sendable {
         }
     }
 
-    /// `[identity][correlation id][name][version][payload]` in, `[identity][correlation id][status][payload]` out.
+    private func sendFinishedReads(on socket: borrowing ZMQSocket) throws(ZMQError) {
+        var n: UInt64 = 0
+        _ = read(wakeFD, &n, 8)  // reset before taking the replies, so no wake-up is lost
+        let replies = finishedReads.withLock { r in defer { r.removeAll() }; return r }
+        for reply in replies { try send(reply, on: socket) }
+        if !replies.isEmpty { readsInFlight.subtract(replies.count, ordering: .sequentiallyConsistent) }
+    }
+
+    /// The end of a graceful stop: refuse what is still queued (so its callers learn at once that
+    /// it was not applied), answer the reads that are running, and let the replies reach the wire.
+    private func drain(_ socket: borrowing ZMQSocket) throws(ZMQError) {
+        var refused = 0
+        while let message = try socket.receiveMultipart(dontWait: true) {
+            guard message.count == 6 else { continue }
+            let error = SCIMError.unavailable("The \(kind) worker is stopping; the request was not applied. Try again shortly.", retryAfter: 1)
+            try send([message[0], message[1]] + Envelope.reply(.failure(error)), on: socket)
+            refused += 1
+        }
+        let deadline = ContinuousClock.now + staleReadAge
+        while readsInFlight.load(ordering: .sequentiallyConsistent) > 0 && ContinuousClock.now < deadline {
+            let (_, _, woke) = try socket.poll(timeoutMilliseconds: 50, fd: wakeFD)
+            if woke { try sendFinishedReads(on: socket) }
+        }
+        // Replies already queued get up to 2 s to be written out before the socket closes.
+        try socket.set(ZMQOption.linger, 2000)
+        logger.info("worker stopped gracefully", metadata: ["kind": "\(kind)", "refused": "\(refused)"])
+    }
+
+    /// `[identity][correlation id][name][version][deadline][payload]` in, `[identity][correlation id][status][payload]` out.
     private func process(_ messages: [[[UInt8]]], on socket: borrowing ZMQSocket) throws(ZMQError) {
         var routes: [(identity: [UInt8], correlation: [UInt8])] = []
         var commands: [IncomingCommand] = []
         var immediate: [(index: Int, result: Result<[UInt8], SCIMError>)] = []
+        let now = Envelope.nowMilliseconds()
         for message in messages {
-            guard message.count == 5 else {
+            guard message.count == 6 else {
                 logger.warning("dropping a malformed message", metadata: ["frames": "\(message.count)"])
                 continue
             }
@@ -155,13 +197,19 @@ public final class CommandServer: Sendable {
             routes.append((message[0], message[1]))
             if version != ProtocolVersion.current {
                 immediate.append((routes.count - 1, .failure(.internalError("The \(kind) worker speaks protocol \(ProtocolVersion.current), not \(version)."))))
+            } else if let deadline = Envelope.deadline(message[4]), now > deadline - expiryMargin {
+                // Its caller has given up (or will before a reply could reach it), so it is not
+                // applied: a 504 at the ingress then always means "not applied". This is a
+                // command that waited in a queue, e.g. for this worker to restart.
+                immediate.append((routes.count - 1, .failure(.unavailable("The command expired before the \(kind) worker could apply it; it was not applied.", retryAfter: 1))))
             } else if name == Ping.name {
                 immediate.append((routes.count - 1, .success(CommandCodec.encode(Pong(worker: kind)))))
             } else if handler.isReadOnly(name) {
                 routes.removeLast()
-                let command = IncomingCommand(name: name, payload: message[4])
+                let command = IncomingCommand(name: name, payload: message[5])
                 let route = [message[0], message[1]]
                 let queued = ContinuousClock.now
+                readsInFlight.add(1, ordering: .sequentiallyConsistent)
                 readers.submit { [self] in
                     // A read that waited longer than any caller waits is answered, not run: its caller has gone.
                     let result = ContinuousClock.now - queued > staleReadAge
@@ -173,7 +221,7 @@ public final class CommandServer: Sendable {
                     _ = write(wakeFD, &one, 8)
                 }
             } else {
-                commands.append(IncomingCommand(name: name, payload: message[4]))
+                commands.append(IncomingCommand(name: name, payload: message[5]))
             }
         }
         var results = commands.isEmpty ? [] : handler.handle(commands)

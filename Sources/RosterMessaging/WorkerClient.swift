@@ -55,7 +55,7 @@ public final class WorkerClient: CommandTransport {
     private func send(name: String, payload: [UInt8], via requester: ZMQRequester) async throws(SCIMError) -> [UInt8] {
         let frames: [[UInt8]]
         do {
-            frames = try await requester.request(Envelope.command(name: name, payload: payload))
+            frames = try await requester.request(Envelope.command(name: name, payload: payload, timeout: requester.requestTimeout))
         } catch BridgeError.timeout {
             throw SCIMError.gatewayTimeout("The \(kind) worker did not answer in time; the request may or may not have been applied.")
         } catch BridgeError.unavailable, BridgeError.closed {

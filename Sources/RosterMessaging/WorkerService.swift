@@ -1,8 +1,11 @@
 public import ServiceLifecycle
 
-/// Runs a ``CommandServer`` under swift-service-lifecycle: graceful shutdown (SIGTERM/SIGINT)
-/// shuts the ZeroMQ context down, which wakes the socket's thread with ETERM; the context is
-/// terminated only after that thread closed its socket.
+/// Runs a ``CommandServer`` under swift-service-lifecycle.
+///
+/// Graceful shutdown (SIGTERM/SIGINT) asks the server to stop: it finishes and answers the batch
+/// in hand and the reads running, refuses what is still queued, and closes its socket; only then
+/// is the context terminated. Cancellation (the escalation after the group's grace period) shuts
+/// the context down at once.
 public struct WorkerService: Service {
     let server: CommandServer
     let context: ZMQContext
@@ -18,7 +21,7 @@ public struct WorkerService: Service {
             try await withGracefulShutdownHandler {
                 try await server.run()
             } onGracefulShutdown: {
-                context.shutdown()
+                server.stop()
             }
         } onCancel: {
             context.shutdown()

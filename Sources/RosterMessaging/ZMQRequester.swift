@@ -48,6 +48,8 @@ public final class ZMQRequester: Sendable {
     }
 
     public let endpoint: String
+    /// How long a caller waits for its reply; commands carry it as their deadline.
+    public var requestTimeout: Duration { options.requestTimeout }
     private let context: ZMQContext
     private let options: Options
     private let state = Mutex(State())

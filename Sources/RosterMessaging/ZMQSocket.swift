@@ -123,4 +123,5 @@ public enum ZMQOption {
     public static let routerMandatory = ZMQ_ROUTER_MANDATORY
     public static let subscribe = ZMQ_SUBSCRIBE
     public static let reconnectInterval = ZMQ_RECONNECT_IVL
+    public static let linger = ZMQ_LINGER
 }

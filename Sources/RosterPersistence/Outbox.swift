@@ -7,26 +7,6 @@ public import ServiceLifecycle
 /// Effects that cross stores (DESIGN §3): written in the same transaction as the change that
 /// causes them, delivered by ``OutboxRelay`` until the consumer acknowledges, never lost.
 public enum Outbox {
-    /// Creates the `outbox` and `outboxDead` tables; call from a store's migration.
-    public static func createTables(_ db: Database) throws {
-        try db.create(table: "outbox") { t in
-            t.autoIncrementedPrimaryKey("seq")
-            t.column("eventId", .text).notNull().unique()
-            t.column("directoryId", .text).notNull()
-            t.column("command", .text).notNull()
-            t.column("payload", .text).notNull()
-            t.column("created", .text).notNull()
-        }
-        // Events a consumer refused outright (a 4xx): kept for an operator, not retried forever.
-        try db.create(table: "outboxDead") { t in
-            t.primaryKey("eventId", .text)
-            t.column("directoryId", .text).notNull()
-            t.column("command", .text).notNull()
-            t.column("payload", .text).notNull()
-            t.column("error", .text).notNull()
-        }
-    }
-
     /// Records `command` for delivery, inside the caller's transaction.
     public static func enqueue<C: Command>(_ db: Database, _ command: C, eventID: String, directoryID: String) throws {
         try db.cachedStatement(sql: "INSERT INTO outbox (eventId, directoryId, command, payload, created) VALUES (?, ?, ?, ?, ?)")

@@ -8,8 +8,9 @@ public protocol Command: WireCodable {
 }
 
 /// The version of the command envelope and payloads. A worker refuses other versions.
+/// 2: commands carry the caller's deadline.
 public enum ProtocolVersion {
-    public static let current = "1"
+    public static let current = "2"
 }
 
 /// A reply with nothing in it.

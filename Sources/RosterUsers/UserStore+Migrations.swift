@@ -40,8 +40,23 @@ extension UserStore {
                 t.column("users", .integer).notNull()
             }
         }
+        // Frozen: its SQL is written here, not shared, so that no later edit can change it.
         migrator.registerMigration("v2-outbox") { db in
-            try Outbox.createTables(db)
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    eventId TEXT NOT NULL UNIQUE,
+                    directoryId TEXT NOT NULL,
+                    command TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    created TEXT NOT NULL);
+                CREATE TABLE outboxDead (
+                    eventId TEXT PRIMARY KEY NOT NULL,
+                    directoryId TEXT NOT NULL,
+                    command TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    error TEXT NOT NULL);
+                """)
         }
         return migrator
     }

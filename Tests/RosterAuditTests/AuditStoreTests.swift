@@ -158,7 +158,7 @@ struct AuditStoreTests {
             #expect(try await service.enforce(now: Date()) == 6)
             #expect(try store.run(SetAuditRetention(maxAgeDays: 30, maxRecords: 0)) == AuditSummary(
                 records: 4, oldest: 1_800_000_007_000, newest: 1_800_000_010_000, maxAgeDays: 30, maxRecords: nil))
-            #expect { try store.run(SetAuditRetention(maxAgeDays: -1, maxRecords: nil)) } throws: { ($0 as? SCIMError)?.scimType == .invalidValue }
+            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(SetAuditRetention(maxAgeDays: -1, maxRecords: nil)) }
         }
     }
 

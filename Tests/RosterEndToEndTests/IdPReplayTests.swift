@@ -7,14 +7,10 @@ import Testing
 @Suite(.serialized)
 struct IdPReplayTests {
     func withSystem(_ body: (TestHTTP) async throws -> Void) async throws {
-        let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
-        try system.startAll()
-        #expect(await system.ready(), "\(system.logText)")
-        do { try await body(system.http) } catch {
-            await system.stop()
-            throw error
+        try await withRunningSystem { system in
+            #expect(await system.ready(), "\(system.logText)")
+            try await body(system.http)
         }
-        await system.stop()
     }
 
     @Test func oktaProvisioningFlow() async throws {

@@ -11,31 +11,34 @@ struct RosterUpTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("up.log")
         let port = TestProcesses.port()
+        var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
         let up = try TestProcesses.launch("roster", [
             "up", "--data-dir", directory.appendingPathComponent("data").path, "--http-port", String(port),
             "--zmq-base-port", String(TestProcesses.port()),
         ], log: log, environment: ["ROSTER_BOOTSTRAP_TOKEN": ""])
-        var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-        #expect(await eventually(timeout: .seconds(60)) { logText.contains("Roster is up.") }, "\(logText)")
+        // Stopped (and its children with it) however the test ends, a failed #require included.
+        try await withProcess(up) { up in
+            #expect(await eventually(timeout: .seconds(60)) { logText.contains("Roster is up.") }, "\(logText)")
 
-        let lines = logText.split(separator: "\n")
-        let tokenLine = try #require(lines.firstIndex { $0.contains("Bearer token (shown once") })
-        let token = lines[tokenLine + 1].trimmingCharacters(in: .whitespaces)
-        #expect(token.count == 43)
-        let hashFile = try String(contentsOf: directory.appendingPathComponent("data/bootstrap-token.sha256"), encoding: .utf8)
-        #expect(hashFile.trimmingCharacters(in: .whitespacesAndNewlines) == sha256(token))
+            let lines = logText.split(separator: "\n")
+            let tokenLine = try #require(lines.firstIndex { $0.contains("Bearer token (shown once") })
+            let token = lines[tokenLine + 1].trimmingCharacters(in: .whitespaces)
+            #expect(token.count == 43)
+            let hashFile = try String(contentsOf: directory.appendingPathComponent("data/bootstrap-token.sha256"), encoding: .utf8)
+            #expect(hashFile.trimmingCharacters(in: .whitespacesAndNewlines) == sha256(token))
 
-        let http = TestHTTP(base: "http://127.0.0.1:\(port)", token: token)
-        #expect(try await http.send("GET", "/scim/v2/Users").status == 200)
+            let http = TestHTTP(base: "http://127.0.0.1:\(port)", token: token)
+            #expect(try await http.send("GET", "/scim/v2/Users").status == 200)
 
-        // Kill the users worker: the supervisor brings it back.
-        let usersLine = try #require(lines.first { $0.contains("started users (pid") })
-        let pid = try #require(Int32(usersLine.split(separator: "pid ").last!.dropLast()))
-        kill(pid, SIGKILL)
-        #expect(await eventually { logText.contains("users exited") })
-        #expect(await eventually { (try? await http.send("GET", "/scim/v2/Users"))?.status == 200 })
+            // Kill the users worker: the supervisor brings it back.
+            let usersLine = try #require(lines.first { $0.contains("started users (pid") })
+            let pid = try #require(Int32(usersLine.split(separator: "pid ").last!.dropLast()))
+            kill(pid, SIGKILL)
+            #expect(await eventually { logText.contains("users exited") })
+            #expect(await eventually { (try? await http.send("GET", "/scim/v2/Users"))?.status == 200 })
 
-        #expect(await TestProcesses.stop(up) == 0)
-        #expect((try? await http.send("GET", "/healthz")) == nil, "the ingress is still answering after roster up stopped")
+            #expect(await TestProcesses.stop(up) == 0)
+            #expect((try? await http.send("GET", "/healthz")) == nil, "the ingress is still answering after roster up stopped")
+        }
     }
 }

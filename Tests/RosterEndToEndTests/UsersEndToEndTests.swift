@@ -23,6 +23,8 @@ final class RunningSystem: @unchecked Sendable {
     var groups: Process?
     var sync: Process?
     var ingress: Process?
+    /// Processes a test started beside these (a second ingress, the CLI): ``stop(keepFiles:)`` ends them too.
+    var extraProcesses: [Process] = []
     let http: TestHTTP
 
     init(tokenSHA256: String) throws {
@@ -81,11 +83,20 @@ final class RunningSystem: @unchecked Sendable {
         ] + ingressArguments, log: log)
     }
 
+    /// Registers a process the test started itself, so that ``stop(keepFiles:)`` ends it too.
+    @discardableResult
+    func adopt(_ process: Process) -> Process {
+        extraProcesses.append(process)
+        return process
+    }
+
     func ready() async -> Bool {
         await eventually { (try? await self.http.send("GET", "/readyz"))?.status == 200 }
     }
 
+    /// Stops every process of the system, the adopted ones first; safe to call more than once.
     func stop(keepFiles: Bool = false) async {
+        for process in extraProcesses { await TestProcesses.stop(process) }
         if let ingress { await TestProcesses.stop(ingress) }
         if let users { await TestProcesses.stop(users) }
         if let groups { await TestProcesses.stop(groups) }
@@ -100,93 +111,89 @@ final class RunningSystem: @unchecked Sendable {
 @Suite(.serialized)
 struct UsersEndToEndTests {
     @Test func scimUserLifecycleSurvivesAWorkerCrashAndRestart() async throws {
-        let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
-        try system.startAll()
-        defer { Task { await system.stop() } }
-        #expect(await system.ready(), "system did not become ready: \(system.logText)")
-        let http = system.http
+        try await withRunningSystem { system in
+            #expect(await system.ready(), "system did not become ready: \(system.logText)")
+            let http = system.http
 
-        // Create.
-        let created = try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("Barbara.Jensen@example.com", extra: [
-            "externalId": .string("00ujl29u0le5T6Aj10h7"), "password": .string("1mz050nq"),
-            "emails": .array([.object(["value": .string("bjensen@example.com"), "type": .string("work"), "primary": .bool(true)])]),
-        ]))
-        #expect(created.status == 201, "\(created.object)")
-        let id = try #require(created.object["id"]?.stringValue)
-        #expect(created.header("Location") == "http://127.0.0.1:\(system.httpPort)/scim/v2/Users/\(id)")
-        #expect(created.header("ETag") == "W/\"1\"")
+            // Create.
+            let created = try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("Barbara.Jensen@example.com", extra: [
+                "externalId": .string("00ujl29u0le5T6Aj10h7"), "password": .string("1mz050nq"),
+                "emails": .array([.object(["value": .string("bjensen@example.com"), "type": .string("work"), "primary": .bool(true)])]),
+            ]))
+            #expect(created.status == 201, "\(created.object)")
+            let id = try #require(created.object["id"]?.stringValue)
+            #expect(created.header("Location") == "http://127.0.0.1:\(system.httpPort)/scim/v2/Users/\(id)")
+            #expect(created.header("ETag") == "W/\"1\"")
 
-        // Duplicate userName, other case: 409 uniqueness.
-        let duplicate = try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("barbara.jensen@EXAMPLE.com"))
-        #expect(duplicate.status == 409 && duplicate.object["scimType"] == .string("uniqueness"))
+            // Duplicate userName, other case: 409 uniqueness.
+            let duplicate = try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("barbara.jensen@EXAMPLE.com"))
+            #expect(duplicate.status == 409 && duplicate.object["scimType"] == .string("uniqueness"))
 
-        // Get and filter (Okta's lookup, Entra's externalId match, email).
-        let fetched = try await http.send("GET", "/scim/v2/Users/\(id)")
-        #expect(fetched.status == 200 && fetched.object["userName"] == .string("Barbara.Jensen@example.com"))
-        #expect(fetched.object["password"] == nil)
-        for filter in [#"userName eq "barbara.jensen@example.com""#, #"externalId eq "00ujl29u0le5T6Aj10h7""#, #"emails.value eq "BJENSEN@example.com""#] {
-            let page = try await http.send("GET", "/scim/v2/Users?filter=\(filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&startIndex=1&count=100")
-            #expect(page.object["totalResults"] == .int(1), "\(filter)")
-            #expect(page.object["Resources"]?.arrayValue?.first?.objectValue?["id"] == .string(id))
+            // Get and filter (Okta's lookup, Entra's externalId match, email).
+            let fetched = try await http.send("GET", "/scim/v2/Users/\(id)")
+            #expect(fetched.status == 200 && fetched.object["userName"] == .string("Barbara.Jensen@example.com"))
+            #expect(fetched.object["password"] == nil)
+            for filter in [#"userName eq "barbara.jensen@example.com""#, #"externalId eq "00ujl29u0le5T6Aj10h7""#, #"emails.value eq "BJENSEN@example.com""#] {
+                let page = try await http.send("GET", "/scim/v2/Users?filter=\(filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&startIndex=1&count=100")
+                #expect(page.object["totalResults"] == .int(1), "\(filter)")
+                #expect(page.object["Resources"]?.arrayValue?.first?.objectValue?["id"] == .string(id))
+            }
+            let none = try await http.send("GET", "/scim/v2/Users?filter=userName%20eq%20%22nobody%22")
+            #expect(none.status == 200 && none.object["totalResults"] == .int(0) && none.object["Resources"] == .array([]))
+
+            // Replace with If-Match; a stale version is refused.
+            let replaced = try await http.send("PUT", "/scim/v2/Users/\(id)", json: TestHTTP.user("bjensen", extra: ["active": .bool(false)]), headers: ["If-Match": "W/\"1\""])
+            #expect(replaced.status == 200 && replaced.header("ETag") == "W/\"2\"" && replaced.object["active"] == .bool(false))
+            let stale = try await http.send("PUT", "/scim/v2/Users/\(id)", json: TestHTTP.user("bjensen"), headers: ["If-Match": "W/\"1\""])
+            #expect(stale.status == 412)
+
+            // The password is in the store only as a salted hash.
+            let store = try Data(contentsOf: system.directory.appendingPathComponent("users.sqlite"))
+                + ((try? Data(contentsOf: system.directory.appendingPathComponent("users.sqlite-wal"))) ?? Data())
+            #expect(store.range(of: Data("1mz050nq".utf8)) == nil)
+            #expect(!system.logText.contains("1mz050nq") && !system.logText.contains(e2eToken))
+
+            // Kill the worker: the ingress answers 503 (or 504) quickly, never hangs.
+            await TestProcesses.stop(system.users!, signal: SIGKILL)
+            let started = ContinuousClock.now
+            let outage = try await http.send("GET", "/scim/v2/Users/\(id)")
+            #expect([503, 504].contains(outage.status))
+            #expect(outage.object["schemas"] == .array([.string(SCIMError.errorSchema)]))
+            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(try await http.send("GET", "/readyz").status == 503)
+
+            // Restart it: the data is still there.
+            try system.startUsers()
+            #expect(await system.ready())
+            let again = try await http.send("GET", "/scim/v2/Users/\(id)")
+            #expect(again.status == 200 && again.object["userName"] == .string("bjensen") && again.header("ETag") == "W/\"2\"")
+
+            // Delete.
+            #expect(try await http.send("DELETE", "/scim/v2/Users/\(id)").status == 204)
+            #expect(try await http.send("GET", "/scim/v2/Users/\(id)").status == 404)
+            #expect(try await http.send("DELETE", "/scim/v2/Users/\(id)").status == 404)
+
+            // SIGTERM: every process exits cleanly, promptly (no periodic service may hold it up).
+            let stopping = ContinuousClock.now
+            #expect(await TestProcesses.stop(system.ingress!) == 0)
+            #expect(await TestProcesses.stop(system.users!) == 0)
+            #expect(await TestProcesses.stop(system.groups!) == 0)
+            #expect(await TestProcesses.stop(system.sync!) == 0)
+            #expect(ContinuousClock.now - stopping < .seconds(8))
         }
-        let none = try await http.send("GET", "/scim/v2/Users?filter=userName%20eq%20%22nobody%22")
-        #expect(none.status == 200 && none.object["totalResults"] == .int(0) && none.object["Resources"] == .array([]))
-
-        // Replace with If-Match; a stale version is refused.
-        let replaced = try await http.send("PUT", "/scim/v2/Users/\(id)", json: TestHTTP.user("bjensen", extra: ["active": .bool(false)]), headers: ["If-Match": "W/\"1\""])
-        #expect(replaced.status == 200 && replaced.header("ETag") == "W/\"2\"" && replaced.object["active"] == .bool(false))
-        let stale = try await http.send("PUT", "/scim/v2/Users/\(id)", json: TestHTTP.user("bjensen"), headers: ["If-Match": "W/\"1\""])
-        #expect(stale.status == 412)
-
-        // The password is in the store only as a salted hash.
-        let store = try Data(contentsOf: system.directory.appendingPathComponent("users.sqlite"))
-            + ((try? Data(contentsOf: system.directory.appendingPathComponent("users.sqlite-wal"))) ?? Data())
-        #expect(store.range(of: Data("1mz050nq".utf8)) == nil)
-        #expect(!system.logText.contains("1mz050nq") && !system.logText.contains(e2eToken))
-
-        // Kill the worker: the ingress answers 503 (or 504) quickly, never hangs.
-        await TestProcesses.stop(system.users!, signal: SIGKILL)
-        let started = ContinuousClock.now
-        let outage = try await http.send("GET", "/scim/v2/Users/\(id)")
-        #expect([503, 504].contains(outage.status))
-        #expect(outage.object["schemas"] == .array([.string(SCIMError.errorSchema)]))
-        #expect(ContinuousClock.now - started < .seconds(3))
-        #expect(try await http.send("GET", "/readyz").status == 503)
-
-        // Restart it: the data is still there.
-        try system.startUsers()
-        #expect(await system.ready())
-        let again = try await http.send("GET", "/scim/v2/Users/\(id)")
-        #expect(again.status == 200 && again.object["userName"] == .string("bjensen") && again.header("ETag") == "W/\"2\"")
-
-        // Delete.
-        #expect(try await http.send("DELETE", "/scim/v2/Users/\(id)").status == 204)
-        #expect(try await http.send("GET", "/scim/v2/Users/\(id)").status == 404)
-        #expect(try await http.send("DELETE", "/scim/v2/Users/\(id)").status == 404)
-
-        // SIGTERM: every process exits cleanly, promptly (no periodic service may hold it up).
-        let stopping = ContinuousClock.now
-        #expect(await TestProcesses.stop(system.ingress!) == 0)
-        #expect(await TestProcesses.stop(system.users!) == 0)
-        #expect(await TestProcesses.stop(system.groups!) == 0)
-        #expect(await TestProcesses.stop(system.sync!) == 0)
-        #expect(ContinuousClock.now - stopping < .seconds(8))
-        await system.stop()
     }
 
     @Test func hungWorkerGivesGatewayTimeoutWithinTheDeadline() async throws {
-        let system = try RunningSystem(tokenSHA256: sha256(e2eToken))
-        try system.startAll()
-        defer { Task { await system.stop() } }
-        #expect(await system.ready(), "\(system.logText)")
-        kill(system.users!.processIdentifier, SIGSTOP)
-        let started = ContinuousClock.now
-        let reply = try await system.http.send("GET", "/scim/v2/Users")
-        let elapsed = ContinuousClock.now - started
-        kill(system.users!.processIdentifier, SIGCONT)
-        #expect(reply.status == 504)
-        #expect(reply.object["status"] == .string("504"))
-        #expect(elapsed < .seconds(4))
-        await system.stop()
+        try await withRunningSystem { system in
+            #expect(await system.ready(), "\(system.logText)")
+            kill(system.users!.processIdentifier, SIGSTOP)
+            let started = ContinuousClock.now
+            let reply = try await system.http.send("GET", "/scim/v2/Users")
+            let elapsed = ContinuousClock.now - started
+            kill(system.users!.processIdentifier, SIGCONT)
+            #expect(reply.status == 504)
+            #expect(reply.object["status"] == .string("504"))
+            #expect(elapsed < .seconds(4))
+        }
     }
 }

@@ -134,7 +134,7 @@ struct BridgeTests {
         await #expect {
             _ = try await client.send(name: "echo", payload: [], shardKey: "d")
         } throws: { error in
-            (error as? SCIMError)?.status == 503 && (error as? SCIMError)?.retryAfter == 1
+            (error as? SCIMError)?.status == 503 && (error as? SCIMError)?.scimType == nil && (error as? SCIMError)?.retryAfter == 1
         }
         #expect(await client.unreachableEndpoints() == [endpoint])
         await client.shutdown()

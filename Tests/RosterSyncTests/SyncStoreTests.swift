@@ -24,8 +24,8 @@ struct SyncStoreTests {
             #expect(try store.run(GetSettings()).isAuditEnabled == false)
             #expect(try store.run(PutSetting(key: Settings.auditEnabled, value: "true")).isAuditEnabled)
             #expect(try store.run(GetSettings()).values == [Settings.auditEnabled: "true"])
-            #expect { try store.run(PutSetting(key: Settings.auditEnabled, value: "yes")) } throws: { ($0 as? SCIMError)?.scimType == .invalidValue }
-            #expect { try store.run(PutSetting(key: "log.level", value: "debug")) } throws: { ($0 as? SCIMError)?.scimType == .invalidValue }
+            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(PutSetting(key: Settings.auditEnabled, value: "yes")) }
+            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(PutSetting(key: "log.level", value: "debug")) }
             #expect(try store.run(PutSetting(key: Settings.auditEnabled, value: "false")).isAuditEnabled == false)
         }
     }
@@ -46,11 +46,13 @@ struct SyncStoreTests {
     @Test func namesTokensAndUsernamesAreUnique() throws {
         try withSyncStore { store, _ throws in
             let first = try store.run(SaveConfiguration(configuration: bearer("A", token: "token-one-value"), newDirectoryName: "D", ifMatch: nil))
-            #expect { try store.run(SaveConfiguration(configuration: bearer("a", token: "token-two-value", directory: first.directoryID), newDirectoryName: nil, ifMatch: nil)) }
-                throws: { ($0 as? SCIMError)?.scimType == .uniqueness }
-            #expect { try store.run(SaveConfiguration(configuration: bearer("B", token: "token-one-value", directory: first.directoryID), newDirectoryName: nil, ifMatch: nil)) }
-                throws: { ($0 as? SCIMError)?.scimType == .uniqueness }
-            #expect { try store.run(CreateDirectory(name: "d")) } throws: { ($0 as? SCIMError)?.scimType == .uniqueness }
+            expectSCIMError(status: 409, scimType: .uniqueness) {
+                try store.run(SaveConfiguration(configuration: bearer("a", token: "token-two-value", directory: first.directoryID), newDirectoryName: nil, ifMatch: nil))
+            }
+            expectSCIMError(status: 409, scimType: .uniqueness) {
+                try store.run(SaveConfiguration(configuration: bearer("B", token: "token-one-value", directory: first.directoryID), newDirectoryName: nil, ifMatch: nil))
+            }
+            expectSCIMError(status: 409, scimType: .uniqueness) { try store.run(CreateDirectory(name: "d")) }
         }
     }
 
@@ -61,18 +63,18 @@ struct SyncStoreTests {
             saved.tokenSHA256 = sha256("rotated-token-value")
             let updated = try store.run(SaveConfiguration(configuration: saved, newDirectoryName: nil, ifMatch: 1))
             #expect(updated.version == 2 && updated.deleteMode == .disable && updated.tokenSHA256 == sha256("rotated-token-value"))
-            #expect(throws: SCIMError.self) { try store.run(SaveConfiguration(configuration: saved, newDirectoryName: nil, ifMatch: 1)) }
+            expectSCIMError(status: 412, scimType: nil) { try store.run(SaveConfiguration(configuration: saved, newDirectoryName: nil, ifMatch: 1)) }
             var basic = saved
             basic.authMethod = .basic
             basic.basicUsername = "okta"
             basic.basicPasswordHash = nil
-            #expect { try store.run(SaveConfiguration(configuration: basic, newDirectoryName: nil, ifMatch: nil)) } throws: { ($0 as? SCIMError)?.scimType == .invalidValue }
+            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(SaveConfiguration(configuration: basic, newDirectoryName: nil, ifMatch: nil)) }
             var orphan = bearer("O", token: "token-three-value", directory: "no-such-directory")
             orphan.directoryID = "no-such-directory"
-            #expect(throws: SCIMError.self) { try store.run(SaveConfiguration(configuration: orphan, newDirectoryName: nil, ifMatch: nil)) }
+            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(SaveConfiguration(configuration: orphan, newDirectoryName: nil, ifMatch: nil)) }
             _ = try store.run(DeleteConfiguration(id: saved.id))
             #expect(try store.run(ListConfigurations()).configurations.isEmpty)
-            #expect(throws: SCIMError.self) { try store.run(DeleteConfiguration(id: saved.id)) }
+            expectSCIMError(status: 404, scimType: nil) { try store.run(DeleteConfiguration(id: saved.id)) }
         }
     }
 }

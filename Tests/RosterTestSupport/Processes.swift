@@ -34,10 +34,14 @@ public enum TestProcesses {
         return process
     }
 
-    /// Sends `signal` and waits for the process to exit; returns its status.
+    /// Sends `signal` and waits for the process to exit; returns its status. A process a test
+    /// froze (SIGSTOP) and did not thaw is continued too, so it can handle the signal at once.
     @discardableResult
     public static func stop(_ process: Process, signal: Int32 = SIGTERM, timeout: Duration = .seconds(15)) async -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, signal) }
+        if process.isRunning {
+            kill(process.processIdentifier, signal)
+            if signal != SIGKILL { kill(process.processIdentifier, SIGCONT) }
+        }
         let deadline = ContinuousClock.now + timeout
         while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
         if process.isRunning {

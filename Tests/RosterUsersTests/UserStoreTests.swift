@@ -53,9 +53,9 @@ struct UserStoreTests {
     @Test func userNameIsUniquePerDirectoryIgnoringCase() throws {
         try withUserStore { store, _ throws in
             _ = try store.run(CreateUser(directoryID: "d", attributes: user("JSmith"), passwordHash: nil))
-            #expect {
+            expectSCIMError(status: 409, scimType: .uniqueness) {
                 try store.run(CreateUser(directoryID: "d", attributes: user("jsmith"), passwordHash: nil))
-            } throws: { ($0 as? SCIMError)?.scimType == .uniqueness && ($0 as? SCIMError)?.status == 409 }
+            }
             // Another directory is another namespace.
             _ = try store.run(CreateUser(directoryID: "other", attributes: user("jsmith"), passwordHash: nil))
         }
@@ -69,9 +69,9 @@ struct UserStoreTests {
             let results = store.handle(batch)
             #expect(results.count == 4)
             #expect((try? results[0].get()) != nil)
-            #expect(throws: SCIMError.self) { try results[1].get() }
+            expectSCIMError(status: 409, scimType: .uniqueness) { try results[1].get() }
             #expect((try? results[2].get()) != nil)
-            #expect(throws: SCIMError.self) { try results[3].get() }
+            expectSCIMError(status: 501, scimType: nil) { try results[3].get() }
             #expect(try store.run(QueryUsers(directoryID: "d", filter: nil, startIndex: 1, count: 10)).totalResults == 2)
         }
     }
@@ -101,12 +101,12 @@ struct UserStoreTests {
             // The kept count follows deletes and failed creates exactly.
             let first = try store.run(QueryUsers(directoryID: "d", filter: #"userName eq "user1""#, startIndex: 1, count: 1)).resources[0]
             _ = try store.run(DeleteUser(directoryID: "d", id: first.id, ifMatch: nil))
-            #expect(throws: SCIMError.self) { try store.run(CreateUser(directoryID: "d", attributes: user("USER2"), passwordHash: nil)) }
+            expectSCIMError(status: 409, scimType: .uniqueness) { try store.run(CreateUser(directoryID: "d", attributes: user("USER2"), passwordHash: nil)) }
             #expect(try store.run(QueryUsers(directoryID: "d", filter: nil, startIndex: 1, count: 0)).totalResults == 4)
             #expect(try store.run(QueryUsers(directoryID: "elsewhere", filter: nil, startIndex: 1, count: 0)).totalResults == 1)
-            #expect {
+            expectSCIMError(status: 400, scimType: .invalidFilter) {
                 try names(#"favouriteColour co "x""#)
-            } throws: { ($0 as? SCIMError)?.scimType == .invalidFilter }
+            }
         }
     }
 
@@ -114,7 +114,7 @@ struct UserStoreTests {
         try withUserStore { store, _ throws in
             let created = try store.run(CreateUser(directoryID: "a", attributes: user("u"), passwordHash: nil))
             #expect(throws: SCIMError.resourceNotFound("User", id: created.id)) { try store.run(GetUser(directoryID: "b", id: created.id)) }
-            #expect(throws: SCIMError.self) { try store.run(DeleteUser(directoryID: "b", id: created.id, ifMatch: nil)) }
+            expectSCIMError(status: 404, scimType: nil) { try store.run(DeleteUser(directoryID: "b", id: created.id, ifMatch: nil)) }
         }
     }
 }

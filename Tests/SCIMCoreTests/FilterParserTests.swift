@@ -1,3 +1,4 @@
+import RosterTestSupport
 import SCIMCore
 import Testing
 
@@ -63,17 +64,15 @@ struct FilterParserTests {
         "\"x\" eq \"y\"", "a eq \"\\q\"",
     ])
     func malformedFiltersAreInvalidFilterErrors(_ text: String) {
-        #expect {
+        expectSCIMError(status: 400, scimType: .invalidFilter) {
             try parser.parse(text)
-        } throws: { error in
-            (error as? SCIMError)?.scimType == .invalidFilter && (error as? SCIMError)?.status == 400
         }
     }
 
     @Test func depthAndLengthAreBounded() {
         let deep = String(repeating: "(", count: 100) + "a pr" + String(repeating: ")", count: 100)
-        #expect(throws: SCIMError.self) { try parser.parse(deep) }
+        expectSCIMError(status: 400, scimType: .invalidFilter) { try parser.parse(deep) }
         let long = "a eq \"" + String(repeating: "x", count: 5000) + "\""
-        #expect(throws: SCIMError.self) { try parser.parse(long) }
+        expectSCIMError(status: 400, scimType: .invalidFilter) { try parser.parse(long) }
     }
 }

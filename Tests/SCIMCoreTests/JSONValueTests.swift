@@ -1,4 +1,5 @@
 import Foundation
+import RosterTestSupport
 import SCIMCore
 import Testing
 
@@ -21,9 +22,9 @@ struct JSONValueTests {
         #expect(throws: SCIMError.invalidSyntax("The request body must be a JSON object.")) {
             try JSONValue.parseObject(Data("[1]".utf8))
         }
-        #expect {
+        expectSCIMError(status: 400, scimType: .invalidSyntax) {
             try JSONValue.parse(Data("{bad".utf8))
-        } throws: { ($0 as? SCIMError)?.scimType == .invalidSyntax }
+        }
     }
 
     /// RFC 7644 §3.12: `status` is a string in the error body.
@@ -48,23 +49,23 @@ struct JSONParserTests {
         "", "{", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "01", "1.", "-", "tru", "\"\\x\"", "\"a\u{01}\"", "{\"a\":1}{", "[\"\\ud800\"]", "NaN", "{a:1}",
     ])
     func malformedDocumentsAreInvalidSyntaxNotCrashes(_ text: String) {
-        #expect {
+        expectSCIMError(status: 400, scimType: .invalidSyntax) {
             try JSONValue.parse(Data(text.utf8))
-        } throws: { ($0 as? SCIMError)?.scimType == .invalidSyntax }
+        }
     }
 
     @Test func deepNestingIsRefusedInsteadOfOverflowingTheStack() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        #expect(throws: SCIMError.self) { try JSONValue.parse(Data(deep.utf8)) }
+        expectSCIMError(status: 400, scimType: .invalidSyntax) { try JSONValue.parse(Data(deep.utf8)) }
     }
 
     @Test func duplicateMembersAreRefused() {
-        #expect(throws: SCIMError.self) { try JSONValue.parse(Data(#"{"userName":"a","userName":"b"}"#.utf8)) }
+        expectSCIMError(status: 400, scimType: .invalidSyntax) { try JSONValue.parse(Data(#"{"userName":"a","userName":"b"}"#.utf8)) }
     }
 
     @Test func escapesSurrogatesAndNumbersDecode() throws {
         let parsed = try JSONValue.parse(Data(#"["\u00e9\ud83d\ude00\n\/", -0, 12, 1.5e3, 9223372036854775807, true, null]"#.utf8))
         #expect(parsed == .array([.string("é😀\n/"), .int(0), .int(12), .double(1500), .int(Int64.max), .bool(true), .null]))
-        #expect(throws: SCIMError.self) { try JSONValue.parse(Data("1e400".utf8)) }
+        expectSCIMError(status: 400, scimType: .invalidSyntax) { try JSONValue.parse(Data("1e400".utf8)) }
     }
 }

@@ -1,3 +1,4 @@
+import RosterTestSupport
 import SCIMCore
 import Testing
 
@@ -51,10 +52,8 @@ struct ResourceNormalizerTests {
         (["schemas": .array([.string(CoreSchemas.userURN)]), "userName": .string("u"), "name": .object(["nick": .string("x")])], .invalidSyntax),
     ])
     func invalidUsersAreRejectedWithThePreciseScimType(_ body: [String: JSONValue], _ expected: SCIMErrorType) {
-        #expect {
+        expectSCIMError(status: 400, scimType: expected) {
             try normalizer.normalize(body)
-        } throws: { error in
-            (error as? SCIMError)?.scimType == expected && (error as? SCIMError)?.status == 400
         }
     }
 }

@@ -9,7 +9,7 @@ import SCIMCore
 struct AdminController {
     let sync: any CommandTransport
     let configuration: IngressConfiguration
-    let hasher: PasswordHasher
+    let passwords: PasswordWork
 
     func addRoutes(to group: RouterGroup<SCIMRequestContext>) {
         group.get("configurations") { request, _ in
@@ -71,7 +71,7 @@ struct AdminController {
             id: "", name: name, directoryID: directoryID, authMethod: method, tokenSHA256: nil, basicUsername: nil, basicPasswordHash: nil,
             deleteMode: try mode(body["deleteMode"]) ?? .delete, defaultGroups: try names(body["defaultGroups"]) ?? [],
             applicationGroups: try names(body["applicationGroups"]) ?? [], enabled: body["enabled"]?.lenientBool ?? true, version: 0)
-        let secret = try setCredential(&c, body: body)
+        let secret = try await setCredential(&c, body: body)
         let saved = try await save(c, newDirectory: newDirectory, ifMatch: nil)
         return SCIMResponse.json(.created, withSecret(view(saved, request: request), secret))
     }
@@ -92,11 +92,11 @@ struct AdminController {
     private func rotate(_ request: Request, id: String) async throws -> Response {
         let body = (try? await request.jsonObject(limit: configuration.maxBodyBytes)) ?? [:]
         var c = try await find(id)
-        let secret = try setCredential(&c, body: body)
+        let secret = try await setCredential(&c, body: body)
         return SCIMResponse.json(.ok, withSecret(view(try await save(c, ifMatch: c.version), request: request), secret))
     }
 
-    private func setCredential(_ c: inout IdPConfiguration, body: [String: JSONValue]) throws -> (String, String) {
+    private func setCredential(_ c: inout IdPConfiguration, body: [String: JSONValue]) async throws -> (String, String) {
         switch c.authMethod {
         case .bearer:
             let token = Secrets.generateToken()
@@ -109,7 +109,7 @@ struct AdminController {
             let password = body["basicPassword"]?.stringValue ?? Secrets.generateToken()
             guard password.count >= 12 else { throw SCIMError.invalidValue("'basicPassword' must be at least 12 characters.") }
             c.basicUsername = user
-            c.basicPasswordHash = hasher.hash(password)
+            c.basicPasswordHash = try await passwords.hash(password)
             return ("basicPassword", password)
         }
     }

@@ -72,11 +72,11 @@ public final class CredentialStore: Sendable {
         return state.withLock { $0.byToken[digest] }
     }
 
-    func caller(basicUser user: String, password: String) -> Caller? {
+    func caller(basicUser user: String, password: String) async -> Caller? {
         guard let entry = state.withLock({ $0.byUsername[user] }) else { return nil }
         let key = Secrets.sha256Hex("\(user)\u{0}\(password)\u{0}\(entry.version)")
         if let known = state.withLock({ $0.verifiedBasic[key] }) { return known }
-        guard PasswordHasher.verify(password, against: entry.hash) else { return nil }
+        guard (try? await PasswordWork.verify(password, against: entry.hash)) == true else { return nil }
         state.withLock { $0.verifiedBasic[key] = entry.caller }
         return entry.caller
     }

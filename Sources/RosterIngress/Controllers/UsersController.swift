@@ -10,7 +10,7 @@ struct UsersController {
     /// Answers the read-only `groups` attribute.
     let groups: any CommandTransport
     let configuration: IngressConfiguration
-    let hasher: PasswordHasher
+    let passwords: PasswordWork
 
     var renderer: ResourceRenderer {
         ResourceRenderer(resourceType: "User", endpoint: "Users", core: CoreSchemas.user, extensions: [CoreSchemas.enterpriseUser], configuration: configuration)
@@ -60,7 +60,7 @@ struct UsersController {
         let ifMatch = try request.ifMatchVersion()
         let (operations, password) = try PatchRequest(body: try await request.jsonObject(limit: configuration.maxBodyBytes)).extractingPassword()
         var passwordHash: String?
-        if case .set(let clear) = password { passwordHash = hasher.hash(clear) }
+        if case .set(let clear) = password { passwordHash = try await passwords.hash(clear) }
         let stored = try await users.send(
             PatchUser(directoryID: directory, id: id, operations: operations.wire, passwordHash: passwordHash, clearPassword: password == .remove,
                       ifMatch: ifMatch), shardKey: directory)
@@ -125,7 +125,7 @@ struct UsersController {
         let normalized = try ResourceNormalizer.user.normalize(try await request.jsonObject(limit: configuration.maxBodyBytes))
         let passwordHash: String?
         if let password = normalized.writeOnly["password"]?.stringValue {
-            passwordHash = hasher.hash(password)
+            passwordHash = try await passwords.hash(password)
         } else {
             passwordHash = nil
         }

@@ -32,7 +32,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
             caller = credentials.caller(bearer: value)
         case "basic":
             if let data = Data(base64Encoded: value), let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") {
-                caller = credentials.caller(basicUser: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
+                caller = await credentials.caller(basicUser: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
             }
         default:
             throw SCIMError.unauthorized("Unsupported authorization scheme: send 'Authorization: Bearer <token>' or Basic credentials.")

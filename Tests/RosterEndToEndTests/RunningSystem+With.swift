@@ -1,0 +1,39 @@
+import Foundation
+import RosterTestSupport
+
+/// Creates a ``RunningSystem``, lets `configure` set it up (extra flags), starts it (every worker
+/// and the ingress unless `start` says otherwise), runs `body`, and always awaits
+/// ``RunningSystem/stop(keepFiles:)``: when `body` returns and when anything throws, a failed
+/// `#require` included, so no test leaves a process behind.
+func withRunningSystem(
+    tokenSHA256: String = sha256(e2eToken),
+    configure: (RunningSystem) throws -> Void = { _ in },
+    start: (RunningSystem) throws -> Void = { try $0.startAll() },
+    _ body: (RunningSystem) async throws -> Void
+) async throws {
+    let system = try RunningSystem(tokenSHA256: tokenSHA256)
+    do {
+        try configure(system)
+        try start(system)
+        try await body(system)
+    } catch {
+        await system.stop()
+        throw error
+    }
+    await system.stop()
+}
+
+/// Runs `body` with a process the test started itself, then stops it (SIGTERM, then SIGKILL)
+/// whether `body` returned or threw. Stopping a process that has already exited does nothing.
+@discardableResult
+func withProcess<T>(_ process: Process, _ body: (Process) async throws -> T) async throws -> T {
+    let result: T
+    do {
+        result = try await body(process)
+    } catch {
+        await TestProcesses.stop(process)
+        throw error
+    }
+    await TestProcesses.stop(process)
+    return result
+}
