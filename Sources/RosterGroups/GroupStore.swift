@@ -6,6 +6,14 @@ import SCIMCore
 
 /// The groups store: groups, and their members as one row each.
 public enum GroupStore {
+    /// `displayName` and the common attributes are columns; `members` are rows of `groupMember`,
+    /// served by its index, so member filters never read a group's JSON.
+    public static let table = ResourceTable(
+        type: .group, name: "scimGroup", countTable: "groupDirectoryCount", countColumn: "groups",
+        storage: ["displayname": .column("displayNameKey", folded: true)],
+        rows: ["members": .init(from: "groupMember m", join: "m.groupSeq = scimGroup.seq",
+                                columns: ["value": "m.memberId", "display": "m.display", "type": "m.type"])])
+
     public static var commands: CommandTable {
         var table = CommandTable()
         table.register(CreateGroup.self) { try create($0, $1) }
@@ -25,19 +33,17 @@ public enum GroupStore {
     static func create(_ db: Database, _ c: CreateGroup) throws -> StoredGroup {
         let name = try displayName(c.attributes)
         let id = UUID().uuidString.lowercased()
-        let now = Timestamp.string(from: try db.transactionDate)
-        do {
+        let now = try ResourceTable.now(db)
+        try table.unique(name) {
             try db.statement("""
                 INSERT INTO scimGroup (id, directoryId, displayName, displayNameKey, externalId, version, created, lastModified, json)
                 VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)
                 """).execute(arguments: [id, c.directoryID, name, name.lowercased(), c.attributes["externalId"]?.stringValue, now, now,
                                          JSONValue.object(c.attributes).serializedString()])
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw SCIMError.uniqueness("displayName '\(name)' is already in use in this directory.")
         }
         let seq = db.lastInsertedRowID
         try addMembers(db, seq: seq, c.members)
-        try adjustCount(db, directoryID: c.directoryID, by: 1)
+        try table.adjustCount(db, directoryID: c.directoryID, by: 1)
         return StoredGroup(resource: StoredResource(id: id, version: 1, created: now, lastModified: now, attributes: c.attributes),
                            members: try members(db, seq: seq))
     }
@@ -58,25 +64,14 @@ public enum GroupStore {
     static func delete(_ db: Database, _ c: DeleteGroup) throws -> Deleted {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
         try db.statement("DELETE FROM scimGroup WHERE seq = ?").execute(arguments: [existing["seq"] as Int64])
-        try adjustCount(db, directoryID: c.directoryID, by: -1)
+        try table.adjustCount(db, directoryID: c.directoryID, by: -1)
         return Deleted(name: existing["displayName"])
     }
 
     static func query(_ db: Database, _ c: QueryGroups) throws -> GroupQueryResult {
-        var condition = SQLCondition(sql: "scimGroup.directoryId = ?", arguments: [c.directoryID])
-        if let filter = c.filter {
-            condition = condition.and(try GroupFilterSQL.condition(for: try FilterParser().parse(filter)))
-        }
-        let cache = c.filter.map { $0.count < 200 } ?? true
-        let countSQL = "SELECT COUNT(*) FROM scimGroup WHERE \(condition.sql)"
-        let total = c.filter == nil
-            ? try Int.fetchOne(db.statement("SELECT groups FROM groupDirectoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
-            : try Int.fetchOne(db.statement(countSQL, cached: cache), arguments: condition.arguments) ?? 0
-        guard c.count > 0 else { return GroupQueryResult(totalResults: total, groups: []) }
-        let rows = try Row.fetchAll(
-            db.statement("SELECT * FROM scimGroup WHERE \(condition.sql) ORDER BY \(try GroupFilterSQL.orderBy(c.sortBy, descending: c.descending)) LIMIT ? OFFSET ?",
-                      cached: cache),
-            arguments: condition.arguments + [c.count, max(c.startIndex, 1) - 1])
+        let q = c.query
+        let sql = try table.query(directoryID: q.directoryID, filter: q.filter, sortBy: q.sortBy, descending: q.descending, locationPrefix: q.locationPrefix)
+        let (total, rows) = try table.page(db, sql, directoryID: q.directoryID, filtered: q.filter != nil, startIndex: q.startIndex, count: q.count)
         return GroupQueryResult(totalResults: total, groups: try rows.map { try group(db, $0, includeMembers: c.includeMembers) })
     }
 
@@ -112,13 +107,7 @@ public enum GroupStore {
     }
 
     static func existingRow(_ db: Database, id: String, directoryID: String, ifMatch: Int?) throws -> Row {
-        guard let row = try Row.fetchOne(db.statement("SELECT * FROM scimGroup WHERE id = ? AND directoryId = ?"), arguments: [id.lowercased(), directoryID]) else {
-            throw SCIMError.resourceNotFound("Group", id: id)
-        }
-        if let ifMatch, ifMatch != row["version"] as Int {
-            throw SCIMError.preconditionFailed("Group \(id) is at version \(row["version"] as Int), not \(ifMatch).")
-        }
-        return row
+        try table.existingRow(db, id: id, directoryID: directoryID, ifMatch: ifMatch)
     }
 
     /// Writes new attributes over an existing group, bumping its version.
@@ -126,13 +115,11 @@ public enum GroupStore {
         let name = try displayName(attributes)
         let seq: Int64 = existing["seq"]
         let version: Int = existing["version"] + 1
-        let now = Timestamp.string(from: try db.transactionDate)
-        do {
+        let now = try ResourceTable.now(db)
+        try table.unique(name) {
             try db.statement("UPDATE scimGroup SET displayName = ?, displayNameKey = ?, externalId = ?, version = ?, lastModified = ?, json = ? WHERE seq = ?")
                 .execute(arguments: [name, name.lowercased(), attributes["externalId"]?.stringValue, version, now,
                                      JSONValue.object(attributes).serializedString(), seq])
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw SCIMError.uniqueness("displayName '\(name)' is already in use in this directory.")
         }
         return StoredGroup(resource: StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: attributes),
                            members: includeMembers ? try members(db, seq: seq) : nil)
@@ -205,15 +192,6 @@ public enum GroupStore {
     }
 
     static func group(_ db: Database, _ row: Row, includeMembers: Bool) throws -> StoredGroup {
-        let text: String = row["json"]
-        guard case .object(let attributes) = try JSONValue.parse(Array(text.utf8)) else { throw SCIMError.internalError("A stored group could not be read.") }
-        return StoredGroup(
-            resource: StoredResource(id: row["id"], version: row["version"], created: row["created"], lastModified: row["lastModified"], attributes: attributes),
-            members: includeMembers ? try members(db, seq: row["seq"]) : nil)
-    }
-
-    private static func adjustCount(_ db: Database, directoryID: String, by delta: Int) throws {
-        try db.statement("INSERT INTO groupDirectoryCount (directoryId, groups) VALUES (?, ?) ON CONFLICT(directoryId) DO UPDATE SET groups = groups + excluded.groups")
-            .execute(arguments: [directoryID, delta])
+        StoredGroup(resource: try table.stored(row), members: includeMembers ? try members(db, seq: row["seq"]) : nil)
     }
 }

@@ -5,21 +5,23 @@ import SCIMCore
 /// Renders stored resources of one type: `id`, `meta`, `Location` and `ETag`, and the projection
 /// the client asked for.
 struct ResourceRenderer: Sendable {
-    let resourceType: String
-    let endpoint: String
-    let core: Schema
-    let extensions: [Schema]
+    let type: ResourceType
     let configuration: IngressConfiguration
 
     func location(_ id: String, request: Request) -> String {
-        "\(configuration.scimBaseURL(for: request))/\(endpoint)/\(id)"
+        locationPrefix(request) + id
+    }
+
+    /// `https://…/scim/v2/Users/`: every `meta.location` of this type starts with it.
+    func locationPrefix(_ request: Request) -> String {
+        "\(configuration.scimBaseURL(for: request))/\(type.endpoint)/"
     }
 
     /// `attributes` / `excludedAttributes` from the query string.
     func projection(_ request: Request) -> Projection {
         let query = request.uri.queryParameters
         return Projection(attributes: query["attributes"].map(String.init), excludedAttributes: query["excludedAttributes"].map(String.init),
-                          core: core, extensions: extensions)
+                          type: type)
     }
 
     /// A query from the URL of a `GET` on the collection.
@@ -28,7 +30,8 @@ struct ResourceRenderer: Sendable {
         return SearchRequest(
             filter: query["filter"].map(String.init), startIndex: try Self.integer(query["startIndex"], name: "startIndex"),
             count: try Self.integer(query["count"], name: "count"), sortBy: query["sortBy"].map(String.init),
-            sortOrder: query["sortOrder"].map(String.init), projection: projection(request))
+            sortOrder: query["sortOrder"].map(String.init), projection: projection(request),
+            attributes: query["attributes"].map(String.init), excludedAttributes: query["excludedAttributes"].map(String.init))
     }
 
     static func integer(_ value: Substring?, name: String) throws(SCIMError) -> Int? {
@@ -42,7 +45,7 @@ struct ResourceRenderer: Sendable {
         for (k, v) in extra { object[k] = v }
         object["id"] = .string(stored.id)
         object["meta"] = .object([
-            "resourceType": .string(resourceType),
+            "resourceType": .string(type.name),
             "created": .string(stored.created),
             "lastModified": .string(stored.lastModified),
             "location": .string(location(stored.id, request: request)),
@@ -56,6 +59,16 @@ struct ResourceRenderer: Sendable {
             .eTag: SCIMResponse.etag(version: stored.version),
             .location: location(stored.id, request: request),
         ])
+    }
+
+    func render(_ written: Written, status: HTTPResponse.Status, request: Request) -> Response {
+        render(written.resource, status: status, request: request, extra: written.attached)
+    }
+
+    /// The worker's form of a query: the effective page, the sort order, and the location prefix.
+    func query(_ search: SearchRequest, startIndex: Int, count: Int, request: Request, directory: String) throws(SCIMError) -> ResourceQuery {
+        ResourceQuery(directoryID: directory, filter: search.filter, startIndex: startIndex, count: count, sortBy: search.sortBy,
+                      descending: try SearchRequest.isDescending(search.sortOrder), locationPrefix: locationPrefix(request))
     }
 
     /// 304 when `If-None-Match` names the current version.

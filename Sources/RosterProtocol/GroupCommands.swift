@@ -155,32 +155,17 @@ public struct DeleteGroup: DeleteCommand {
 public struct QueryGroups: Command {
     public static let name = "groups.query"
     public typealias Reply = GroupQueryResult
-    public var directoryID: String
-    public var filter: String?
-    public var startIndex: Int
-    public var count: Int
-    public var sortBy: String?
-    public var descending: Bool
+    public var query: ResourceQuery
     public var includeMembers: Bool
 
-    public init(directoryID: String, filter: String?, startIndex: Int, count: Int, sortBy: String?, descending: Bool, includeMembers: Bool) {
-        self.directoryID = directoryID
-        self.filter = filter
-        self.startIndex = startIndex
-        self.count = count
-        self.sortBy = sortBy
-        self.descending = descending
+    public init(query: ResourceQuery, includeMembers: Bool) {
+        self.query = query
         self.includeMembers = includeMembers
     }
 
     public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), filter: wire.optionalString("filter"), startIndex: try wire.int("startIndex"),
-                  count: try wire.int("count"), sortBy: wire.optionalString("sortBy"), descending: wire.members["descending"] == .bool(true),
-                  includeMembers: wire.members["includeMembers"] == .bool(true))
+        self.init(query: try ResourceQuery(wire: wire), includeMembers: wire.members["includeMembers"] == .bool(true))
     }
 
-    public var wire: [String: JSONValue] {
-        ["directoryID": .string(directoryID), "filter": filter.json, "startIndex": .int(Int64(startIndex)), "count": .int(Int64(count)),
-         "sortBy": sortBy.json, "descending": .bool(descending), "includeMembers": .bool(includeMembers)]
-    }
+    public var wire: [String: JSONValue] { query.wire.merging(["includeMembers": .bool(includeMembers)]) { $1 } }
 }

@@ -161,38 +161,21 @@ public struct DeleteUser: DeleteCommand {
 }
 
 /// A filtered page of users. `startIndex` is 1-based; `count` is already capped by the ingress.
-///
-/// The filter travels as the text the ingress already parsed and validated; the worker parses it
-/// again (microseconds) rather than shipping an encoded syntax tree.
 public struct QueryUsers: Command {
     public static let name = "users.query"
     public typealias Reply = QueryResult
-    public var directoryID: String
-    public var filter: String?
-    public var startIndex: Int
-    public var count: Int
-    /// An attribute path to sort by (RFC 7644 §3.4.2.3); nil keeps creation order.
-    public var sortBy: String?
-    public var descending: Bool
+    public var query: ResourceQuery
 
-    public init(directoryID: String, filter: String?, startIndex: Int, count: Int, sortBy: String? = nil, descending: Bool = false) {
-        self.directoryID = directoryID
-        self.filter = filter
-        self.startIndex = startIndex
-        self.count = count
-        self.sortBy = sortBy
-        self.descending = descending
+    public init(directoryID: String, filter: String?, startIndex: Int, count: Int, sortBy: String? = nil, descending: Bool = false, locationPrefix: String = "") {
+        query = ResourceQuery(directoryID: directoryID, filter: filter, startIndex: startIndex, count: count, sortBy: sortBy, descending: descending,
+                              locationPrefix: locationPrefix)
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), filter: wire.optionalString("filter"), startIndex: try wire.int("startIndex"),
-                  count: try wire.int("count"), sortBy: wire.optionalString("sortBy"), descending: wire.members["descending"] == .bool(true))
-    }
+    public init(query: ResourceQuery) { self.query = query }
 
-    public var wire: [String: JSONValue] {
-        ["directoryID": .string(directoryID), "filter": filter.json, "startIndex": .int(Int64(startIndex)), "count": .int(Int64(count)),
-         "sortBy": sortBy.json, "descending": .bool(descending)]
-    }
+    public init(wire: WireObject) throws(SCIMError) { query = try ResourceQuery(wire: wire) }
+
+    public var wire: [String: JSONValue] { query.wire }
 }
 
 /// Applies PATCH operations (RFC 7644 §3.5.2) in the worker, to the stored user, atomically.

@@ -6,6 +6,16 @@ import SCIMCore
 
 /// The users store: applies user commands inside the worker's batch transaction.
 public enum UserStore {
+    /// Columns serve `userName`, the common attributes, and `emails.value eq` (an index of every
+    /// email, folded); every other attribute is read from the stored JSON.
+    public static let table = ResourceTable(
+        type: .user, name: "user", countTable: "directoryCount", countColumn: "users",
+        storage: [
+            "username": .column("userNameKey", folded: true),
+            "groups": .unsupported("Filtering users by 'groups' is not supported yet: filter groups by 'members.value' instead."),
+        ],
+        equalityIndexes: ["emails.value": "user.seq IN (SELECT userSeq FROM userEmail WHERE directoryId = ? AND valueKey = ?)"])
+
     /// The commands of the users worker.
     public static var commands: CommandTable {
         var table = CommandTable()
@@ -19,25 +29,19 @@ public enum UserStore {
         return table
     }
 
-    static func now(_ db: Database) throws -> String {
-        Timestamp.string(from: try db.transactionDate)
-    }
-
     static func create(_ db: Database, _ c: CreateUser) throws -> StoredResource {
         let fields = try UserFields(c.attributes)
         let id = UUID().uuidString.lowercased()
-        let now = try now(db)
-        do {
+        let now = try ResourceTable.now(db)
+        try table.unique(fields.userName) {
             try db.statement("""
                     INSERT INTO user (id, directoryId, userName, userNameKey, externalId, active, displayName, passwordHash, version, created, lastModified, json)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
                     """).execute(arguments: [id, c.directoryID, fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName,
                             c.passwordHash, now, now, JSONValue.object(c.attributes).serializedString()])
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw SCIMError.uniqueness("userName '\(fields.userName)' is already in use in this directory.")
         }
         try writeEmails(db, seq: db.lastInsertedRowID, directoryID: c.directoryID, fields.emailKeys)
-        try adjustCount(db, directoryID: c.directoryID, by: 1)
+        try table.adjustCount(db, directoryID: c.directoryID, by: 1)
         if !c.joinGroups.isEmpty {
             // In this transaction: a crash after the commit still ends with the user in its groups.
             let eventID = UUID().uuidString.lowercased()
@@ -48,21 +52,18 @@ public enum UserStore {
     }
 
     static func get(_ db: Database, _ c: GetUser) throws -> StoredResource {
-        guard let row = try Row.fetchOne(db.statement("SELECT * FROM user WHERE id = ? AND directoryId = ?"), arguments: [c.id.lowercased(), c.directoryID]) else {
-            throw SCIMError.resourceNotFound("User", id: c.id)
-        }
-        return try resource(row)
+        try table.stored(try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: nil))
     }
 
     static func replace(_ db: Database, _ c: ReplaceUser) throws -> StoredResource {
-        let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
+        let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
         // PUT replaces what the client may write; a password is kept unless a new one is sent.
         return try write(db, existing, directoryID: c.directoryID, attributes: c.attributes, passwordHash: c.passwordHash ?? existing["passwordHash"])
     }
 
     static func patch(_ db: Database, _ c: PatchUser) throws -> StoredResource {
-        let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
-        let current = try resource(existing)
+        let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
+        let current = try table.stored(existing)
         let operations = c.operations.arrayValue?.isEmpty == false ? try PatchRequest(wire: c.operations) : PatchRequest(operations: [])
         let patched = try PatchEngine.user.apply(operations, to: current.attributes, resourceID: current.id)
         let normalized = try ResourceNormalizer.user.normalize(patched)
@@ -98,15 +99,13 @@ public enum UserStore {
         }
         let seq: Int64 = existing["seq"]
         let version: Int = existing["version"] + 1
-        let now = try now(db)
-        do {
+        let now = try ResourceTable.now(db)
+        try table.unique(fields.userName) {
             try db.statement("""
                 UPDATE user SET userName = ?, userNameKey = ?, externalId = ?, active = ?, displayName = ?, passwordHash = ?,
                 version = ?, lastModified = ?, json = ? WHERE seq = ?
                 """).execute(arguments: [fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName, passwordHash,
                                          version, now, JSONValue.object(attributes).serializedString(), seq])
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw SCIMError.uniqueness("userName '\(fields.userName)' is already in use in this directory.")
         }
         try db.statement("DELETE FROM userEmail WHERE userSeq = ?").execute(arguments: [seq])
         try writeEmails(db, seq: seq, directoryID: directoryID, fields.emailKeys)
@@ -114,47 +113,19 @@ public enum UserStore {
     }
 
     static func delete(_ db: Database, _ c: DeleteUser) throws -> Deleted {
-        let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
+        let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
         try db.statement("DELETE FROM user WHERE seq = ?").execute(arguments: [existing["seq"] as Int64])
-        try adjustCount(db, directoryID: c.directoryID, by: -1)
+        try table.adjustCount(db, directoryID: c.directoryID, by: -1)
         // Its memberships go too: through the outbox, so a groups worker that is down gets it later.
         try userEvent(db, .deleted, directoryID: c.directoryID, userID: existing["id"], display: nil)
         return Deleted(name: existing["userName"])
     }
 
     static func query(_ db: Database, _ c: QueryUsers) throws -> QueryResult {
-        var condition = SQLCondition(sql: "directoryId = ?", arguments: [c.directoryID])
-        if let filter = c.filter {
-            condition = condition.and(try UserFilterSQL.condition(for: try FilterParser().parse(filter), directoryID: c.directoryID))
-        }
-        // Common filter shapes repeat; an unusual long one is prepared once and not kept.
-        let cache = condition.arguments.isEmpty || c.filter.map { $0.count < 200 } ?? true
-        let countSQL = "SELECT COUNT(*) FROM user WHERE \(condition.sql)"
-        guard c.count > 0 else {
-            let total = c.filter == nil
-                ? try Int.fetchOne(db.statement("SELECT users FROM directoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
-                : try Int.fetchOne(db.statement(countSQL, cached: cache), arguments: condition.arguments) ?? 0
-            return QueryResult(totalResults: total, resources: [])
-        }
-        let order = try UserSortSQL.orderBy(c.sortBy, descending: c.descending)
-        let offset = max(c.startIndex, 1) - 1
-        if c.filter == nil {
-            let total = try Int.fetchOne(db.statement("SELECT users FROM directoryCount WHERE directoryId = ?"), arguments: [c.directoryID]) ?? 0
-            let rows = try Row.fetchAll(
-                db.statement("SELECT * FROM user WHERE \(condition.sql) ORDER BY \(order) LIMIT ? OFFSET ?"), arguments: condition.arguments + [c.count, offset])
-            return QueryResult(totalResults: total, resources: try rows.map(resource))
-        }
-        // One pass for the page and the total: a filter no index serves scans the directory once, not twice.
-        let rows = try Row.fetchAll(
-            db.statement("SELECT *, COUNT(*) OVER () AS total FROM user WHERE \(condition.sql) ORDER BY \(order) LIMIT ? OFFSET ?", cached: cache),
-            arguments: condition.arguments + [c.count, offset])
-        let total: Int
-        if let first = rows.first {
-            total = first["total"]
-        } else {
-            total = offset == 0 ? 0 : try Int.fetchOne(db.statement(countSQL, cached: cache), arguments: condition.arguments) ?? 0
-        }
-        return QueryResult(totalResults: total, resources: try rows.map(resource))
+        let q = c.query
+        let sql = try table.query(directoryID: q.directoryID, filter: q.filter, sortBy: q.sortBy, descending: q.descending, locationPrefix: q.locationPrefix)
+        let (total, rows) = try table.page(db, sql, directoryID: q.directoryID, filtered: q.filter != nil, startIndex: q.startIndex, count: q.count)
+        return QueryResult(totalResults: total, resources: try rows.map(table.stored))
     }
 
     /// Which of the ids are not users of the directory (checked before they become group members).
@@ -167,35 +138,10 @@ public enum UserStore {
 
     // MARK: - Helpers
 
-
-    private static func existingRow(_ db: Database, id: String, directoryID: String, ifMatch: Int?) throws -> Row {
-        guard let row = try Row.fetchOne(db.statement("SELECT * FROM user WHERE id = ? AND directoryId = ?"),
-                                         arguments: [id.lowercased(), directoryID]) else {
-            throw SCIMError.resourceNotFound("User", id: id)
-        }
-        if let ifMatch, ifMatch != row["version"] as Int {
-            throw SCIMError.preconditionFailed("User \(id) is at version \(row["version"] as Int), not \(ifMatch).")
-        }
-        return row
-    }
-
-    private static func adjustCount(_ db: Database, directoryID: String, by delta: Int) throws {
-        try db.statement("INSERT INTO directoryCount (directoryId, users) VALUES (?, ?) ON CONFLICT(directoryId) DO UPDATE SET users = users + excluded.users")
-            .execute(arguments: [directoryID, delta])
-    }
-
     private static func writeEmails(_ db: Database, seq: Int64, directoryID: String, _ keys: [String]) throws {
         for key in Set(keys) {
             try db.statement("INSERT INTO userEmail (userSeq, directoryId, valueKey) VALUES (?, ?, ?)").execute(arguments: [seq, directoryID, key])
         }
-    }
-
-    private static func resource(_ row: Row) throws -> StoredResource {
-        let text: String = row["json"]
-        guard case .object(let attributes) = try JSONValue.parse(Array(text.utf8)) else {
-            throw SCIMError.internalError("A stored user could not be read.")
-        }
-        return StoredResource(id: row["id"], version: row["version"], created: row["created"], lastModified: row["lastModified"], attributes: attributes)
     }
 }
 

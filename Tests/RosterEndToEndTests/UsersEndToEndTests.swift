@@ -133,7 +133,8 @@ struct UsersEndToEndTests {
             let fetched = try await http.send("GET", "/scim/v2/Users/\(id)")
             #expect(fetched.status == 200 && fetched.object["userName"] == .string("Barbara.Jensen@example.com"))
             #expect(fetched.object["password"] == nil)
-            for filter in [#"userName eq "barbara.jensen@example.com""#, #"externalId eq "00ujl29u0le5T6Aj10h7""#, #"emails.value eq "BJENSEN@example.com""#] {
+            for filter in [#"userName eq "barbara.jensen@example.com""#, #"externalId eq "00ujl29u0le5T6Aj10h7""#, #"emails.value eq "BJENSEN@example.com""#,
+                       #"meta.resourceType eq "User""#, #"meta.location ew "/Users/\#(id)""#, #"meta.version eq "W/\"1\"""#] {
                 let page = try await http.send("GET", "/scim/v2/Users?filter=\(filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&startIndex=1&count=100")
                 #expect(page.object["totalResults"] == .int(1), "\(filter)")
                 #expect(page.object["Resources"]?.arrayValue?.first?.objectValue?["id"] == .string(id))

@@ -76,7 +76,9 @@ struct GroupStoreTests {
             ext["externalId"] = .string("R-1")
             _ = try store.run(CreateGroup(directoryID: "d", attributes: ext, members: [GroupMember(value: "u1"), GroupMember(value: "u2")]))
             func names(_ filter: String) throws -> [String] {
-                try store.run(QueryGroups(directoryID: "d", filter: filter, startIndex: 1, count: 10, sortBy: "displayName", descending: false, includeMembers: false))
+                let query = ResourceQuery(directoryID: "d", filter: filter, startIndex: 1, count: 10, sortBy: "displayName", descending: false,
+                                          locationPrefix: "https://scim.example.com/scim/v2/Groups/")
+                return try store.run(QueryGroups(query: query, includeMembers: false))
                     .groups.compactMap { $0.resource.attributes["displayName"]?.stringValue }
             }
             #expect(try names(#"displayName eq "admins""#) == ["Admins"])
@@ -85,6 +87,14 @@ struct GroupStoreTests {
             #expect(try names(#"members[value eq "u2"]"#) == ["Readers"])
             #expect(try names(#"members eq "u2" or displayName sw "ad""#) == ["Admins", "Readers"])
             expectSCIMError(status: 400, scimType: .invalidFilter) { try names(#"nosuch eq "x""#) }
+            // Every valid filter works on groups too: derived meta attributes, JSON-only attributes, not.
+            #expect(try names(#"meta.resourceType eq "Group""#) == ["Admins", "Readers"])
+            #expect(try names(#"meta.resourceType eq "User""#) == [])
+            #expect(try names(#"meta.version eq "W/\"1\"""#) == ["Admins", "Readers"])
+            #expect(try names(#"meta.location sw "https://scim.example.com/scim/v2/Groups/""#) == ["Admins", "Readers"])
+            #expect(try names(#"not (displayName eq "admins") and meta.created pr"#) == ["Readers"])
+            #expect(try names(#"members pr and externalId pr"#) == ["Readers"])
+            expectSCIMError(status: 400, scimType: .invalidFilter) { try names(#"members.$ref eq "x""#) }
         }
     }
 

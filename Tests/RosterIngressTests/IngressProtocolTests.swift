@@ -54,13 +54,21 @@ struct IngressProtocolTests {
             let body = json(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"userName sw \"b\"","sortBy":"userName","sortOrder":"descending","startIndex":2,"count":5,"attributes":["userName"]}"#)
             #expect(try await http.send("POST", "/scim/v2/Users/.search", json: body).status == 200)
             let root = try await http.send("POST", "/scim/v2/.search", json: body)
-            #expect(root.status == 200 && root.object["totalResults"] == .int(2), "users and groups are both searched")
+            // Groups have no userName: root search skips them without asking the groups worker.
+            #expect(root.status == 200 && root.object["totalResults"] == .int(0), "\(root.object)")
+            #expect(!transport.sent.withLock { $0 }.contains { $0.name == QueryGroups.name })
+            let both = json(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"externalId pr"}"#)
+            let rootBoth = try await http.send("POST", "/scim/v2/.search", json: both)
+            #expect(rootBoth.status == 200 && rootBoth.object["totalResults"] == .int(2), "users and groups are both searched")
+            let neither = json(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"nosuch pr"}"#)
+            let rootNeither = try await http.send("POST", "/scim/v2/.search", json: neither)
+            #expect(rootNeither.status == 400 && rootNeither.object["scimType"] == .string("invalidFilter"))
             let viaURL = try await http.send("GET", "/scim/v2/Users?filter=userName%20sw%20%22b%22&sortBy=userName&sortOrder=descending&startIndex=2&count=5")
             #expect(viaURL.status == 200)
             let queries = try transport.sent.withLock { $0 }.filter { $0.name == QueryUsers.name }.map { try CommandCodec.decode(QueryUsers.self, from: $0.payload) }
-            #expect(queries.count == 3)
-            for query in queries {
-                #expect(query.filter == #"userName sw "b""# && query.sortBy == "userName" && query.descending && query.startIndex == 2 && query.count == 5)
+            #expect(queries.count == 4)
+            for query in queries where query.query.filter != "externalId pr" {
+                #expect(query.query.filter == #"userName sw "b""# && query.query.sortBy == "userName" && query.query.descending && query.query.startIndex == 2 && query.query.count == 5)
             }
             let badOrder = try await http.send("GET", "/scim/v2/Users?sortOrder=sideways")
             #expect(badOrder.status == 400 && badOrder.object["scimType"] == .string("invalidValue"))

@@ -143,7 +143,7 @@ struct IngressTests {
         let transport = ScriptedTransport { name, payload throws(SCIMError) in
             if name == QueryUsers.name {
                 let query = try CommandCodec.decode(QueryUsers.self, from: payload)
-                return CommandCodec.encode(QueryResult(totalResults: query.count, resources: []))
+                return CommandCodec.encode(QueryResult(totalResults: query.query.count, resources: []))
             }
             return stored(["userName": .string("u")], version: 3)
         }

@@ -98,10 +98,11 @@ struct UserFilterPlanTests {
     ])
     func indexedFiltersUseTheirIndex(_ filter: String, _ index: String) throws {
         try withUserStore { _, pool throws in
-            let condition = try UserFilterSQL.condition(for: try FilterParser().parse(filter), directoryID: "d")
+            // The statement the store runs for this query, not one written here.
+            let query = try UserStore.table.query(directoryID: "d", filter: filter, sortBy: nil, descending: false, locationPrefix: "")
             let plan = try pool.read { db in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM user WHERE directoryId = ? AND (\(condition.sql))",
-                                 arguments: ["d"] + condition.arguments).map { $0["detail"] as String }
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + UserStore.table.pageSQL(query, filtered: true),
+                                 arguments: query.condition.arguments + [10, 0]).map { $0["detail"] as String }
             }
             #expect(plan.contains { $0.contains(index) }, "\(plan)")
             #expect(!plan.contains { $0.hasPrefix("SCAN user") }, "\(plan)")

@@ -13,22 +13,22 @@ struct ProjectionTests {
         """#).objectValue!
 
     @Test func attributesKeepOnlyWhatWasAskedPlusIdAndSchemas() {
-        let out = Projection(attributes: "userName,name.givenName,emails.value", excludedAttributes: nil).apply(user)
+        let out = Projection(attributes: "userName,name.givenName,emails.value", excludedAttributes: nil, type: .user).apply(user)
         #expect(Set(out.keys) == ["schemas", "id", "userName", "name", "emails"])
         #expect(out["name"] == json(#"{"givenName":"B"}"#))
         #expect(out["emails"] == json(#"[{"value":"a@x"},{"value":"b@x"}]"#))
     }
 
     @Test func attributesAcceptURNQualifiedAndWholeExtensionNames() {
-        let one = Projection(attributes: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", excludedAttributes: nil).apply(user)
+        let one = Projection(attributes: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", excludedAttributes: nil, type: .user).apply(user)
         #expect(one[CoreSchemas.enterpriseUserURN] == json(#"{"department":"Tours"}"#))
-        let whole = Projection(attributes: "urn:ietf:params:scim:schemas:core:2.0:User:title," + CoreSchemas.enterpriseUserURN, excludedAttributes: nil).apply(user)
+        let whole = Projection(attributes: "urn:ietf:params:scim:schemas:core:2.0:User:title," + CoreSchemas.enterpriseUserURN, excludedAttributes: nil, type: .user).apply(user)
         #expect(whole["title"] == .string("Guide"))
         #expect(whole[CoreSchemas.enterpriseUserURN]?.objectValue?.count == 2)
     }
 
     @Test func excludedAttributesDropThemButNeverIdOrSchemas() {
-        let out = Projection(attributes: nil, excludedAttributes: "name,emails.type,id,schemas,UNKNOWN," + CoreSchemas.enterpriseUserURN).apply(user)
+        let out = Projection(attributes: nil, excludedAttributes: "name,emails.type,id,schemas,UNKNOWN," + CoreSchemas.enterpriseUserURN, type: .user).apply(user)
         #expect(out["name"] == nil)
         #expect(out["emails"] == json(#"[{"value":"a@x"},{"value":"b@x"}]"#))
         #expect(out["id"] != nil && out["schemas"] != nil && out["title"] != nil)
@@ -38,7 +38,7 @@ struct ProjectionTests {
     @Test func passwordIsNeverReturnedEvenWhenAskedFor() {
         var withPassword = user
         withPassword["password"] = .string("secret")
-        #expect(Projection(attributes: "password", excludedAttributes: nil).apply(withPassword)["password"] == nil)
-        #expect(Projection(attributes: nil, excludedAttributes: nil).apply(withPassword)["password"] == nil)
+        #expect(Projection(attributes: "password", excludedAttributes: nil, type: .user).apply(withPassword)["password"] == nil)
+        #expect(Projection(attributes: nil, excludedAttributes: nil, type: .user).apply(withPassword)["password"] == nil)
     }
 }

@@ -5,12 +5,12 @@ import SCIMCore
 /// server really supports. They are read-only: other methods get 405 with a SCIM error.
 struct DiscoveryController {
     let configuration: IngressConfiguration
-    let resourceTypes: [ResourceType] = [.user, .group]
+    let resourceTypes = ResourceType.all
 
     var schemas: [Schema] {
         var seen: [Schema] = []
         for type in resourceTypes {
-            for schema in [type.schema] + type.extensions where !seen.contains(where: { $0.id == schema.id }) { seen.append(schema) }
+            for schema in type.schemas where !seen.contains(where: { $0.id == schema.id }) { seen.append(schema) }
         }
         return seen
     }

@@ -1,11 +1,12 @@
 import Hummingbird
+import RosterProtocol
 import SCIMCore
 
-/// `POST /.search` (RFC 7644 §3.4.3): one query over every resource type, users first, then groups.
-/// A filter naming an attribute that one type lacks matches nothing of that type.
+/// `POST /.search` (RFC 7644 §3.4.3): one query over every resource type, in the order of
+/// ``ResourceType/all``. A type whose schemas lack an attribute the filter names is skipped (it
+/// matches nothing of that type), decided here without asking its worker.
 struct RootSearchController {
-    let users: UsersController
-    let groups: GroupsController
+    let endpoints: [any ResourceEndpoint]
     let configuration: IngressConfiguration
 
     func addRoutes(to group: RouterGroup<SCIMRequestContext>) {
@@ -13,36 +14,27 @@ struct RootSearchController {
     }
 
     @Sendable func search(_ request: Request, context: SCIMRequestContext) async throws -> Response {
+        let directory = try context.requireDirectory()
         let body = try await request.jsonObject(limit: configuration.maxBodyBytes)
-        let userSearch = try SearchRequest(body: body, core: CoreSchemas.user, extensions: [CoreSchemas.enterpriseUser])
-        var groupSearch = userSearch
-        groupSearch.projection = Projection(attributes: userSearch.attributes, excludedAttributes: userSearch.excludedAttributes, core: CoreSchemas.group, extensions: [])
-        if let filter = userSearch.filter { _ = try FilterParser().parse(filter) }
-        let (startIndex, count) = users.renderer.page(userSearch)
-
-        let userPage = try await Self.unlessFilterDoesNotApply {
-            try await users.page(userSearch, startIndex: startIndex, count: count, request: request, context: context)
+        let search = try SearchRequest(body: body, type: endpoints[0].type)
+        var applicable = endpoints
+        if let filter = search.filter {
+            applicable = endpoints.filter { $0.type.accepts(filter: filter) }
+            // No type accepts it: say why, as the first type's query would.
+            if applicable.isEmpty { _ = try endpoints[0].type.validateFilter(filter) }
         }
-        let userTotal = userPage?.0 ?? 0
-        let remaining = count - (userPage?.1.count ?? 0)
-        let groupStart = max(1, startIndex - userTotal)
-        let groupPage = try await Self.unlessFilterDoesNotApply {
-            try await groups.page(groupSearch, startIndex: groupStart, count: remaining, request: request, context: context)
+        let (startIndex, count) = endpoints[0].renderer.page(search)
+        var total = 0
+        var resources: [JSONValue] = []
+        for endpoint in applicable {
+            // The page continues from where the previous types' results end.
+            let skip = max(0, startIndex - 1 - total)
+            let typed = search.projected(for: endpoint.type)
+            let query = try endpoint.renderer.query(typed, startIndex: skip + 1, count: count - resources.count, request: request, directory: directory)
+            let page = try await endpoint.page(typed, query, request: request, directory: directory)
+            total += page.total
+            resources += page.resources
         }
-        if userPage == nil, groupPage == nil {
-            // Neither type accepts the filter: say why, as the users query would.
-            _ = try await users.page(userSearch, startIndex: startIndex, count: count, request: request, context: context)
-        }
-        let resources = (userPage?.1 ?? []) + (groupPage?.1 ?? [])
-        return SCIMResponse.json(.ok, ListResponse(totalResults: userTotal + (groupPage?.0 ?? 0), startIndex: startIndex, resources: resources).body)
-    }
-
-    /// The page, or nil when the filter names an attribute this type does not have; any other error (an outage) propagates.
-    private static func unlessFilterDoesNotApply(_ body: () async throws -> (Int, [JSONValue])) async throws -> (Int, [JSONValue])? {
-        do {
-            return try await body()
-        } catch let error as SCIMError where error.scimType == .invalidFilter {
-            return nil
-        }
+        return SCIMResponse.json(.ok, ListResponse(totalResults: total, startIndex: startIndex, resources: resources).body)
     }
 }

@@ -26,8 +26,8 @@ public struct SearchRequest: Sendable {
         self.projection = projection
     }
 
-    /// Reads a `SearchRequest` body; members are matched case-insensitively.
-    public init(body: [String: JSONValue], core: Schema = CoreSchemas.user, extensions: [Schema] = [CoreSchemas.enterpriseUser]) throws(SCIMError) {
+    /// Reads a `SearchRequest` body for `type`; members are matched case-insensitively.
+    public init(body: [String: JSONValue], type: ResourceType) throws(SCIMError) {
         if let schemas = body[caseInsensitive: "schemas"]?.arrayValue,
             !schemas.contains(where: { $0.stringValue?.lowercased() == Self.schemaURN.lowercased() })
         {
@@ -60,8 +60,15 @@ public struct SearchRequest: Sendable {
         self.init(
             filter: try string("filter"), startIndex: try int("startIndex"), count: try int("count"), sortBy: try string("sortBy"),
             sortOrder: try string("sortOrder"),
-            projection: Projection(attributes: attributes, excludedAttributes: excluded, core: core, extensions: extensions),
+            projection: Projection(attributes: attributes, excludedAttributes: excluded, type: type),
             attributes: attributes, excludedAttributes: excluded)
+    }
+
+    /// The same query for another resource type (root search): the projection follows its schemas.
+    public func projected(for type: ResourceType) -> SearchRequest {
+        var copy = self
+        copy.projection = Projection(attributes: attributes, excludedAttributes: excludedAttributes, type: type)
+        return copy
     }
 
     /// `ascending` (the default) or `descending`, in any case.

@@ -8,13 +8,13 @@ public struct PatchEngine: Sendable {
     let core: Schema
     let extensions: [Schema]
 
-    public init(core: Schema, extensions: [Schema]) {
-        self.core = core
-        self.extensions = extensions
+    public init(_ type: ResourceType) {
+        self.core = type.schema
+        self.extensions = type.extensions
     }
 
-    public static let user = PatchEngine(core: CoreSchemas.user, extensions: [CoreSchemas.enterpriseUser])
-    public static let group = PatchEngine(core: CoreSchemas.group, extensions: [])
+    public static let user = PatchEngine(.user)
+    public static let group = PatchEngine(.group)
 
     struct Target {
         var container: String?  // nil: the resource root; else an extension URN

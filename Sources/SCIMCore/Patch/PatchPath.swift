@@ -15,7 +15,8 @@ public struct PatchPath: Sendable, Equatable {
         self.subAttribute = subAttribute
     }
 
-    public init(_ text: String, extensions: [String] = [CoreSchemas.enterpriseUserURN]) throws(SCIMError) {
+    /// `extensions`: the URNs a path may name whole (`urn:…:enterprise:2.0:User`), from the resource type.
+    public init(_ text: String, extensions: [String]) throws(SCIMError) {
         if let ext = extensions.first(where: { $0.lowercased() == text.lowercased() }) {
             self.init(schema: ext, attribute: nil)
             return

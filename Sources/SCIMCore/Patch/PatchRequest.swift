@@ -63,7 +63,7 @@ public struct PatchRequest: Sendable, Equatable {
             if op == .remove, path == nil {
                 throw SCIMError.noTarget("Operation \(index + 1): 'remove' needs a 'path'.")
             }
-            if let path { _ = try PatchPath(path) }  // fail early, with the detail, on a malformed path
+            if let path { _ = try PatchPath(path, extensions: []) }  // fail early, with the detail, on a malformed path
             return Operation(op: op, path: path, value: value)
         }
     }

@@ -16,7 +16,8 @@ public struct Projection: Sendable {
 
     /// Parses the comma-separated lists. Names that match no attribute are ignored, so a client that
     /// asks for an extension this server lacks still gets an answer.
-    public init(attributes: String?, excludedAttributes: String?, core: Schema = CoreSchemas.user, extensions: [Schema] = [CoreSchemas.enterpriseUser]) {
+    public init(attributes: String?, excludedAttributes: String?, type: ResourceType) {
+        let core = type.schema, extensions = type.extensions
         self.core = core
         self.extensions = extensions
         func paths(_ list: String) -> [ResolvedPath] {

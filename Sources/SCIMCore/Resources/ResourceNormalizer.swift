@@ -7,13 +7,13 @@ public struct ResourceNormalizer: Sendable {
     public var core: Schema
     public var extensions: [Schema]
 
-    public init(core: Schema, extensions: [Schema] = []) {
-        self.core = core
-        self.extensions = extensions
+    public init(_ type: ResourceType) {
+        self.core = type.schema
+        self.extensions = type.extensions
     }
 
-    public static let user = ResourceNormalizer(core: CoreSchemas.user, extensions: [CoreSchemas.enterpriseUser])
-    public static let group = ResourceNormalizer(core: CoreSchemas.group)
+    public static let user = ResourceNormalizer(.user)
+    public static let group = ResourceNormalizer(.group)
 
     /// The canonical resource (without read-only attributes) and the write-only values taken out of it.
     public struct Result: Sendable, Equatable {

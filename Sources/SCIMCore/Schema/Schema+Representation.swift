@@ -26,38 +26,3 @@ extension Schema {
         ])
     }
 }
-
-/// A resource type the server serves (RFC 7643 §6).
-public struct ResourceType: Sendable {
-    public static let schemaURN = "urn:ietf:params:scim:schemas:core:2.0:ResourceType"
-
-    public var name: String
-    public var endpoint: String
-    public var description: String
-    public var schema: Schema
-    public var extensions: [Schema]
-
-    public init(name: String, endpoint: String, description: String, schema: Schema, extensions: [Schema]) {
-        self.name = name
-        self.endpoint = endpoint
-        self.description = description
-        self.schema = schema
-        self.extensions = extensions
-    }
-
-    public static let user = ResourceType(
-        name: "User", endpoint: "/Users", description: "User Account", schema: CoreSchemas.user, extensions: [CoreSchemas.enterpriseUser])
-
-    public static let group = ResourceType(name: "Group", endpoint: "/Groups", description: "Group", schema: CoreSchemas.group, extensions: [])
-
-    /// `id` equals `name`, as the interop profile asks.
-    public func representation(location: String) -> JSONValue {
-        .object([
-            "schemas": .array([.string(Self.schemaURN)]),
-            "id": .string(name), "name": .string(name), "endpoint": .string(endpoint), "description": .string(description),
-            "schema": .string(schema.id),
-            "schemaExtensions": .array(extensions.map { .object(["schema": .string($0.id), "required": .bool(false)]) }),
-            "meta": .object(["resourceType": .string("ResourceType"), "location": .string(location)]),
-        ])
-    }
-}

@@ -1,0 +1,106 @@
+import Hummingbird
+import RosterProtocol
+import SCIMCore
+
+/// `/Users`: users live in the users worker; their read-only `groups` (RFC 7643 §4.1.2) come
+/// from the groups worker; passwords are hashed here (never stored or sent in clear); DELETE
+/// deactivates instead where the caller's configuration says so.
+struct UsersEndpoint: ResourceEndpoint {
+    let users: any CommandTransport
+    let groups: any CommandTransport
+    let configuration: IngressConfiguration
+    let passwords: PasswordWork
+
+    var type: ResourceType { .user }
+    var renderer: ResourceRenderer { ResourceRenderer(type: .user, configuration: configuration) }
+
+    func create(_ body: [String: JSONValue], request: Request, context: SCIMRequestContext, directory: String) async throws -> Written {
+        let (attributes, passwordHash) = try await normalize(body)
+        let joins = (context.caller?.defaultGroups ?? []) + (context.caller?.applicationGroups ?? [])
+        let stored = try await users.send(CreateUser(directoryID: directory, attributes: attributes, passwordHash: passwordHash, joinGroups: joins), shardKey: directory)
+        return Written(resource: stored)  // a new user is in no group yet
+    }
+
+    func get(_ id: String, request: Request, context: SCIMRequestContext, directory: String) async throws -> Response {
+        let stored = try await users.send(GetUser(directoryID: directory, id: id), shardKey: directory)
+        if let notModified = try renderer.notModified(request, version: stored.version) { return notModified }
+        return renderer.render(try await withGroups(stored, request: request, directory: directory, committed: false), status: .ok, request: request)
+    }
+
+    func replace(_ id: String, body: [String: JSONValue], ifMatch: Int?, request: Request, context: SCIMRequestContext, directory: String) async throws -> Written {
+        let (attributes, passwordHash) = try await normalize(body)
+        let stored = try await users.send(
+            ReplaceUser(directoryID: directory, id: id, attributes: attributes, passwordHash: passwordHash, ifMatch: ifMatch), shardKey: directory)
+        return try await withGroups(stored, request: request, directory: directory, committed: true)
+    }
+
+    /// A password change is taken out of the operations and travels hashed.
+    func patch(_ id: String, _ operations: PatchRequest, ifMatch: Int?, showsBody: Bool, request: Request, context: SCIMRequestContext, directory: String)
+        async throws -> Written
+    {
+        let (operations, password) = try operations.extractingPassword()
+        var passwordHash: String?
+        if case .set(let clear) = password { passwordHash = try await passwords.hash(clear) }
+        let stored = try await users.send(
+            PatchUser(directoryID: directory, id: id, operations: operations.wire, passwordHash: passwordHash, clearPassword: password == .remove,
+                      ifMatch: ifMatch), shardKey: directory)
+        return showsBody ? try await withGroups(stored, request: request, directory: directory, committed: true) : Written(resource: stored)
+    }
+
+    func delete(_ id: String, ifMatch: Int?, context: SCIMRequestContext, directory: String) async throws -> String? {
+        guard context.caller?.deleteMode == .disable else {
+            return try await users.send(DeleteUser(directoryID: directory, id: id, ifMatch: ifMatch), shardKey: directory).name
+        }
+        // This configuration's rule: DELETE deactivates; the user stays, with `active: false`.
+        let deactivate = PatchRequest(operations: [.init(op: .replace, path: "active", value: .bool(false))])
+        let stored = try await users.send(
+            PatchUser(directoryID: directory, id: id, operations: deactivate.wire, passwordHash: nil, clearPassword: false, ifMatch: ifMatch), shardKey: directory)
+        return stored.attributes["userName"]?.stringValue
+    }
+
+    func page(_ search: SearchRequest, _ query: ResourceQuery, request: Request, directory: String) async throws -> (total: Int, resources: [JSONValue]) {
+        let result = try await users.send(QueryUsers(query: query), shardKey: directory)
+        let memberships = search.projection.includes("groups") ? try await groupsAttribute(of: result.resources.map(\.id), directory: directory, request: request) : [:]
+        return (result.totalResults, result.resources.map {
+            renderer.resource($0, request: request, projection: search.projection, extra: memberships[$0.id].map { ["groups": $0] } ?? [:])
+        })
+    }
+
+    // MARK: - Helpers
+
+    /// Validates and normalises a User body; hashes the password (never stored in clear).
+    private func normalize(_ body: [String: JSONValue]) async throws -> ([String: JSONValue], String?) {
+        let normalized = try ResourceNormalizer.user.normalize(body)
+        guard let password = normalized.writeOnly["password"]?.stringValue else { return (normalized.resource, nil) }
+        return (normalized.resource, try await passwords.hash(password))
+    }
+
+    /// The user with its `groups`, read from the groups worker when the response shows them.
+    /// After a committed write, a groups worker that is down costs the read-only `groups`, not the
+    /// answer: the client must not be told a change failed that was applied.
+    private func withGroups(_ stored: StoredResource, request: Request, directory: String, committed: Bool) async throws -> Written {
+        guard renderer.projection(request).includes("groups") else { return Written(resource: stored) }
+        do {
+            let groups = try await groupsAttribute(of: [stored.id], directory: directory, request: request)[stored.id]
+            return Written(resource: stored, attached: groups.map { ["groups": $0] } ?? [:])
+        } catch let error as SCIMError where committed && error.status >= 500 {
+            return Written(resource: stored)
+        }
+    }
+
+    /// The read-only `groups` attribute (RFC 7643 §4.1.2) of each user: direct memberships only.
+    private func groupsAttribute(of ids: [String], directory: String, request: Request) async throws -> [String: JSONValue] {
+        guard !ids.isEmpty else { return [:] }
+        let reply = try await groups.send(GroupsOfMembers(directoryID: directory, memberIDs: ids), shardKey: directory)
+        let base = configuration.scimBaseURL(for: request)
+        var out: [String: JSONValue] = [:]
+        for id in ids {
+            let memberships = reply.groups[id.lowercased()] ?? []
+            if memberships.isEmpty { continue }  // unassigned: left out (RFC 7643 §2.5)
+            out[id] = .array(memberships.map {
+                .object(["value": .string($0.groupID), "display": .string($0.displayName), "$ref": .string("\(base)/Groups/\($0.groupID)"), "type": .string("direct")])
+            })
+        }
+        return out
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+public import GRDB
+public import RosterProtocol
+public import SCIMCore
+
+/// The table logic every resource store shares: finding a row under its version, reading it
+/// back as a ``StoredResource``, writing under the uniqueness rule, counting, and paging.
+extension ResourceTable {
+    /// The row of `id` in the directory, if it is still at `ifMatch` (when given): 404 or 412 otherwise.
+    public func existingRow(_ db: Database, id: String, directoryID: String, ifMatch: Int?) throws -> Row {
+        guard let row = try Row.fetchOne(db.statement("SELECT * FROM \(name) WHERE id = ? AND directoryId = ?"), arguments: [id.lowercased(), directoryID]) else {
+            throw SCIMError.resourceNotFound(type.name, id: id)
+        }
+        if let ifMatch, ifMatch != row["version"] as Int {
+            throw SCIMError.preconditionFailed("\(type.name) \(id) is at version \(row["version"] as Int), not \(ifMatch).")
+        }
+        return row
+    }
+
+    /// A row as the resource it stores.
+    public func stored(_ row: Row) throws -> StoredResource {
+        let text: String = row["json"]
+        guard case .object(let attributes) = try JSONValue.parse(Array(text.utf8)) else {
+            throw SCIMError.internalError("A stored \(type.name) could not be read.")
+        }
+        return StoredResource(id: row["id"], version: row["version"], created: row["created"], lastModified: row["lastModified"], attributes: attributes)
+    }
+
+    /// Runs a write; a clash on the unique attribute is a 409 naming its value.
+    public func unique<T>(_ value: String, _ write: () throws -> T) throws -> T {
+        do {
+            return try write()
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw SCIMError.uniqueness("\(type.uniqueAttribute) '\(value)' is already in use in this directory.")
+        }
+    }
+
+    /// The transaction's time, as `meta.created`/`lastModified` show it.
+    public static func now(_ db: Database) throws -> String {
+        Timestamp.string(from: try db.transactionDate)
+    }
+
+    /// Moves the directory's counter (kept so that an unfiltered total costs one lookup).
+    public func adjustCount(_ db: Database, directoryID: String, by delta: Int) throws {
+        try db.statement("""
+            INSERT INTO \(countTable) (directoryId, \(countColumn)) VALUES (?, ?)
+            ON CONFLICT(directoryId) DO UPDATE SET \(countColumn) = \(countColumn) + excluded.\(countColumn)
+            """).execute(arguments: [directoryID, delta])
+    }
+
+    /// A query as SQL: what the store runs, and what tests `EXPLAIN`.
+    public struct Query: Sendable {
+        public var condition: SQLCondition
+        public var order: String
+        /// Statements of unusual filters are not kept in the cache (its size stays bounded).
+        public var cacheable: Bool
+    }
+
+    /// The SQL of a filtered, sorted query of a directory.
+    public func query(directoryID: String, filter: String?, sortBy: String?, descending: Bool, locationPrefix: String) throws -> Query {
+        var condition = SQLCondition(sql: "\(name).directoryId = ?", arguments: [directoryID])
+        if let filter {
+            condition = condition.and(try self.condition(try type.validateFilter(filter), directoryID: directoryID, locationPrefix: locationPrefix))
+        }
+        let order = try orderBy(try sortBy.map { s throws(SCIMError) in try type.sortAttribute(s) }, descending: descending, locationPrefix: locationPrefix)
+        return Query(condition: condition, order: order, cacheable: filter.map { $0.count < 200 } ?? true)
+    }
+
+    /// The statement of a page (its last two arguments: the limit and the offset).
+    public func pageSQL(_ q: Query, filtered: Bool) -> String {
+        "SELECT *\(filtered ? ", COUNT(*) OVER () AS total" : "") FROM \(name) WHERE \(q.condition.sql) ORDER BY \(q.order) LIMIT ? OFFSET ?"
+    }
+
+    /// One page and the total, in one pass when filtered (a filter no index serves scans the
+    /// directory once, not twice); the counter when not.
+    public func page(_ db: Database, _ q: Query, directoryID: String, filtered: Bool, startIndex: Int, count: Int) throws -> (total: Int, rows: [Row]) {
+        let countSQL = "SELECT COUNT(*) FROM \(name) WHERE \(q.condition.sql)"
+        func counted() throws -> Int {
+            filtered
+                ? try Int.fetchOne(db.statement(countSQL, cached: q.cacheable), arguments: q.condition.arguments) ?? 0
+                : try Int.fetchOne(db.statement("SELECT \(countColumn) FROM \(countTable) WHERE directoryId = ?"), arguments: [directoryID]) ?? 0
+        }
+        guard count > 0 else { return (try counted(), []) }
+        let offset = max(startIndex, 1) - 1
+        let rows = try Row.fetchAll(db.statement(pageSQL(q, filtered: filtered), cached: q.cacheable), arguments: q.condition.arguments + [count, offset])
+        if filtered, let first = rows.first { return (first["total"], rows) }
+        return (filtered && offset == 0 ? 0 : try counted(), rows)
+    }
+}
