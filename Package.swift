@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // Pure SCIM: JSON values, errors, filters, resources. No system libraries.
@@ -39,8 +40,14 @@ let package = Package(
         // Secrets: tokens, SHA-256, PBKDF2 (OpenSSL).
         .target(name: "RosterCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
 
-        // Typed commands and replies shared by the ingress and the workers (pure).
-        .target(name: "RosterProtocol", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
+        // Typed commands and replies shared by the ingress and the workers: the contract is
+        // Proto/*.proto; Generated/ is made from it by scripts/generate-protocol and committed.
+        .target(
+            name: "RosterProtocol",
+            dependencies: ["SCIMCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Proto", "Generated/ProtoSources.sha256"],
+            swiftSettings: swiftSettings
+        ),
 
         // ZeroMQ sockets, the ingress-side requester bridge and the worker-side ROUTER loop.
         .target(
@@ -161,6 +168,11 @@ let package = Package(
         // Tests.
         .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore", "RosterTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "RosterCryptoTests", dependencies: ["RosterCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RosterProtocolTests",
+            dependencies: ["RosterProtocol", "RosterCrypto", "RosterTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "RosterMessagingTests", dependencies: ["RosterMessaging", "RosterTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RosterUsersTests",

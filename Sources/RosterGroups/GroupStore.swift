@@ -39,12 +39,12 @@ public enum GroupStore {
                 INSERT INTO scimGroup (id, directoryId, displayName, displayNameKey, externalId, version, created, lastModified, json)
                 VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)
                 """).execute(arguments: [id, c.directoryID, name, name.lowercased(), c.attributes["externalId"]?.stringValue, now, now,
-                                         JSONValue.object(c.attributes).serializedString()])
+                                         String(decoding: c.attributesJSON, as: UTF8.self)])
         }
         let seq = db.lastInsertedRowID
         try addMembers(db, seq: seq, c.members)
         try table.adjustCount(db, directoryID: c.directoryID, by: 1)
-        return StoredGroup(resource: StoredResource(id: id, version: 1, created: now, lastModified: now, attributes: c.attributes),
+        return StoredGroup(resource: StoredResource(id: id, version: 1, created: now, lastModified: now, attributes: c.attributes, canonicalJSON: c.attributesJSON),
                            members: try members(db, seq: seq))
     }
 
@@ -116,12 +116,14 @@ public enum GroupStore {
         let seq: Int64 = existing["seq"]
         let version: Int = existing["version"] + 1
         let now = try ResourceTable.now(db)
+        let json = WireJSON.bytes(attributes)  // serialised once: stored, and sent back as is
         try table.unique(name) {
             try db.statement("UPDATE scimGroup SET displayName = ?, displayNameKey = ?, externalId = ?, version = ?, lastModified = ?, json = ? WHERE seq = ?")
                 .execute(arguments: [name, name.lowercased(), attributes["externalId"]?.stringValue, version, now,
-                                     JSONValue.object(attributes).serializedString(), seq])
+                                     String(decoding: json, as: UTF8.self), seq])
         }
-        return StoredGroup(resource: StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: attributes),
+        return StoredGroup(resource: StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: attributes,
+                                                    canonicalJSON: json),
                            members: includeMembers ? try members(db, seq: seq) : nil)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 public import GRDB
 public import Logging
 public import RosterProtocol
@@ -10,8 +11,7 @@ public enum Outbox {
     /// Records `command` for delivery, inside the caller's transaction.
     public static func enqueue<C: Command>(_ db: Database, _ command: C, eventID: String, directoryID: String) throws {
         try db.cachedStatement(sql: "INSERT INTO outbox (eventId, directoryId, command, payload, created) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [eventID, directoryID, C.name, String(decoding: CommandCodec.encode(command), as: UTF8.self),
-                                 Timestamp.string(from: try db.transactionDate)])
+            .execute(arguments: [eventID, directoryID, C.name, Data(CommandCodec.encode(command)), Timestamp.string(from: try db.transactionDate)])
     }
 }
 
@@ -42,7 +42,7 @@ public struct OutboxRelay: Service {
 
     /// Delivers what is pending, in order; false when a delivery failed and must be retried.
     func deliverBatch() async -> Bool {
-        struct Pending: Sendable { var seq: Int64; var eventID, directory, command, payload: String }
+        struct Pending: Sendable { var seq: Int64; var eventID, directory, command: String; var payload: Data }
         let rows: [Pending]
         do {
             rows = try await pool.read { db in
@@ -57,9 +57,10 @@ public struct OutboxRelay: Service {
         for row in rows {
             let (seq, command, payload, directory, eventID) = (row.seq, row.command, row.payload, row.directory, row.eventID)
             do {
-                _ = try await target.send(name: command, payload: Array(payload.utf8), shardKey: directory)
+                _ = try await target.send(name: command, payload: Array(payload), shardKey: directory)
                 try await pool.write { db in try db.execute(sql: "DELETE FROM outbox WHERE seq = ?", arguments: [seq]) }
-            } catch let error as SCIMError where (400..<500).contains(error.status) {
+            } catch let error as SCIMError where (400..<500).contains(error.status) || error.status == 502 {
+                // Refused, or a payload its consumer cannot decode (502): retrying cannot help.
                 logger.error("outbox event refused by its consumer; kept in outboxDead", metadata: ["command": "\(command)", "error": "\(error)"])
                 try? await pool.write { db in
                     try db.execute(sql: "INSERT OR REPLACE INTO outboxDead (eventId, directoryId, command, payload, error) VALUES (?, ?, ?, ?, ?)",

@@ -23,7 +23,8 @@ extension ResourceTable {
         guard case .object(let attributes) = try JSONValue.parse(Array(text.utf8)) else {
             throw SCIMError.internalError("A stored \(type.name) could not be read.")
         }
-        return StoredResource(id: row["id"], version: row["version"], created: row["created"], lastModified: row["lastModified"], attributes: attributes)
+        return StoredResource(id: row["id"], version: row["version"], created: row["created"], lastModified: row["lastModified"], attributes: attributes,
+                              canonicalJSON: Data(text.utf8))
     }
 
     /// Runs a write; a clash on the unique attribute is a 409 naming its value.

@@ -1,4 +1,5 @@
-public import SCIMCore
+import SCIMCore
+import SwiftProtobuf
 
 /// What an audit query selects. Every member is optional; the members given must all match.
 public struct AuditFilter: WireCodable, Equatable {
@@ -32,18 +33,28 @@ public struct AuditFilter: WireCodable, Equatable {
         self.text = text
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
+    public init(message m: Roster_V1_AuditFilter) {
         self.init(
-            from: wire.optionalInt64("from"), to: wire.optionalInt64("to"), configurationID: wire.optionalString("configurationId"),
-            kind: wire.optionalString("kind").flatMap(AuditRecord.Kind.init(rawValue:)), method: wire.optionalString("method"),
-            status: wire.optionalInt("status"), statusClass: wire.optionalInt("statusClass"), resourceType: wire.optionalString("resourceType"),
-            resourceID: wire.optionalString("resourceId"), text: wire.optionalString("text"))
+            from: m.hasFrom ? m.from : nil, to: m.hasTo ? m.to : nil, configurationID: m.hasConfigurationID ? m.configurationID : nil,
+            kind: m.hasKind ? AuditRecord.Kind(proto: m.kind) : nil, method: m.hasMethod ? m.method : nil,
+            status: m.hasStatus ? Int(m.status) : nil, statusClass: m.hasStatusClass ? Int(m.statusClass) : nil,
+            resourceType: m.hasResourceType ? m.resourceType : nil, resourceID: m.hasResourceID ? m.resourceID : nil,
+            text: m.hasText ? m.text : nil)
     }
 
-    public var wire: [String: JSONValue] {
-        ["from": from.map(JSONValue.int) ?? .null, "to": to.map(JSONValue.int) ?? .null, "configurationId": configurationID.json,
-         "kind": kind.map { .string($0.rawValue) } ?? .null, "method": method.json, "status": status.json, "statusClass": statusClass.json,
-         "resourceType": resourceType.json, "resourceId": resourceID.json, "text": text.json]
+    public var message: Roster_V1_AuditFilter {
+        var m = Roster_V1_AuditFilter()
+        if let from { m.from = from }
+        if let to { m.to = to }
+        if let configurationID { m.configurationID = configurationID }
+        if let kind { m.kind = kind.proto }
+        if let method { m.method = method }
+        if let status { m.status = Int64(status) }
+        if let statusClass { m.statusClass = Int64(statusClass) }
+        if let resourceType { m.resourceType = resourceType }
+        if let resourceID { m.resourceID = resourceID }
+        if let text { m.text = text }
+        return m
     }
 }
 
@@ -53,16 +64,26 @@ public struct AppendAuditRecords: Command {
     public typealias Reply = AuditAppended
     public var records: [AuditRecord]
     public init(records: [AuditRecord]) { self.records = records }
-    public init(wire: WireObject) throws(SCIMError) { records = try wire.list("records", of: AuditRecord.self) }
-    public var wire: [String: JSONValue] { ["records": .array(records.map { .object($0.wire) })] }
+    public init(message m: Roster_V1_AppendAuditRecords) { records = m.records.map(AuditRecord.init(message:)) }
+
+    public var message: Roster_V1_AppendAuditRecords {
+        var m = Roster_V1_AppendAuditRecords()
+        m.records = records.map(\.message)
+        return m
+    }
 }
 
 public struct AuditAppended: WireCodable, Equatable {
     /// Records newly stored (not counting replays).
     public var stored: Int
     public init(stored: Int) { self.stored = stored }
-    public init(wire: WireObject) throws(SCIMError) { stored = try wire.int("stored") }
-    public var wire: [String: JSONValue] { ["stored": .int(Int64(stored))] }
+    public init(message m: Roster_V1_AuditAppended) { stored = Int(m.stored) }
+
+    public var message: Roster_V1_AuditAppended {
+        var m = Roster_V1_AuditAppended()
+        m.stored = Int64(stored)
+        return m
+    }
 }
 
 /// One page of records, newest first.
@@ -82,11 +103,18 @@ public struct QueryAudit: Command {
         self.after = after
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(filter: try AuditFilter(wire: WireObject(try wire.object("filter"))), limit: try wire.int("limit"), after: wire.optionalInt64("after"))
+    /// An absent `filter` reads as the empty filter (every record), which is what it would decode to.
+    public init(message m: Roster_V1_QueryAudit) {
+        self.init(filter: AuditFilter(message: m.filter), limit: Int(m.limit), after: m.hasAfter ? m.after : nil)
     }
 
-    public var wire: [String: JSONValue] { ["filter": .object(filter.wire), "limit": .int(Int64(limit)), "after": after.map(JSONValue.int) ?? .null] }
+    public var message: Roster_V1_QueryAudit {
+        var m = Roster_V1_QueryAudit()
+        m.filter = filter.message
+        m.limit = Int64(limit)
+        if let after { m.after = after }
+        return m
+    }
 }
 
 public struct AuditPage: WireCodable, Equatable {
@@ -99,31 +127,43 @@ public struct AuditPage: WireCodable, Equatable {
         self.next = next
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(records: try wire.list("records", of: AuditRecord.self), next: wire.optionalInt64("next"))
+    public init(message m: Roster_V1_AuditPage) {
+        self.init(records: m.records.map(AuditRecord.init(message:)), next: m.hasNext ? m.next : nil)
     }
 
-    public var wire: [String: JSONValue] { ["records": .array(records.map { .object($0.wire) }), "next": next.map(JSONValue.int) ?? .null] }
+    public var message: Roster_V1_AuditPage {
+        var m = Roster_V1_AuditPage()
+        m.records = records.map(\.message)
+        if let next { m.next = next }
+        return m
+    }
 }
 
 /// Removes every record.
 public struct ClearAudit: ParameterlessCommand {
     public static let name = "audit.clear"
     public typealias Reply = AuditCleared
+    public typealias Message = Roster_V1_ClearAudit
     public init() {}
 }
 
 public struct AuditCleared: WireCodable, Equatable {
     public var removed: Int
     public init(removed: Int) { self.removed = removed }
-    public init(wire: WireObject) throws(SCIMError) { removed = try wire.int("removed") }
-    public var wire: [String: JSONValue] { ["removed": .int(Int64(removed))] }
+    public init(message m: Roster_V1_AuditCleared) { removed = Int(m.removed) }
+
+    public var message: Roster_V1_AuditCleared {
+        var m = Roster_V1_AuditCleared()
+        m.removed = Int64(removed)
+        return m
+    }
 }
 
 /// How much the store holds and the retention it enforces.
 public struct GetAuditSummary: ParameterlessCommand {
     public static let name = "audit.summary"
     public typealias Reply = AuditSummary
+    public typealias Message = Roster_V1_GetAuditSummary
     public init() {}
 }
 
@@ -144,14 +184,19 @@ public struct AuditSummary: WireCodable, Equatable {
         self.maxRecords = maxRecords
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(records: try wire.int("records"), oldest: wire.optionalInt64("oldest"), newest: wire.optionalInt64("newest"),
-                  maxAgeDays: wire.optionalInt("maxAgeDays"), maxRecords: wire.optionalInt("maxRecords"))
+    public init(message m: Roster_V1_AuditSummary) {
+        self.init(records: Int(m.records), oldest: m.hasOldest ? m.oldest : nil, newest: m.hasNewest ? m.newest : nil,
+                  maxAgeDays: m.hasMaxAgeDays ? Int(m.maxAgeDays) : nil, maxRecords: m.hasMaxRecords ? Int(m.maxRecords) : nil)
     }
 
-    public var wire: [String: JSONValue] {
-        ["records": .int(Int64(records)), "oldest": oldest.map(JSONValue.int) ?? .null, "newest": newest.map(JSONValue.int) ?? .null,
-         "maxAgeDays": maxAgeDays.json, "maxRecords": maxRecords.json]
+    public var message: Roster_V1_AuditSummary {
+        var m = Roster_V1_AuditSummary()
+        m.records = Int64(records)
+        if let oldest { m.oldest = oldest }
+        if let newest { m.newest = newest }
+        if let maxAgeDays { m.maxAgeDays = Int64(maxAgeDays) }
+        if let maxRecords { m.maxRecords = Int64(maxRecords) }
+        return m
     }
 }
 
@@ -168,6 +213,14 @@ public struct SetAuditRetention: Command {
         self.maxRecords = maxRecords
     }
 
-    public init(wire: WireObject) throws(SCIMError) { self.init(maxAgeDays: wire.optionalInt("maxAgeDays"), maxRecords: wire.optionalInt("maxRecords")) }
-    public var wire: [String: JSONValue] { ["maxAgeDays": maxAgeDays.json, "maxRecords": maxRecords.json] }
+    public init(message m: Roster_V1_SetAuditRetention) {
+        self.init(maxAgeDays: m.hasMaxAgeDays ? Int(m.maxAgeDays) : nil, maxRecords: m.hasMaxRecords ? Int(m.maxRecords) : nil)
+    }
+
+    public var message: Roster_V1_SetAuditRetention {
+        var m = Roster_V1_SetAuditRetention()
+        if let maxAgeDays { m.maxAgeDays = Int64(maxAgeDays) }
+        if let maxRecords { m.maxRecords = Int64(maxRecords) }
+        return m
+    }
 }

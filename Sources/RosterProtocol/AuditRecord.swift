@@ -1,4 +1,6 @@
-public import SCIMCore
+import Foundation
+import SCIMCore
+import SwiftProtobuf
 
 /// One audited request: what was asked, by whom, and what Roster answered.
 ///
@@ -69,25 +71,64 @@ public struct AuditRecord: WireCodable, Equatable {
         self.responseBytes = responseBytes
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
+    public init(message m: Roster_V1_AuditRecord) {
         self.init(
-            id: wire.optionalInt64("id") ?? 0, origin: try wire.int64("origin"), seq: try wire.int64("seq"), at: try wire.int64("at"),
-            kind: Kind(rawValue: wire.optionalString("kind") ?? "") ?? .scim, configurationID: wire.optionalString("configurationId"),
-            configurationName: wire.optionalString("configurationName"), directoryID: wire.optionalString("directoryId"),
-            source: wire.optionalString("source"), method: try wire.string("method"), path: try wire.string("path"),
-            query: wire.optionalString("query"), scimVersion: wire.optionalString("scimVersion"), resourceType: wire.optionalString("resourceType"),
-            resourceID: wire.optionalString("resourceId"), subject: wire.optionalString("subject"), status: try wire.int("status"),
-            scimType: wire.optionalString("scimType"), durationMicros: try wire.int64("durationMicros"), requestBody: wire.optionalString("requestBody"),
-            responseBody: wire.optionalString("responseBody"), requestBytes: wire.optionalInt("requestBytes") ?? 0,
-            responseBytes: wire.optionalInt("responseBytes") ?? 0)
+            id: m.id, origin: m.origin, seq: m.seq, at: m.at, kind: Kind(proto: m.kind) ?? .scim,
+            configurationID: m.hasConfigurationID ? m.configurationID : nil, configurationName: m.hasConfigurationName ? m.configurationName : nil,
+            directoryID: m.hasDirectoryID ? m.directoryID : nil, source: m.hasSource ? m.source : nil, method: m.method, path: m.path,
+            query: m.hasQuery ? m.query : nil, scimVersion: m.hasScimVersion ? m.scimVersion : nil,
+            resourceType: m.hasResourceType ? m.resourceType : nil, resourceID: m.hasResourceID ? m.resourceID : nil,
+            subject: m.hasSubject ? m.subject : nil, status: Int(m.status), scimType: m.hasScimType ? m.scimType : nil,
+            durationMicros: m.durationMicros,
+            requestBody: m.hasRequestBody ? String(decoding: m.requestBody, as: UTF8.self) : nil,
+            responseBody: m.hasResponseBody ? String(decoding: m.responseBody, as: UTF8.self) : nil,
+            requestBytes: Int(m.requestBytes), responseBytes: Int(m.responseBytes))
     }
 
-    public var wire: [String: JSONValue] {
-        ["id": .int(id), "origin": .int(origin), "seq": .int(seq), "at": .int(at), "kind": .string(kind.rawValue),
-         "configurationId": configurationID.json, "configurationName": configurationName.json, "directoryId": directoryID.json,
-         "source": source.json, "method": .string(method), "path": .string(path), "query": query.json, "scimVersion": scimVersion.json,
-         "resourceType": resourceType.json, "resourceId": resourceID.json, "subject": subject.json, "status": .int(Int64(status)),
-         "scimType": scimType.json, "durationMicros": .int(durationMicros), "requestBody": requestBody.json, "responseBody": responseBody.json,
-         "requestBytes": .int(Int64(requestBytes)), "responseBytes": .int(Int64(responseBytes))]
+    public var message: Roster_V1_AuditRecord {
+        var m = Roster_V1_AuditRecord()
+        m.id = id
+        m.origin = origin
+        m.seq = seq
+        m.at = at
+        m.kind = kind.proto
+        if let configurationID { m.configurationID = configurationID }
+        if let configurationName { m.configurationName = configurationName }
+        if let directoryID { m.directoryID = directoryID }
+        if let source { m.source = source }
+        m.method = method
+        m.path = path
+        if let query { m.query = query }
+        if let scimVersion { m.scimVersion = scimVersion }
+        if let resourceType { m.resourceType = resourceType }
+        if let resourceID { m.resourceID = resourceID }
+        if let subject { m.subject = subject }
+        m.status = Int64(status)
+        if let scimType { m.scimType = scimType }
+        m.durationMicros = durationMicros
+        if let requestBody { m.requestBody = Data(requestBody.utf8) }
+        if let responseBody { m.responseBody = Data(responseBody.utf8) }
+        m.requestBytes = Int64(requestBytes)
+        m.responseBytes = Int64(responseBytes)
+        return m
+    }
+}
+
+extension AuditRecord.Kind {
+    /// nil for `KIND_UNSPECIFIED` and values this process does not know: an ``AuditRecord`` reads
+    /// them as `.scim`, an ``AuditFilter`` as no kind (audit.proto).
+    init?(proto: Roster_V1_AuditRecord.Kind) {
+        switch proto {
+        case .scim: self = .scim
+        case .admin: self = .admin
+        case .unspecified, .UNRECOGNIZED: return nil
+        }
+    }
+
+    var proto: Roster_V1_AuditRecord.Kind {
+        switch self {
+        case .scim: .scim
+        case .admin: .admin
+        }
     }
 }

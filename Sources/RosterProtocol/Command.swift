@@ -1,4 +1,5 @@
 public import SCIMCore
+import SwiftProtobuf
 
 /// A typed command sent from the ingress to a worker; its reply type travels back.
 public protocol Command: WireCodable {
@@ -8,16 +9,16 @@ public protocol Command: WireCodable {
 }
 
 /// The version of the command envelope and payloads. A worker refuses other versions.
-/// 2: commands carry the caller's deadline.
+/// 2: commands carry the caller's deadline. 3: payloads are protobuf (Proto/*.proto).
 public enum ProtocolVersion {
-    public static let current = "2"
+    public static let current = "3"
 }
 
 /// A reply with nothing in it.
 public struct Empty: WireCodable, Equatable {
     public init() {}
-    public init(wire: WireObject) {}
-    public var wire: [String: JSONValue] { [:] }
+    public init(message: Roster_V1_Empty) {}
+    public var message: Roster_V1_Empty { Roster_V1_Empty() }
 }
 
 /// A command without parameters (a listing, a status, clear).
@@ -26,14 +27,15 @@ public protocol ParameterlessCommand: Command {
 }
 
 extension ParameterlessCommand {
-    public init(wire: WireObject) { self.init() }
-    public var wire: [String: JSONValue] { [:] }
+    public init(message: Message) { self.init() }
+    public var message: Message { Message() }
 }
 
 /// Asks a worker whether it is alive; answered without touching its store's write lock.
 public struct Ping: ParameterlessCommand {
     public static let name = "ping"
     public typealias Reply = Pong
+    public typealias Message = Roster_V1_Ping
     public init() {}
 }
 
@@ -41,8 +43,8 @@ public struct Pong: WireCodable, Equatable {
     /// The worker kind, e.g. `users`.
     public var worker: String
     public init(worker: String) { self.worker = worker }
-    public init(wire: WireObject) throws(SCIMError) { worker = try wire.string("worker") }
-    public var wire: [String: JSONValue] { ["worker": .string(worker)] }
+    public init(message: Roster_V1_Pong) { worker = message.worker }
+    public var message: Roster_V1_Pong { .with { $0.worker = worker } }
 }
 
 /// Anything that can carry a command to the worker that owns `shardKey` and bring its reply back.

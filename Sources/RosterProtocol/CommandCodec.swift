@@ -1,18 +1,30 @@
 public import SCIMCore
+import SwiftProtobuf
 
-/// Coding of command payloads and replies, shared by both ends.
+/// Coding of command payloads and replies, shared by both ends: binary protobuf.
 public enum CommandCodec {
-    /// Keys in no particular order: only the other process reads it (resources keep their
-    /// canonical order where they are rendered or stored).
     public static func encode<T: WireCodable>(_ value: T) -> [UInt8] {
-        JSONValue.object(value.wire).serializedUnordered()
+        do {
+            return try value.message.serializedBytes()
+        } catch {
+            // Only a message missing a proto2 required field fails to encode; proto3 has none.
+            preconditionFailure("\(T.self) could not be encoded: \(error)")
+        }
     }
 
+    /// Decodes a payload; bytes that are not a `T`, or that carry fields this process does not
+    /// know (a newer peer), are a ``SCIMError/protocolError(_:)`` naming the message.
     public static func decode<T: WireCodable>(_ type: T.Type, from bytes: [UInt8]) throws(SCIMError) -> T {
-        guard case .object(let members) = try? JSONValue.parse(bytes) else {
-            throw SCIMError.internalError("Malformed \(T.self) message between Roster processes.")
+        let message: T.Message
+        do {
+            message = try T.Message(serializedBytes: bytes)
+        } catch {
+            throw SCIMError.protocolError("A \(T.self) message between Roster processes could not be decoded (\(error)).")
         }
-        return try T(wire: WireObject(members))
+        guard message.unknownFields.data.isEmpty else {
+            throw SCIMError.protocolError("A \(T.self) message between Roster processes has fields this process does not know: are all processes the same version?")
+        }
+        return try T(message: message)
     }
 }
 

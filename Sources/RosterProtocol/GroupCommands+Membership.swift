@@ -1,4 +1,5 @@
 public import SCIMCore
+import SwiftProtobuf
 
 /// One member of a group: a user id, with the display and type the client gave.
 public struct GroupMember: Sendable, Equatable, Hashable {
@@ -34,10 +35,16 @@ public struct GroupMember: Sendable, Equatable, Hashable {
         return .object(o)
     }
 
-    static func list(_ values: [JSONValue]) throws(SCIMError) -> [GroupMember] {
-        var out: [GroupMember] = []
-        for v in values { out.append(try GroupMember(element: v)) }
-        return out
+    public init(message m: Roster_V1_GroupMember) {
+        self.init(value: m.value, display: m.hasDisplay ? m.display : nil, type: m.hasType ? m.type : nil)
+    }
+
+    public var message: Roster_V1_GroupMember {
+        var m = Roster_V1_GroupMember()
+        m.value = value
+        if let display { m.display = display }
+        if let type { m.type = type }
+        return m
     }
 }
 
@@ -53,18 +60,21 @@ public struct MissingUsers: Command {
         self.ids = ids
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), ids: try wire.array("ids").compactMap(\.stringValue))
-    }
+    public init(message m: Roster_V1_MissingUsers) { self.init(directoryID: m.directoryID, ids: m.ids) }
 
-    public var wire: [String: JSONValue] { ["directoryID": .string(directoryID), "ids": .array(ids.map(JSONValue.string))] }
+    public var message: Roster_V1_MissingUsers {
+        var m = Roster_V1_MissingUsers()
+        m.directoryID = directoryID
+        m.ids = ids
+        return m
+    }
 }
 
 public struct MissingUsersReply: WireCodable, Equatable {
     public var missing: [String]
     public init(missing: [String]) { self.missing = missing }
-    public init(wire: WireObject) throws(SCIMError) { missing = try wire.array("missing").compactMap(\.stringValue) }
-    public var wire: [String: JSONValue] { ["missing": .array(missing.map(JSONValue.string))] }
+    public init(message m: Roster_V1_MissingUsersReply) { missing = m.missing }
+    public var message: Roster_V1_MissingUsersReply { .with { $0.missing = missing } }
 }
 
 /// The groups each of `memberIDs` belongs to (for the read-only `groups` attribute of users).
@@ -79,11 +89,14 @@ public struct GroupsOfMembers: Command {
         self.memberIDs = memberIDs
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), memberIDs: try wire.array("memberIDs").compactMap(\.stringValue))
-    }
+    public init(message m: Roster_V1_GroupsOfMembers) { self.init(directoryID: m.directoryID, memberIDs: m.memberIds) }
 
-    public var wire: [String: JSONValue] { ["directoryID": .string(directoryID), "memberIDs": .array(memberIDs.map(JSONValue.string))] }
+    public var message: Roster_V1_GroupsOfMembers {
+        var m = Roster_V1_GroupsOfMembers()
+        m.directoryID = directoryID
+        m.memberIds = memberIDs
+        return m
+    }
 }
 
 public struct GroupsOfMembersReply: WireCodable, Equatable {
@@ -101,19 +114,16 @@ public struct GroupsOfMembersReply: WireCodable, Equatable {
 
     public init(groups: [String: [Membership]]) { self.groups = groups }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        var groups: [String: [Membership]] = [:]
-        for (member, list) in try wire.object("groups") {
-            groups[member] = (list.arrayValue ?? []).compactMap { element in
-                guard let o = element.objectValue, let id = o["id"]?.stringValue, let name = o["displayName"]?.stringValue else { return nil }
-                return Membership(groupID: id, displayName: name)
-            }
-        }
-        self.groups = groups
+    public init(message m: Roster_V1_GroupsOfMembersReply) {
+        groups = m.groups.mapValues { $0.memberships.map { Membership(groupID: $0.groupID, displayName: $0.displayName) } }
     }
 
-    public var wire: [String: JSONValue] {
-        ["groups": .object(groups.mapValues { .array($0.map { .object(["id": .string($0.groupID), "displayName": .string($0.displayName)]) }) })]
+    public var message: Roster_V1_GroupsOfMembersReply {
+        var m = Roster_V1_GroupsOfMembersReply()
+        m.groups = groups.mapValues { list in
+            .with { $0.memberships = list.map { membership in .with { $0.groupID = membership.groupID; $0.displayName = membership.displayName } } }
+        }
+        return m
     }
 }
 
@@ -140,15 +150,24 @@ public struct ApplyUserEvent: Command {
         self.display = display
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        guard let kind = Kind(rawValue: try wire.string("kind")) else { throw SCIMError.invalidValue("Unknown user event kind.") }
-        self.init(eventID: try wire.string("eventID"), kind: kind, directoryID: try wire.string("directoryID"), userID: try wire.string("userID"),
-                  display: wire.optionalString("display"))
+    public init(message m: Roster_V1_ApplyUserEvent) throws(SCIMError) {
+        let kind: Kind
+        switch m.kind {
+        case .deleted: kind = .deleted
+        case .renamed: kind = .renamed
+        case .unspecified, .UNRECOGNIZED: throw SCIMError.protocolError("Unknown user event kind.")
+        }
+        self.init(eventID: m.eventID, kind: kind, directoryID: m.directoryID, userID: m.userID, display: m.hasDisplay ? m.display : nil)
     }
 
-    public var wire: [String: JSONValue] {
-        ["eventID": .string(eventID), "kind": .string(kind.rawValue), "directoryID": .string(directoryID), "userID": .string(userID),
-         "display": display.json]
+    public var message: Roster_V1_ApplyUserEvent {
+        var m = Roster_V1_ApplyUserEvent()
+        m.eventID = eventID
+        m.kind = kind == .deleted ? .deleted : .renamed
+        m.directoryID = directoryID
+        m.userID = userID
+        if let display { m.display = display }
+        return m
     }
 }
 
@@ -168,21 +187,25 @@ public struct GroupMembersPage: Command {
         self.limit = limit
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), groupID: try wire.string("groupID"), after: wire.optionalString("after"),
-                  limit: try wire.int("limit"))
+    public init(message m: Roster_V1_GroupMembersPage) {
+        self.init(directoryID: m.directoryID, groupID: m.groupID, after: m.hasAfter ? m.after : nil, limit: Int(m.limit))
     }
 
-    public var wire: [String: JSONValue] {
-        ["directoryID": .string(directoryID), "groupID": .string(groupID), "after": after.json, "limit": .int(Int64(limit))]
+    public var message: Roster_V1_GroupMembersPage {
+        var m = Roster_V1_GroupMembersPage()
+        m.directoryID = directoryID
+        m.groupID = groupID
+        if let after { m.after = after }
+        m.limit = Int64(limit)
+        return m
     }
 }
 
 public struct GroupMembersPageReply: WireCodable, Equatable {
     public var members: [GroupMember]
     public init(members: [GroupMember]) { self.members = members }
-    public init(wire: WireObject) throws(SCIMError) { members = try GroupMember.list(try wire.array("members")) }
-    public var wire: [String: JSONValue] { ["members": .array(members.map(\.json))] }
+    public init(message m: Roster_V1_GroupMembersPageReply) { members = m.members.map(GroupMember.init(message:)) }
+    public var message: Roster_V1_GroupMembersPageReply { .with { $0.members = members.map(\.message) } }
 }
 
 /// A user created through a configuration joins its default and application groups (created when
@@ -204,13 +227,17 @@ public struct JoinGroups: Command {
         self.groupNames = groupNames
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(eventID: try wire.string("eventID"), directoryID: try wire.string("directoryID"), userID: try wire.string("userID"),
-                  display: wire.optionalString("display"), groupNames: try wire.array("groupNames").compactMap(\.stringValue))
+    public init(message m: Roster_V1_JoinGroups) {
+        self.init(eventID: m.eventID, directoryID: m.directoryID, userID: m.userID, display: m.hasDisplay ? m.display : nil, groupNames: m.groupNames)
     }
 
-    public var wire: [String: JSONValue] {
-        ["eventID": .string(eventID), "directoryID": .string(directoryID), "userID": .string(userID), "display": display.json,
-         "groupNames": .array(groupNames.map(JSONValue.string))]
+    public var message: Roster_V1_JoinGroups {
+        var m = Roster_V1_JoinGroups()
+        m.eventID = eventID
+        m.directoryID = directoryID
+        m.userID = userID
+        if let display { m.display = display }
+        m.groupNames = groupNames
+        return m
     }
 }

@@ -1,4 +1,6 @@
+public import Foundation
 public import SCIMCore
+import SwiftProtobuf
 
 /// A stored group and, when asked for, its members.
 public struct StoredGroup: WireCodable, Equatable {
@@ -11,13 +13,15 @@ public struct StoredGroup: WireCodable, Equatable {
         self.members = members
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(resource: try StoredResource(wire: WireObject(try wire.object("resource"))),
-                  members: try wire.members["members"]?.arrayValue.map { v throws(SCIMError) in try GroupMember.list(v) })
+    public init(message m: Roster_V1_StoredGroup) throws(SCIMError) {
+        self.init(resource: try StoredResource(message: m.resource), members: m.hasMembers ? m.members.members.map(GroupMember.init(message:)) : nil)
     }
 
-    public var wire: [String: JSONValue] {
-        ["resource": .object(resource.wire), "members": members.map { .array($0.map(\.json)) } ?? .null]
+    public var message: Roster_V1_StoredGroup {
+        var m = Roster_V1_StoredGroup()
+        m.resource = resource.message
+        if let members { m.members = .with { $0.members = members.map(\.message) } }
+        return m
     }
 }
 
@@ -30,12 +34,15 @@ public struct GroupQueryResult: WireCodable, Equatable {
         self.groups = groups
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(totalResults: try wire.int("totalResults"), groups: try wire.list("groups", of: StoredGroup.self))
+    public init(message m: Roster_V1_GroupQueryResult) throws(SCIMError) {
+        self.init(totalResults: Int(m.totalResults), groups: try m.groups.map { g throws(SCIMError) in try StoredGroup(message: g) })
     }
 
-    public var wire: [String: JSONValue] {
-        ["totalResults": .int(Int64(totalResults)), "groups": .array(groups.map { .object($0.wire) })]
+    public var message: Roster_V1_GroupQueryResult {
+        var m = Roster_V1_GroupQueryResult()
+        m.totalResults = Int64(totalResults)
+        m.groups = groups.map(\.message)
+        return m
     }
 }
 
@@ -44,21 +51,31 @@ public struct CreateGroup: Command {
     public static let name = "groups.create"
     public typealias Reply = StoredGroup
     public var directoryID: String
-    public var attributes: [String: JSONValue]
+    public var attributes: [String: JSONValue] { didSet { attributesJSON = WireJSON.bytes(attributes) } }
+    /// `attributes` as canonical JSON: what the wire carries and the store writes, serialised once.
+    public private(set) var attributesJSON: Data
     public var members: [GroupMember]
 
     public init(directoryID: String, attributes: [String: JSONValue], members: [GroupMember]) {
         self.directoryID = directoryID
         self.attributes = attributes
+        self.attributesJSON = WireJSON.bytes(attributes)
         self.members = members
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), attributes: try wire.object("attributes"), members: try GroupMember.list(try wire.array("members")))
+    public init(message m: Roster_V1_CreateGroup) throws(SCIMError) {
+        directoryID = m.directoryID
+        attributes = try WireJSON.object(m.attributesJson, field: "attributes")
+        attributesJSON = m.attributesJson
+        members = m.members.map(GroupMember.init(message:))
     }
 
-    public var wire: [String: JSONValue] {
-        ["directoryID": .string(directoryID), "attributes": .object(attributes), "members": .array(members.map(\.json))]
+    public var message: Roster_V1_CreateGroup {
+        var m = Roster_V1_CreateGroup()
+        m.directoryID = directoryID
+        m.attributesJson = attributesJSON
+        m.members = members.map(\.message)
+        return m
     }
 }
 
@@ -75,11 +92,15 @@ public struct GetGroup: Command {
         self.includeMembers = includeMembers
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"), includeMembers: wire.members["includeMembers"] == .bool(true))
-    }
+    public init(message m: Roster_V1_GetGroup) { self.init(directoryID: m.directoryID, id: m.id, includeMembers: m.includeMembers) }
 
-    public var wire: [String: JSONValue] { ["directoryID": .string(directoryID), "id": .string(id), "includeMembers": .bool(includeMembers)] }
+    public var message: Roster_V1_GetGroup {
+        var m = Roster_V1_GetGroup()
+        m.directoryID = directoryID
+        m.id = id
+        m.includeMembers = includeMembers
+        return m
+    }
 }
 
 /// PUT: replaces the attributes and the whole member list.
@@ -88,7 +109,9 @@ public struct ReplaceGroup: Command {
     public typealias Reply = StoredGroup
     public var directoryID: String
     public var id: String
-    public var attributes: [String: JSONValue]
+    public var attributes: [String: JSONValue] { didSet { attributesJSON = WireJSON.bytes(attributes) } }
+    /// `attributes` as canonical JSON: what the wire carries and the store writes, serialised once.
+    public private(set) var attributesJSON: Data
     public var members: [GroupMember]
     public var ifMatch: Int?
 
@@ -96,18 +119,28 @@ public struct ReplaceGroup: Command {
         self.directoryID = directoryID
         self.id = id
         self.attributes = attributes
+        self.attributesJSON = WireJSON.bytes(attributes)
         self.members = members
         self.ifMatch = ifMatch
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"), attributes: try wire.object("attributes"),
-                  members: try GroupMember.list(try wire.array("members")), ifMatch: wire.optionalInt("ifMatch"))
+    public init(message m: Roster_V1_ReplaceGroup) throws(SCIMError) {
+        directoryID = m.directoryID
+        id = m.id
+        attributes = try WireJSON.object(m.attributesJson, field: "attributes")
+        attributesJSON = m.attributesJson
+        members = m.members.map(GroupMember.init(message:))
+        ifMatch = m.hasIfMatch ? Int(m.ifMatch) : nil
     }
 
-    public var wire: [String: JSONValue] {
-        ["directoryID": .string(directoryID), "id": .string(id), "attributes": .object(attributes), "members": .array(members.map(\.json)),
-         "ifMatch": ifMatch.json]
+    public var message: Roster_V1_ReplaceGroup {
+        var m = Roster_V1_ReplaceGroup()
+        m.directoryID = directoryID
+        m.id = id
+        m.attributesJson = attributesJSON
+        m.members = members.map(\.message)
+        if let ifMatch { m.ifMatch = Int64(ifMatch) }
+        return m
     }
 }
 
@@ -129,18 +162,25 @@ public struct PatchGroup: Command {
         self.includeMembers = includeMembers
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"), operations: .array(try wire.array("operations")),
-                  ifMatch: wire.optionalInt("ifMatch"), includeMembers: wire.members["includeMembers"] == .bool(true))
+    public init(message m: Roster_V1_PatchGroup) throws(SCIMError) {
+        self.init(directoryID: m.directoryID, id: m.id, operations: try WireJSON.value(m.operationsJson, field: "operations"),
+                  ifMatch: m.hasIfMatch ? Int(m.ifMatch) : nil, includeMembers: m.includeMembers)
     }
 
-    public var wire: [String: JSONValue] {
-        ["directoryID": .string(directoryID), "id": .string(id), "operations": operations, "ifMatch": ifMatch.json, "includeMembers": .bool(includeMembers)]
+    public var message: Roster_V1_PatchGroup {
+        var m = Roster_V1_PatchGroup()
+        m.directoryID = directoryID
+        m.id = id
+        m.operationsJson = WireJSON.bytes(operations)
+        if let ifMatch { m.ifMatch = Int64(ifMatch) }
+        m.includeMembers = includeMembers
+        return m
     }
 }
 
 public struct DeleteGroup: DeleteCommand {
     public static let name = "groups.delete"
+    public typealias Message = Roster_V1_DeleteGroup
     public var directoryID: String
     public var id: String
     public var ifMatch: Int?
@@ -163,9 +203,14 @@ public struct QueryGroups: Command {
         self.includeMembers = includeMembers
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(query: try ResourceQuery(wire: wire), includeMembers: wire.members["includeMembers"] == .bool(true))
+    public init(message m: Roster_V1_QueryGroups) {
+        self.init(query: ResourceQuery(message: m.query), includeMembers: m.includeMembers)
     }
 
-    public var wire: [String: JSONValue] { query.wire.merging(["includeMembers": .bool(includeMembers)]) { $1 } }
+    public var message: Roster_V1_QueryGroups {
+        var m = Roster_V1_QueryGroups()
+        m.query = query.message
+        m.includeMembers = includeMembers
+        return m
+    }
 }

@@ -1,4 +1,5 @@
 public import SCIMCore
+import SwiftProtobuf
 
 /// A filtered, sorted page of one resource type in a directory: what every query command
 /// carries. `startIndex` is 1-based; `count` is already capped by the ingress.
@@ -26,14 +27,20 @@ public struct ResourceQuery: WireCodable, Equatable {
         self.locationPrefix = locationPrefix
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), filter: wire.optionalString("filter"), startIndex: try wire.int("startIndex"),
-                  count: try wire.int("count"), sortBy: wire.optionalString("sortBy"), descending: wire.members["descending"] == .bool(true),
-                  locationPrefix: wire.optionalString("locationPrefix") ?? "")
+    public init(message m: Roster_V1_ResourceQuery) {
+        self.init(directoryID: m.directoryID, filter: m.hasFilter ? m.filter : nil, startIndex: Int(m.startIndex), count: Int(m.count),
+                  sortBy: m.hasSortBy ? m.sortBy : nil, descending: m.descending, locationPrefix: m.locationPrefix)
     }
 
-    public var wire: [String: JSONValue] {
-        ["directoryID": .string(directoryID), "filter": filter.json, "startIndex": .int(Int64(startIndex)), "count": .int(Int64(count)),
-         "sortBy": sortBy.json, "descending": .bool(descending), "locationPrefix": .string(locationPrefix)]
+    public var message: Roster_V1_ResourceQuery {
+        var m = Roster_V1_ResourceQuery()
+        m.directoryID = directoryID
+        if let filter { m.filter = filter }
+        m.startIndex = Int64(startIndex)
+        m.count = Int64(count)
+        if let sortBy { m.sortBy = sortBy }
+        m.descending = descending
+        m.locationPrefix = locationPrefix
+        return m
     }
 }

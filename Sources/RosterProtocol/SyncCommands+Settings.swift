@@ -1,4 +1,5 @@
-public import SCIMCore
+import SCIMCore
+import SwiftProtobuf
 
 /// System-wide settings held by the sync worker and polled by every ingress (e.g. `audit.enabled`).
 public struct Settings: WireCodable, Equatable {
@@ -11,11 +12,13 @@ public struct Settings: WireCodable, Equatable {
 
     public init(values: [String: String]) { self.values = values }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        values = try wire.object("values").compactMapValues(\.stringValue)
-    }
+    public init(message m: Roster_V1_Settings) { values = m.values }
 
-    public var wire: [String: JSONValue] { ["values": .object(values.mapValues(JSONValue.string))] }
+    public var message: Roster_V1_Settings {
+        var m = Roster_V1_Settings()
+        m.values = values
+        return m
+    }
 
     public var isAuditEnabled: Bool { values[Self.auditEnabled] == "true" }
 }
@@ -23,6 +26,7 @@ public struct Settings: WireCodable, Equatable {
 public struct GetSettings: ParameterlessCommand {
     public static let name = "sync.getSettings"
     public typealias Reply = Settings
+    public typealias Message = Roster_V1_GetSettings
     public init() {}
 }
 
@@ -38,6 +42,12 @@ public struct PutSetting: Command {
         self.value = value
     }
 
-    public init(wire: WireObject) throws(SCIMError) { self.init(key: try wire.string("key"), value: try wire.string("value")) }
-    public var wire: [String: JSONValue] { ["key": .string(key), "value": .string(value)] }
+    public init(message m: Roster_V1_PutSetting) { self.init(key: m.key, value: m.value) }
+
+    public var message: Roster_V1_PutSetting {
+        var m = Roster_V1_PutSetting()
+        m.key = key
+        m.value = value
+        return m
+    }
 }

@@ -1,4 +1,5 @@
 public import SCIMCore
+import SwiftProtobuf
 
 /// A directory: the unit of tenancy (DESIGN §4).
 public struct Directory: WireCodable, Equatable {
@@ -12,11 +13,17 @@ public struct Directory: WireCodable, Equatable {
         self.created = created
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(id: try wire.string("id"), name: try wire.string("name"), created: try wire.string("created"))
+    public init(message m: Roster_V1_Directory) {
+        self.init(id: m.id, name: m.name, created: m.created)
     }
 
-    public var wire: [String: JSONValue] { ["id": .string(id), "name": .string(name), "created": .string(created)] }
+    public var message: Roster_V1_Directory {
+        var m = Roster_V1_Directory()
+        m.id = id
+        m.name = name
+        m.created = created
+        return m
+    }
 }
 
 /// One IdP connection: its credential, its directory and its provisioning rules. Secrets appear
@@ -58,24 +65,67 @@ public struct IdPConfiguration: WireCodable, Equatable {
         self.version = version
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        guard let auth = AuthMethod(rawValue: try wire.string("authMethod")), let mode = DeleteMode(rawValue: try wire.string("deleteMode")) else {
-            throw SCIMError.invalidValue("authMethod must be bearer or basic; deleteMode must be delete or disable.")
-        }
+    public init(message m: Roster_V1_IdPConfiguration) throws(SCIMError) {
         self.init(
-            id: try wire.string("id"), name: try wire.string("name"), directoryID: try wire.string("directoryID"), authMethod: auth,
-            tokenSHA256: wire.optionalString("tokenSHA256"), basicUsername: wire.optionalString("basicUsername"),
-            basicPasswordHash: wire.optionalString("basicPasswordHash"), deleteMode: mode,
-            defaultGroups: try wire.array("defaultGroups").compactMap(\.stringValue),
-            applicationGroups: try wire.array("applicationGroups").compactMap(\.stringValue),
-            enabled: wire.members["enabled"] == .bool(true), version: try wire.int("version"))
+            id: m.id, name: m.name, directoryID: m.directoryID, authMethod: try AuthMethod(proto: m.authMethod),
+            tokenSHA256: m.hasTokenSha256 ? m.tokenSha256 : nil, basicUsername: m.hasBasicUsername ? m.basicUsername : nil,
+            basicPasswordHash: m.hasBasicPasswordHash ? m.basicPasswordHash : nil, deleteMode: try DeleteMode(proto: m.deleteMode),
+            defaultGroups: m.defaultGroups, applicationGroups: m.applicationGroups, enabled: m.enabled, version: Int(m.version))
     }
 
-    public var wire: [String: JSONValue] {
-        ["id": .string(id), "name": .string(name), "directoryID": .string(directoryID), "authMethod": .string(authMethod.rawValue),
-         "tokenSHA256": tokenSHA256.json, "basicUsername": basicUsername.json, "basicPasswordHash": basicPasswordHash.json,
-         "deleteMode": .string(deleteMode.rawValue), "defaultGroups": .array(defaultGroups.map(JSONValue.string)),
-         "applicationGroups": .array(applicationGroups.map(JSONValue.string)), "enabled": .bool(enabled), "version": .int(Int64(version))]
+    public var message: Roster_V1_IdPConfiguration {
+        var m = Roster_V1_IdPConfiguration()
+        m.id = id
+        m.name = name
+        m.directoryID = directoryID
+        m.authMethod = authMethod.proto
+        if let tokenSHA256 { m.tokenSha256 = tokenSHA256 }
+        if let basicUsername { m.basicUsername = basicUsername }
+        if let basicPasswordHash { m.basicPasswordHash = basicPasswordHash }
+        m.deleteMode = deleteMode.proto
+        m.defaultGroups = defaultGroups
+        m.applicationGroups = applicationGroups
+        m.enabled = enabled
+        m.version = Int64(version)
+        return m
+    }
+}
+
+extension IdPConfiguration.AuthMethod {
+    /// `AUTH_METHOD_UNSPECIFIED` and values this process does not know are rejected (sync.proto).
+    fileprivate init(proto: Roster_V1_IdPConfiguration.AuthMethod) throws(SCIMError) {
+        switch proto {
+        case .bearer: self = .bearer
+        case .basic: self = .basic
+        case .unspecified, .UNRECOGNIZED:
+            throw SCIMError.protocolError("An IdPConfiguration message between Roster processes has no known authMethod (\(proto.rawValue)).")
+        }
+    }
+
+    fileprivate var proto: Roster_V1_IdPConfiguration.AuthMethod {
+        switch self {
+        case .bearer: .bearer
+        case .basic: .basic
+        }
+    }
+}
+
+extension IdPConfiguration.DeleteMode {
+    /// `DELETE_MODE_UNSPECIFIED` and values this process does not know are rejected (sync.proto).
+    fileprivate init(proto: Roster_V1_IdPConfiguration.DeleteMode) throws(SCIMError) {
+        switch proto {
+        case .delete: self = .delete
+        case .disable: self = .disable
+        case .unspecified, .UNRECOGNIZED:
+            throw SCIMError.protocolError("An IdPConfiguration message between Roster processes has no known deleteMode (\(proto.rawValue)).")
+        }
+    }
+
+    fileprivate var proto: Roster_V1_IdPConfiguration.DeleteMode {
+        switch self {
+        case .delete: .delete
+        case .disable: .disable
+        }
     }
 }
 
@@ -84,21 +134,32 @@ public struct CreateDirectory: Command {
     public typealias Reply = Directory
     public var name: String
     public init(name: String) { self.name = name }
-    public init(wire: WireObject) throws(SCIMError) { name = try wire.string("name") }
-    public var wire: [String: JSONValue] { ["name": .string(name)] }
+    public init(message m: Roster_V1_CreateDirectory) { name = m.name }
+
+    public var message: Roster_V1_CreateDirectory {
+        var m = Roster_V1_CreateDirectory()
+        m.name = name
+        return m
+    }
 }
 
 public struct ListDirectories: ParameterlessCommand {
     public static let name = "sync.listDirectories"
     public typealias Reply = DirectoryList
+    public typealias Message = Roster_V1_ListDirectories
     public init() {}
 }
 
 public struct DirectoryList: WireCodable, Equatable {
     public var directories: [Directory]
     public init(directories: [Directory]) { self.directories = directories }
-    public init(wire: WireObject) throws(SCIMError) { directories = try wire.list("directories", of: Directory.self) }
-    public var wire: [String: JSONValue] { ["directories": .array(directories.map { .object($0.wire) })] }
+    public init(message m: Roster_V1_DirectoryList) { directories = m.directories.map(Directory.init(message:)) }
+
+    public var message: Roster_V1_DirectoryList {
+        var m = Roster_V1_DirectoryList()
+        m.directories = directories.map(\.message)
+        return m
+    }
 }
 
 /// Creates or replaces a configuration (`configuration.id` empty: create). The directory is an
@@ -116,13 +177,20 @@ public struct SaveConfiguration: Command {
         self.ifMatch = ifMatch
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(configuration: try IdPConfiguration(wire: WireObject(try wire.object("configuration"))),
-                  newDirectoryName: wire.optionalString("newDirectoryName"), ifMatch: wire.optionalInt("ifMatch"))
+    public init(message m: Roster_V1_SaveConfiguration) throws(SCIMError) {
+        guard m.hasConfiguration else {
+            throw SCIMError.protocolError("A SaveConfiguration message between Roster processes has no configuration.")
+        }
+        self.init(configuration: try IdPConfiguration(message: m.configuration), newDirectoryName: m.hasNewDirectoryName ? m.newDirectoryName : nil,
+                  ifMatch: m.hasIfMatch ? Int(m.ifMatch) : nil)
     }
 
-    public var wire: [String: JSONValue] {
-        ["configuration": .object(configuration.wire), "newDirectoryName": newDirectoryName.json, "ifMatch": ifMatch.json]
+    public var message: Roster_V1_SaveConfiguration {
+        var m = Roster_V1_SaveConfiguration()
+        m.configuration = configuration.message
+        if let newDirectoryName { m.newDirectoryName = newDirectoryName }
+        if let ifMatch { m.ifMatch = Int64(ifMatch) }
+        return m
     }
 }
 
@@ -130,14 +198,22 @@ public struct SaveConfiguration: Command {
 public struct ListConfigurations: ParameterlessCommand {
     public static let name = "sync.listConfigurations"
     public typealias Reply = ConfigurationList
+    public typealias Message = Roster_V1_ListConfigurations
     public init() {}
 }
 
 public struct ConfigurationList: WireCodable, Equatable {
     public var configurations: [IdPConfiguration]
     public init(configurations: [IdPConfiguration]) { self.configurations = configurations }
-    public init(wire: WireObject) throws(SCIMError) { configurations = try wire.list("configurations", of: IdPConfiguration.self) }
-    public var wire: [String: JSONValue] { ["configurations": .array(configurations.map { .object($0.wire) })] }
+    public init(message m: Roster_V1_ConfigurationList) throws(SCIMError) {
+        configurations = try m.configurations.map { c throws(SCIMError) in try IdPConfiguration(message: c) }
+    }
+
+    public var message: Roster_V1_ConfigurationList {
+        var m = Roster_V1_ConfigurationList()
+        m.configurations = configurations.map(\.message)
+        return m
+    }
 }
 
 public struct DeleteConfiguration: Command {
@@ -145,6 +221,11 @@ public struct DeleteConfiguration: Command {
     public typealias Reply = Empty
     public var id: String
     public init(id: String) { self.id = id }
-    public init(wire: WireObject) throws(SCIMError) { id = try wire.string("id") }
-    public var wire: [String: JSONValue] { ["id": .string(id)] }
+    public init(message m: Roster_V1_DeleteConfiguration) { id = m.id }
+
+    public var message: Roster_V1_DeleteConfiguration {
+        var m = Roster_V1_DeleteConfiguration()
+        m.id = id
+        return m
+    }
 }

@@ -1,4 +1,6 @@
+public import Foundation
 public import SCIMCore
+public import SwiftProtobuf
 
 /// A resource as a worker stores it: the canonical JSON without `id` and `meta`, plus those facts.
 public struct StoredResource: WireCodable, Equatable {
@@ -7,24 +9,37 @@ public struct StoredResource: WireCodable, Equatable {
     /// RFC 3339 timestamps.
     public var created: String
     public var lastModified: String
-    public var attributes: [String: JSONValue]
+    public var attributes: [String: JSONValue] { didSet { canonicalJSON = nil } }
+    /// `attributes` as canonical JSON when it is known (read from the store, received): sent as
+    /// it is rather than serialised again. Not part of equality.
+    public var canonicalJSON: Data?
 
-    public init(id: String, version: Int, created: String, lastModified: String, attributes: [String: JSONValue]) {
+    public init(id: String, version: Int, created: String, lastModified: String, attributes: [String: JSONValue], canonicalJSON: Data? = nil) {
         self.id = id
         self.version = version
         self.created = created
         self.lastModified = lastModified
         self.attributes = attributes
+        self.canonicalJSON = canonicalJSON
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(id: try wire.string("id"), version: try wire.int("version"), created: try wire.string("created"),
-                  lastModified: try wire.string("lastModified"), attributes: try wire.object("attributes"))
+    public init(message m: Roster_V1_StoredResource) throws(SCIMError) {
+        self.init(id: m.id, version: Int(m.version), created: m.created, lastModified: m.lastModified,
+                  attributes: try WireJSON.object(m.attributesJson, field: "attributes"), canonicalJSON: m.attributesJson)
     }
 
-    public var wire: [String: JSONValue] {
-        ["id": .string(id), "version": .int(Int64(version)), "created": .string(created), "lastModified": .string(lastModified),
-         "attributes": .object(attributes)]
+    public var message: Roster_V1_StoredResource {
+        var m = Roster_V1_StoredResource()
+        m.id = id
+        m.version = Int64(version)
+        m.created = created
+        m.lastModified = lastModified
+        m.attributesJson = canonicalJSON ?? WireJSON.bytes(attributes)
+        return m
+    }
+
+    public static func == (a: StoredResource, b: StoredResource) -> Bool {
+        a.id == b.id && a.version == b.version && a.created == b.created && a.lastModified == b.lastModified && a.attributes == b.attributes
     }
 }
 
@@ -38,12 +53,15 @@ public struct QueryResult: WireCodable, Equatable {
         self.resources = resources
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(totalResults: try wire.int("totalResults"), resources: try wire.list("resources", of: StoredResource.self))
+    public init(message m: Roster_V1_QueryResult) throws(SCIMError) {
+        self.init(totalResults: Int(m.totalResults), resources: try m.resources.map { r throws(SCIMError) in try StoredResource(message: r) })
     }
 
-    public var wire: [String: JSONValue] {
-        ["totalResults": .int(Int64(totalResults)), "resources": .array(resources.map { .object($0.wire) })]
+    public var message: Roster_V1_QueryResult {
+        var m = Roster_V1_QueryResult()
+        m.totalResults = Int64(totalResults)
+        m.resources = resources.map(\.message)
+        return m
     }
 }
 
@@ -52,7 +70,9 @@ public struct CreateUser: Command {
     public static let name = "users.create"
     public typealias Reply = StoredResource
     public var directoryID: String
-    public var attributes: [String: JSONValue]
+    public var attributes: [String: JSONValue] { didSet { attributesJSON = WireJSON.bytes(attributes) } }
+    /// `attributes` as canonical JSON: what the wire carries and the store writes, serialised once.
+    public private(set) var attributesJSON: Data
     /// The slow salted hash of the password the IdP sent, if any.
     public var passwordHash: String?
     /// Groups the new user joins (its configuration's default and application groups), through the outbox.
@@ -61,18 +81,26 @@ public struct CreateUser: Command {
     public init(directoryID: String, attributes: [String: JSONValue], passwordHash: String?, joinGroups: [String] = []) {
         self.directoryID = directoryID
         self.attributes = attributes
+        self.attributesJSON = WireJSON.bytes(attributes)
         self.passwordHash = passwordHash
         self.joinGroups = joinGroups
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), attributes: try wire.object("attributes"), passwordHash: wire.optionalString("passwordHash"),
-                  joinGroups: (wire.members["joinGroups"]?.arrayValue ?? []).compactMap(\.stringValue))
+    public init(message m: Roster_V1_CreateUser) throws(SCIMError) {
+        directoryID = m.directoryID
+        attributes = try WireJSON.object(m.attributesJson, field: "attributes")
+        attributesJSON = m.attributesJson
+        passwordHash = m.hasPasswordHash ? m.passwordHash : nil
+        joinGroups = m.joinGroups
     }
 
-    public var wire: [String: JSONValue] {
-        ["directoryID": .string(directoryID), "attributes": .object(attributes), "passwordHash": passwordHash.json,
-         "joinGroups": .array(joinGroups.map(JSONValue.string))]
+    public var message: Roster_V1_CreateUser {
+        var m = Roster_V1_CreateUser()
+        m.directoryID = directoryID
+        m.attributesJson = attributesJSON
+        if let passwordHash { m.passwordHash = passwordHash }
+        m.joinGroups = joinGroups
+        return m
     }
 }
 
@@ -87,11 +115,14 @@ public struct GetUser: Command {
         self.id = id
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"))
-    }
+    public init(message m: Roster_V1_GetUser) { self.init(directoryID: m.directoryID, id: m.id) }
 
-    public var wire: [String: JSONValue] { ["directoryID": .string(directoryID), "id": .string(id)] }
+    public var message: Roster_V1_GetUser {
+        var m = Roster_V1_GetUser()
+        m.directoryID = directoryID
+        m.id = id
+        return m
+    }
 }
 
 /// Replaces every client-writable attribute (PUT). `ifMatch` is the version the client saw, if it sent one.
@@ -100,7 +131,9 @@ public struct ReplaceUser: Command {
     public typealias Reply = StoredResource
     public var directoryID: String
     public var id: String
-    public var attributes: [String: JSONValue]
+    public var attributes: [String: JSONValue] { didSet { attributesJSON = WireJSON.bytes(attributes) } }
+    /// `attributes` as canonical JSON: what the wire carries and the store writes, serialised once.
+    public private(set) var attributesJSON: Data
     public var passwordHash: String?
     public var ifMatch: Int?
 
@@ -108,18 +141,28 @@ public struct ReplaceUser: Command {
         self.directoryID = directoryID
         self.id = id
         self.attributes = attributes
+        self.attributesJSON = WireJSON.bytes(attributes)
         self.passwordHash = passwordHash
         self.ifMatch = ifMatch
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"), attributes: try wire.object("attributes"),
-                  passwordHash: wire.optionalString("passwordHash"), ifMatch: wire.optionalInt("ifMatch"))
+    public init(message m: Roster_V1_ReplaceUser) throws(SCIMError) {
+        directoryID = m.directoryID
+        id = m.id
+        attributes = try WireJSON.object(m.attributesJson, field: "attributes")
+        attributesJSON = m.attributesJson
+        passwordHash = m.hasPasswordHash ? m.passwordHash : nil
+        ifMatch = m.hasIfMatch ? Int(m.ifMatch) : nil
     }
 
-    public var wire: [String: JSONValue] {
-        ["directoryID": .string(directoryID), "id": .string(id), "attributes": .object(attributes), "passwordHash": passwordHash.json,
-         "ifMatch": ifMatch.json]
+    public var message: Roster_V1_ReplaceUser {
+        var m = Roster_V1_ReplaceUser()
+        m.directoryID = directoryID
+        m.id = id
+        m.attributesJson = attributesJSON
+        if let passwordHash { m.passwordHash = passwordHash }
+        if let ifMatch { m.ifMatch = Int64(ifMatch) }
+        return m
     }
 }
 
@@ -128,11 +171,27 @@ public struct ReplaceUser: Command {
 public struct Deleted: WireCodable, Equatable {
     public var name: String?
     public init(name: String?) { self.name = name }
-    public init(wire: WireObject) { name = wire.optionalString("name") }
-    public var wire: [String: JSONValue] { ["name": name.json] }
+    public init(message m: Roster_V1_Deleted) { name = m.hasName ? m.name : nil }
+
+    public var message: Roster_V1_Deleted {
+        var m = Roster_V1_Deleted()
+        if let name { m.name = name }
+        return m
+    }
 }
 
-public protocol DeleteCommand: Command where Reply == Deleted {
+/// The fields every delete message has (the generated `Roster_V1_DeleteUser`, `…DeleteGroup`).
+public protocol DeleteMessage: SwiftProtobuf.Message {
+    var directoryID: String { get set }
+    var id: String { get set }
+    var ifMatch: Int64 { get set }
+    var hasIfMatch: Bool { get }
+}
+
+extension Roster_V1_DeleteUser: DeleteMessage {}
+extension Roster_V1_DeleteGroup: DeleteMessage {}
+
+public protocol DeleteCommand: Command where Reply == Deleted, Message: DeleteMessage {
     var directoryID: String { get }
     var id: String { get }
     var ifMatch: Int? { get }
@@ -140,15 +199,20 @@ public protocol DeleteCommand: Command where Reply == Deleted {
 }
 
 extension DeleteCommand {
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"), ifMatch: wire.optionalInt("ifMatch"))
-    }
+    public init(message m: Message) { self.init(directoryID: m.directoryID, id: m.id, ifMatch: m.hasIfMatch ? Int(m.ifMatch) : nil) }
 
-    public var wire: [String: JSONValue] { ["directoryID": .string(directoryID), "id": .string(id), "ifMatch": ifMatch.json] }
+    public var message: Message {
+        var m = Message()
+        m.directoryID = directoryID
+        m.id = id
+        if let ifMatch { m.ifMatch = Int64(ifMatch) }
+        return m
+    }
 }
 
 public struct DeleteUser: DeleteCommand {
     public static let name = "users.delete"
+    public typealias Message = Roster_V1_DeleteUser
     public var directoryID: String
     public var id: String
     public var ifMatch: Int?
@@ -173,9 +237,9 @@ public struct QueryUsers: Command {
 
     public init(query: ResourceQuery) { self.query = query }
 
-    public init(wire: WireObject) throws(SCIMError) { query = try ResourceQuery(wire: wire) }
+    public init(message m: Roster_V1_QueryUsers) { query = ResourceQuery(message: m.query) }
 
-    public var wire: [String: JSONValue] { query.wire }
+    public var message: Roster_V1_QueryUsers { .with { $0.query = query.message } }
 }
 
 /// Applies PATCH operations (RFC 7644 §3.5.2) in the worker, to the stored user, atomically.
@@ -200,14 +264,19 @@ public struct PatchUser: Command {
         self.ifMatch = ifMatch
     }
 
-    public init(wire: WireObject) throws(SCIMError) {
-        self.init(directoryID: try wire.string("directoryID"), id: try wire.string("id"), operations: .array(try wire.array("operations")),
-                  passwordHash: wire.optionalString("passwordHash"), clearPassword: wire.members["clearPassword"] == .bool(true),
-                  ifMatch: wire.optionalInt("ifMatch"))
+    public init(message m: Roster_V1_PatchUser) throws(SCIMError) {
+        self.init(directoryID: m.directoryID, id: m.id, operations: try WireJSON.value(m.operationsJson, field: "operations"),
+                  passwordHash: m.hasPasswordHash ? m.passwordHash : nil, clearPassword: m.clearPassword_p, ifMatch: m.hasIfMatch ? Int(m.ifMatch) : nil)
     }
 
-    public var wire: [String: JSONValue] {
-        ["directoryID": .string(directoryID), "id": .string(id), "operations": operations, "passwordHash": passwordHash.json,
-         "clearPassword": .bool(clearPassword), "ifMatch": ifMatch.json]
+    public var message: Roster_V1_PatchUser {
+        var m = Roster_V1_PatchUser()
+        m.directoryID = directoryID
+        m.id = id
+        m.operationsJson = WireJSON.bytes(operations)
+        if let passwordHash { m.passwordHash = passwordHash }
+        m.clearPassword_p = clearPassword
+        if let ifMatch { m.ifMatch = Int64(ifMatch) }
+        return m
     }
 }

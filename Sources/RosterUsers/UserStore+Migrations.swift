@@ -1,5 +1,8 @@
 public import GRDB
+import Foundation
 import RosterPersistence
+import RosterProtocol
+import SCIMCore
 
 extension UserStore {
     /// Frozen once shipped: add new migrations, never edit these.
@@ -57,6 +60,29 @@ extension UserStore {
                     payload TEXT NOT NULL,
                     error TEXT NOT NULL);
                 """)
+        }
+        // Frozen: pending outbox events of protocol 2 were JSON text; from protocol 3 they are
+        // protobuf. Rewritten here so that an upgrade with events still pending loses none.
+        migrator.registerMigration("v3-outbox-protobuf") { db in
+            for row in try Row.fetchAll(db, sql: "SELECT seq, command, payload FROM outbox") {
+                let text: String = row["payload"]
+                guard case .object(let o)? = try? JSONValue.parse(Array(text.utf8)) else { continue }
+                func string(_ key: String) -> String { o[key]?.stringValue ?? "" }
+                let payload: [UInt8]
+                switch row["command"] as String {
+                case ApplyUserEvent.name:
+                    payload = CommandCodec.encode(ApplyUserEvent(
+                        eventID: string("eventID"), kind: string("kind") == "renamed" ? .renamed : .deleted, directoryID: string("directoryID"),
+                        userID: string("userID"), display: o["display"]?.stringValue))
+                case JoinGroups.name:
+                    payload = CommandCodec.encode(JoinGroups(
+                        eventID: string("eventID"), directoryID: string("directoryID"), userID: string("userID"), display: o["display"]?.stringValue,
+                        groupNames: (o["groupNames"]?.arrayValue ?? []).compactMap(\.stringValue)))
+                default:
+                    continue
+                }
+                try db.execute(sql: "UPDATE outbox SET payload = ? WHERE seq = ?", arguments: [Data(payload), row["seq"] as Int64])
+            }
         }
         return migrator
     }

@@ -38,7 +38,7 @@ public enum UserStore {
                     INSERT INTO user (id, directoryId, userName, userNameKey, externalId, active, displayName, passwordHash, version, created, lastModified, json)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
                     """).execute(arguments: [id, c.directoryID, fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName,
-                            c.passwordHash, now, now, JSONValue.object(c.attributes).serializedString()])
+                            c.passwordHash, now, now, String(decoding: c.attributesJSON, as: UTF8.self)])
         }
         try writeEmails(db, seq: db.lastInsertedRowID, directoryID: c.directoryID, fields.emailKeys)
         try table.adjustCount(db, directoryID: c.directoryID, by: 1)
@@ -48,7 +48,7 @@ public enum UserStore {
             try Outbox.enqueue(db, JoinGroups(eventID: eventID, directoryID: c.directoryID, userID: id, display: memberDisplay(c.attributes),
                                               groupNames: c.joinGroups), eventID: eventID, directoryID: c.directoryID)
         }
-        return StoredResource(id: id, version: 1, created: now, lastModified: now, attributes: c.attributes)
+        return StoredResource(id: id, version: 1, created: now, lastModified: now, attributes: c.attributes, canonicalJSON: c.attributesJSON)
     }
 
     static func get(_ db: Database, _ c: GetUser) throws -> StoredResource {
@@ -100,16 +100,18 @@ public enum UserStore {
         let seq: Int64 = existing["seq"]
         let version: Int = existing["version"] + 1
         let now = try ResourceTable.now(db)
+        let json = WireJSON.bytes(attributes)  // serialised once: stored, and sent back as is
         try table.unique(fields.userName) {
             try db.statement("""
                 UPDATE user SET userName = ?, userNameKey = ?, externalId = ?, active = ?, displayName = ?, passwordHash = ?,
                 version = ?, lastModified = ?, json = ? WHERE seq = ?
                 """).execute(arguments: [fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName, passwordHash,
-                                         version, now, JSONValue.object(attributes).serializedString(), seq])
+                                         version, now, String(decoding: json, as: UTF8.self), seq])
         }
         try db.statement("DELETE FROM userEmail WHERE userSeq = ?").execute(arguments: [seq])
         try writeEmails(db, seq: seq, directoryID: directoryID, fields.emailKeys)
-        return StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: attributes)
+        return StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: attributes,
+                              canonicalJSON: json)
     }
 
     static func delete(_ db: Database, _ c: DeleteUser) throws -> Deleted {

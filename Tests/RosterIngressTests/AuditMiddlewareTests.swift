@@ -12,7 +12,7 @@ struct AuditMiddlewareTests {
         var out: [AuditRecord] = []
         while let batch = recorder.queue.nextBatch(maxRecords: 100, maxBytes: 1 << 20), !batch.lines.isEmpty {
             for line in batch.lines {
-                if let object = try? JSONValue.parse(line).objectValue, let record = try? AuditRecord(wire: WireObject(object)) { out.append(record) }
+                if let object = try? JSONValue.parse(line).objectValue, let record = try? AuditRecord(json: object) { out.append(record) }
             }
             recorder.queue.acknowledge(batch)
         }

@@ -34,12 +34,12 @@ struct AdminController {
         }
         group.get("directories") { _, _ in
             let all = try await sync.send(ListDirectories(), shardKey: "").directories
-            return SCIMResponse.json(.ok, .object(["directories": .array(all.map { .object($0.wire) })]))
+            return SCIMResponse.json(.ok, .object(["directories": .array(all.map(view))]))
         }
         group.post("directories") { request, _ in
             let body = try await request.jsonObject(limit: configuration.maxBodyBytes)
             guard let name = body["name"]?.stringValue else { throw SCIMError.invalidValue("'name' is required.") }
-            return SCIMResponse.json(.created, .object(try await sync.send(CreateDirectory(name: name), shardKey: "").wire))
+            return SCIMResponse.json(.created, view(try await sync.send(CreateDirectory(name: name), shardKey: "")))
         }
         group.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: AdminOpenAPI.document)))
@@ -131,6 +131,12 @@ struct AdminController {
         o[secret.0] = .string(secret.1)
         o["secretNote"] = .string("Shown once: Roster keeps only a hash of it.")
         return .object(o)
+    }
+
+    /// A directory as the admin API documents it (`Directory` in its OpenAPI document), not the
+    /// internal message.
+    func view(_ d: Directory) -> JSONValue {
+        .object(["id": .string(d.id), "name": .string(d.name), "created": .string(d.created)])
     }
 
     /// A configuration as an admin sees it: never a secret or a hash; with the URLs to give the IdP.

@@ -54,7 +54,7 @@ enum AuditView {
     static func milliseconds(_ micros: Int64) -> String { String(format: "%.3f", Double(micros) / 1000) }
 
     static func json(_ r: AuditRecord) -> JSONValue {
-        var o = r.wire
+        var o = r.json
         o.removeValue(forKey: "at")
         o.removeValue(forKey: "durationMicros")
         o["time"] = .string(time(r.at))

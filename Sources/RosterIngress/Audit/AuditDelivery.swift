@@ -57,17 +57,19 @@ struct AuditDelivery: Service {
     enum Outcome { case delivered, retry(SCIMError) }
 
     func deliver(_ batch: AuditQueue.Batch) async -> Outcome {
-        var payload = Array(#"{"records":["#.utf8)
-        for (i, line) in batch.lines.enumerated() {
-            if i > 0 { payload.append(UInt8(ascii: ",")) }
-            payload += line
+        // Spool lines are JSON (a file format of its own); the worker takes protobuf. A line that
+        // does not read back (a damaged spool) is dropped and counted, never retried forever.
+        var records: [AuditRecord] = []
+        var unreadable = 0
+        for line in batch.lines {
+            if case .object(let o)? = try? JSONValue.parse(line), let record = try? AuditRecord(json: o) { records.append(record) } else { unreadable += 1 }
         }
-        payload += Array("]}".utf8)
+        if unreadable > 0 { logger.error("unreadable audit records in the queue are dropped", metadata: ["records": "\(unreadable)"]) }
         do {
-            _ = try await audit.send(name: AppendAuditRecords.name, payload: payload, shardKey: "")
+            if !records.isEmpty { _ = try await audit.send(AppendAuditRecords(records: records), shardKey: "") }
             queue.acknowledge(batch)
             return .delivered
-        } catch where error.status == 400 || error.status == 422 || (error.status == 500 && error.detail.hasPrefix("Malformed")) {
+        } catch where error.status == 400 || error.status == 422 || error.status == 502 {
             logger.error("audit worker refused a batch; its records are dropped", metadata: ["records": "\(batch.lines.count)", "error": "\(error)"])
             queue.acknowledge(batch, delivered: false)
             return .delivered

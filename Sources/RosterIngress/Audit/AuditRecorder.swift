@@ -26,7 +26,7 @@ public final class AuditRecorder: Sendable {
     func submit(_ record: AuditRecord) {
         var record = record
         record.origin = origin
-        var wire = record.wire
+        var wire = record.json
         wire.removeValue(forKey: "seq")
         wire.removeValue(forKey: "id")
         queue.enqueue(JSONValue.object(wire).serializedUnordered())

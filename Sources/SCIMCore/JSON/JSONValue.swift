@@ -63,3 +63,12 @@ extension Dictionary where Key == String, Value == JSONValue {
         for k in keys where k.lowercased() == lower { removeValue(forKey: k) }
     }
 }
+
+extension Optional where Wrapped == String {
+    /// `.string` or `.null`, for optional members.
+    public var json: JSONValue { map(JSONValue.string) ?? .null }
+}
+
+extension Optional where Wrapped == Int {
+    public var json: JSONValue { map { .int(Int64($0)) } ?? .null }
+}
