@@ -9,8 +9,7 @@ public enum GroupStore {
     /// `displayName` and the common attributes are columns; `members` are rows of `groupMember`,
     /// served by its index, so member filters never read a group's JSON.
     public static let table = ResourceTable(
-        type: .group, name: "scimGroup", countTable: "groupDirectoryCount", countColumn: "groups",
-        storage: ["displayname": .column("displayNameKey", folded: true)],
+        type: .group, name: "scimGroup", uniqueColumns: ("displayName", "displayNameKey"), countTable: "groupDirectoryCount", countColumn: "groups",
         rows: ["members": .init(from: "groupMember m", join: "m.groupSeq = scimGroup.seq",
                                 columns: ["value": "m.memberId", "display": "m.display", "type": "m.type"])])
 
@@ -31,21 +30,9 @@ public enum GroupStore {
 
 
     static func create(_ db: Database, _ c: CreateGroup) throws -> StoredGroup {
-        let name = try displayName(c.attributes)
-        let id = UUID().uuidString.lowercased()
-        let now = try ResourceTable.now(db)
-        try table.unique(name) {
-            try db.statement("""
-                INSERT INTO scimGroup (id, directoryId, displayName, displayNameKey, externalId, version, created, lastModified, json)
-                VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)
-                """).execute(arguments: [id, c.directoryID, name, name.lowercased(), c.attributes["externalId"]?.stringValue, now, now,
-                                         String(decoding: c.attributesJSON, as: UTF8.self)])
-        }
-        let seq = db.lastInsertedRowID
+        let (seq, stored) = try table.insert(db, directoryID: c.directoryID, attributes: c.attributes, json: c.attributesJSON)
         try addMembers(db, seq: seq, c.members)
-        try table.adjustCount(db, directoryID: c.directoryID, by: 1)
-        return StoredGroup(resource: StoredResource(id: id, version: 1, created: now, lastModified: now, attributes: c.attributes, canonicalJSON: c.attributesJSON),
-                           members: try members(db, seq: seq))
+        return StoredGroup(resource: stored, members: try members(db, seq: seq))
     }
 
     static func get(_ db: Database, _ c: GetGroup) throws -> StoredGroup {
@@ -63,9 +50,7 @@ public enum GroupStore {
 
     static func delete(_ db: Database, _ c: DeleteGroup) throws -> Deleted {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
-        try db.statement("DELETE FROM scimGroup WHERE seq = ?").execute(arguments: [existing["seq"] as Int64])
-        try table.adjustCount(db, directoryID: c.directoryID, by: -1)
-        return Deleted(name: existing["displayName"])
+        return Deleted(name: try table.delete(db, existing, directoryID: c.directoryID))
     }
 
     static func query(_ db: Database, _ c: QueryGroups) throws -> GroupQueryResult {
@@ -101,30 +86,14 @@ public enum GroupStore {
 
     // MARK: - Helpers
 
-    static func displayName(_ attributes: [String: JSONValue]) throws -> String {
-        guard let name = attributes["displayName"]?.stringValue, !name.isEmpty else { throw SCIMError.invalidValue("'displayName' is required.") }
-        return name
-    }
-
     static func existingRow(_ db: Database, id: String, directoryID: String, ifMatch: Int?) throws -> Row {
         try table.existingRow(db, id: id, directoryID: directoryID, ifMatch: ifMatch)
     }
 
     /// Writes new attributes over an existing group, bumping its version.
     static func write(_ db: Database, _ existing: Row, attributes: [String: JSONValue], includeMembers: Bool) throws -> StoredGroup {
-        let name = try displayName(attributes)
-        let seq: Int64 = existing["seq"]
-        let version: Int = existing["version"] + 1
-        let now = try ResourceTable.now(db)
-        let json = WireJSON.bytes(attributes)  // serialised once: stored, and sent back as is
-        try table.unique(name) {
-            try db.statement("UPDATE scimGroup SET displayName = ?, displayNameKey = ?, externalId = ?, version = ?, lastModified = ?, json = ? WHERE seq = ?")
-                .execute(arguments: [name, name.lowercased(), attributes["externalId"]?.stringValue, version, now,
-                                     String(decoding: json, as: UTF8.self), seq])
-        }
-        return StoredGroup(resource: StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: attributes,
-                                                    canonicalJSON: json),
-                           members: includeMembers ? try members(db, seq: seq) : nil)
+        let stored = try table.update(db, existing, attributes: attributes)
+        return StoredGroup(resource: stored, members: includeMembers ? try members(db, seq: existing["seq"]) : nil)
     }
 
     static func addMembers(_ db: Database, seq: Int64, _ members: [GroupMember]) throws {
@@ -140,7 +109,7 @@ public enum GroupStore {
 
     /// A new user joins its configuration's groups, each created when missing; once per event id.
     static func join(_ db: Database, _ c: JoinGroups) throws -> Empty {
-        let now = Timestamp.string(from: try db.transactionDate)
+        let now = try ResourceTable.now(db)
         try db.statement("INSERT OR IGNORE INTO appliedEvent (eventId, applied) VALUES (?, ?)").execute(arguments: [c.eventID, now])
         guard db.changesCount == 1 else { return Empty() }
         if try Int.fetchOne(db.statement("SELECT 1 FROM deletedUser WHERE userId = ?"), arguments: [c.userID.lowercased()]) != nil { return Empty() }
@@ -166,7 +135,7 @@ public enum GroupStore {
 
     /// A user was deleted or renamed: its memberships follow, once per event id.
     static func applyUserEvent(_ db: Database, _ c: ApplyUserEvent) throws -> Empty {
-        let now = Timestamp.string(from: try db.transactionDate)
+        let now = try ResourceTable.now(db)
         try db.statement("INSERT OR IGNORE INTO appliedEvent (eventId, applied) VALUES (?, ?)").execute(arguments: [c.eventID, now])
         guard db.changesCount == 1 else { return Empty() }  // already applied
         let user = c.userID.lowercased()

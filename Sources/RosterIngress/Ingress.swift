@@ -5,7 +5,7 @@ import RosterConfig
 import RosterCrypto
 import RosterMessaging
 public import RosterProtocol
-import SCIMCore
+public import SCIMCore
 import ServiceLifecycle
 
 /// What the ingress talks to: one transport per worker kind, and a readiness probe.
@@ -21,6 +21,8 @@ public struct IngressDependencies: Sendable {
     public var recorder: AuditRecorder?
     /// Endpoints of workers that do not answer a ping (empty when all are ready).
     public var unreachableWorkers: @Sendable () async -> [String]
+    /// Resource types beyond users and groups, each with the worker whose `ResourceStore` keeps it.
+    public var resources: [(type: ResourceType, worker: any CommandTransport)] = []
 
     public init(
         users: any CommandTransport, groups: any CommandTransport, credentials: CredentialStore? = nil, sync: (any CommandTransport)? = nil,
@@ -59,12 +61,15 @@ public enum Ingress {
         let scim = router.group("scim/v2")
             .add(middleware: MediaTypeMiddleware())
             .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter))
-        DiscoveryController(configuration: configuration).addRoutes(to: scim)
+        DiscoveryController(configuration: configuration, resourceTypes: ResourceType.all + dependencies.resources.map(\.type)).addRoutes(to: scim)
         let users = UsersEndpoint(users: dependencies.users, groups: dependencies.groups, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations))
         let groups = GroupsEndpoint(groups: dependencies.groups, users: dependencies.users, configuration: configuration)
         ResourceController(endpoint: users, configuration: configuration).addRoutes(to: scim)
         ResourceController(endpoint: groups, configuration: configuration).addRoutes(to: scim)
-        RootSearchController(endpoints: [users, groups], configuration: configuration).addRoutes(to: scim)
+        let others = dependencies.resources.map { GenericEndpoint(type: $0.type, worker: $0.worker, configuration: configuration) }
+        for endpoint in others { ResourceController(endpoint: endpoint, configuration: configuration).addRoutes(to: scim) }
+        let endpoints: [any ResourceEndpoint] = [users, groups] + others
+        RootSearchController(endpoints: endpoints, configuration: configuration).addRoutes(to: scim)
         if let sync = dependencies.sync {
             let admin = router.group("admin/api/v1").add(middleware: AdminAuthenticationMiddleware(adminTokenSHA256: configuration.adminTokenSHA256, limiter: limiter))
             AdminController(sync: sync, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations)).addRoutes(to: admin)

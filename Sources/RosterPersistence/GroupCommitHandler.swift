@@ -93,3 +93,13 @@ public final class GroupCommitHandler: CommandBatchHandler {
         return .internalError()
     }
 }
+
+extension CommandTable {
+    /// Both tables' commands; `other`'s win on a clash of names.
+    public func merging(_ other: CommandTable) -> CommandTable {
+        var merged = self
+        merged.entries.merge(other.entries) { _, theirs in theirs }
+        merged.readOnly.formUnion(other.readOnly)
+        return merged
+    }
+}

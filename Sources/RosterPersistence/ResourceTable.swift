@@ -4,6 +4,10 @@ public import SCIMCore
 /// How a store keeps one resource type: its table, which attributes live in columns, which
 /// multi-valued attributes are rows of another table, and its per-directory counter.
 ///
+/// Every resource table has the columns `seq` (creation order), `id`, `directoryId`, the unique
+/// attribute's value and folded key (`uniqueColumns`, unique per directory), `externalId`,
+/// `version`, `created`, `lastModified` and `json` (the canonical attributes without id and meta).
+///
 /// Everything not named here is read from the canonical JSON column (`json_extract`,
 /// `json_each`), so every filter that ``ResourceType/validate(_:)`` accepts works on every type.
 public struct ResourceTable: Sendable {
@@ -38,6 +42,8 @@ public struct ResourceTable: Sendable {
     public var type: ResourceType
     /// The table, also the qualifier of its columns (`user.userNameKey`).
     public var name: String
+    /// The columns of the unique attribute: its value as given, and folded (the unique index).
+    public var uniqueColumns: (value: String, key: String)
     /// `directoryCount.users`: the table and column that count a directory's resources.
     public var countTable: String
     public var countColumn: String
@@ -49,14 +55,16 @@ public struct ResourceTable: Sendable {
     public var equalityIndexes: [String: String]
 
     public init(
-        type: ResourceType, name: String, countTable: String, countColumn: String, storage: [String: Storage], rows: [String: Rows] = [:],
-        equalityIndexes: [String: String] = [:]
+        type: ResourceType, name: String, uniqueColumns: (value: String, key: String), countTable: String, countColumn: String,
+        storage: [String: Storage] = [:], rows: [String: Rows] = [:], equalityIndexes: [String: String] = [:]
     ) {
         self.type = type
         self.name = name
+        self.uniqueColumns = uniqueColumns
         self.countTable = countTable
         self.countColumn = countColumn
         var all = storage
+        all[type.uniqueAttribute.lowercased()] = all[type.uniqueAttribute.lowercased()] ?? .column(uniqueColumns.key, folded: true)
         // The common attributes (RFC 7643 §3.1) live in the same columns in every table.
         let common: [String: Storage] = [
             "id": .column("id", folded: false), "externalid": .column("externalId", folded: false),

@@ -9,9 +9,8 @@ public enum UserStore {
     /// Columns serve `userName`, the common attributes, and `emails.value eq` (an index of every
     /// email, folded); every other attribute is read from the stored JSON.
     public static let table = ResourceTable(
-        type: .user, name: "user", countTable: "directoryCount", countColumn: "users",
+        type: .user, name: "user", uniqueColumns: ("userName", "userNameKey"), countTable: "directoryCount", countColumn: "users",
         storage: [
-            "username": .column("userNameKey", folded: true),
             "groups": .unsupported("Filtering users by 'groups' is not supported yet: filter groups by 'members.value' instead."),
         ],
         equalityIndexes: ["emails.value": "user.seq IN (SELECT userSeq FROM userEmail WHERE directoryId = ? AND valueKey = ?)"])
@@ -31,24 +30,15 @@ public enum UserStore {
 
     static func create(_ db: Database, _ c: CreateUser) throws -> StoredResource {
         let fields = try UserFields(c.attributes)
-        let id = UUID().uuidString.lowercased()
-        let now = try ResourceTable.now(db)
-        try table.unique(fields.userName) {
-            try db.statement("""
-                    INSERT INTO user (id, directoryId, userName, userNameKey, externalId, active, displayName, passwordHash, version, created, lastModified, json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
-                    """).execute(arguments: [id, c.directoryID, fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName,
-                            c.passwordHash, now, now, String(decoding: c.attributesJSON, as: UTF8.self)])
-        }
-        try writeEmails(db, seq: db.lastInsertedRowID, directoryID: c.directoryID, fields.emailKeys)
-        try table.adjustCount(db, directoryID: c.directoryID, by: 1)
+        let (seq, stored) = try table.insert(db, directoryID: c.directoryID, attributes: c.attributes, json: c.attributesJSON, extra: fields.columns(c.passwordHash))
+        try writeEmails(db, seq: seq, directoryID: c.directoryID, fields.emailKeys)
         if !c.joinGroups.isEmpty {
             // In this transaction: a crash after the commit still ends with the user in its groups.
             let eventID = UUID().uuidString.lowercased()
-            try Outbox.enqueue(db, JoinGroups(eventID: eventID, directoryID: c.directoryID, userID: id, display: memberDisplay(c.attributes),
+            try Outbox.enqueue(db, JoinGroups(eventID: eventID, directoryID: c.directoryID, userID: stored.id, display: memberDisplay(c.attributes),
                                               groupNames: c.joinGroups), eventID: eventID, directoryID: c.directoryID)
         }
-        return StoredResource(id: id, version: 1, created: now, lastModified: now, attributes: c.attributes, canonicalJSON: c.attributesJSON)
+        return stored
     }
 
     static func get(_ db: Database, _ c: GetUser) throws -> StoredResource {
@@ -97,30 +87,19 @@ public enum UserStore {
         if let old = try? JSONValue.parse(Array(oldJSON.utf8)).objectValue, memberDisplay(old) != memberDisplay(attributes) {
             try userEvent(db, .renamed, directoryID: directoryID, userID: existing["id"], display: memberDisplay(attributes))
         }
+        let stored = try table.update(db, existing, attributes: attributes, extra: fields.columns(passwordHash))
         let seq: Int64 = existing["seq"]
-        let version: Int = existing["version"] + 1
-        let now = try ResourceTable.now(db)
-        let json = WireJSON.bytes(attributes)  // serialised once: stored, and sent back as is
-        try table.unique(fields.userName) {
-            try db.statement("""
-                UPDATE user SET userName = ?, userNameKey = ?, externalId = ?, active = ?, displayName = ?, passwordHash = ?,
-                version = ?, lastModified = ?, json = ? WHERE seq = ?
-                """).execute(arguments: [fields.userName, fields.userNameKey, fields.externalId, fields.active, fields.displayName, passwordHash,
-                                         version, now, String(decoding: json, as: UTF8.self), seq])
-        }
         try db.statement("DELETE FROM userEmail WHERE userSeq = ?").execute(arguments: [seq])
         try writeEmails(db, seq: seq, directoryID: directoryID, fields.emailKeys)
-        return StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: attributes,
-                              canonicalJSON: json)
+        return stored
     }
 
     static func delete(_ db: Database, _ c: DeleteUser) throws -> Deleted {
         let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
-        try db.statement("DELETE FROM user WHERE seq = ?").execute(arguments: [existing["seq"] as Int64])
-        try table.adjustCount(db, directoryID: c.directoryID, by: -1)
+        let name = try table.delete(db, existing, directoryID: c.directoryID)
         // Its memberships go too: through the outbox, so a groups worker that is down gets it later.
         try userEvent(db, .deleted, directoryID: c.directoryID, userID: existing["id"], display: nil)
-        return Deleted(name: existing["userName"])
+        return Deleted(name: name)
     }
 
     static func query(_ db: Database, _ c: QueryUsers) throws -> QueryResult {
@@ -147,24 +126,20 @@ public enum UserStore {
     }
 }
 
-/// The indexed columns of a user, taken from its canonical attributes.
+/// The columns of a user beyond those every resource has, taken from its canonical attributes.
 struct UserFields {
-    var userName: String
-    var userNameKey: String
-    var externalId: String?
     var active: Bool?
     var displayName: String?
     var emailKeys: [String]
 
     init(_ attributes: [String: JSONValue]) throws {
-        guard let userName = attributes["userName"]?.stringValue, !userName.isEmpty else {
-            throw SCIMError.invalidValue("'userName' is required.")
-        }
-        self.userName = userName
-        self.userNameKey = userName.lowercased()
-        self.externalId = attributes["externalId"]?.stringValue
+        _ = try UserStore.table.uniqueValue(attributes)
         self.active = attributes["active"]?.lenientBool
         self.displayName = attributes["displayName"]?.stringValue
         self.emailKeys = (attributes["emails"]?.arrayValue ?? []).compactMap { $0.objectValue?["value"]?.stringValue?.lowercased() }
+    }
+
+    func columns(_ passwordHash: String?) -> ResourceTable.Columns {
+        [("active", active), ("displayName", displayName), ("passwordHash", passwordHash)]
     }
 }

@@ -32,13 +32,14 @@ let testAdminToken = "ingress-test-admin-token-0123456789"
 /// Runs the real HTTP server on a loopback port with `transport` behind it.
 func withIngress(
     _ transport: ScriptedTransport, sync: ScriptedTransport? = nil, audit: ScriptedTransport? = nil, recorder: AuditRecorder? = nil,
-    _ body: (TestHTTP) async throws -> Void
+    resources: [(type: ResourceType, worker: any CommandTransport)] = [], _ body: (TestHTTP) async throws -> Void
 ) async throws {
     let port = TestProcesses.port()
     let configuration = IngressConfiguration(
         host: "127.0.0.1", port: port, bootstrapTokenSHA256: sha256(testToken), maxBodyBytes: 4096, passwordIterations: 1000,
         adminTokenSHA256: sha256(testAdminToken))
-    let dependencies = IngressDependencies(users: transport, groups: transport, sync: sync, audit: audit, recorder: recorder) { [] }
+    var dependencies = IngressDependencies(users: transport, groups: transport, sync: sync, audit: audit, recorder: recorder) { [] }
+    dependencies.resources = resources
     let router = Ingress.router(configuration, dependencies: dependencies)
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: Logger(label: "test"))
     let services = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))

@@ -5,7 +5,7 @@ import SCIMCore
 /// server really supports. They are read-only: other methods get 405 with a SCIM error.
 struct DiscoveryController {
     let configuration: IngressConfiguration
-    let resourceTypes = ResourceType.all
+    let resourceTypes: [ResourceType]
 
     var schemas: [Schema] {
         var seen: [Schema] = []

@@ -17,7 +17,8 @@ public enum CoreSchemas {
     /// Names of the common attributes (RFC 7643 §3.1), which schema representations leave out.
     public static let commonAttributeNames: Set<String> = ["id", "externalId", "meta"]
 
-    private static let common: [A] = [
+    /// `id`, `externalId` and `meta` (RFC 7643 §3.1), which every resource type's core schema starts with.
+    public static let commonAttributes: [SchemaAttribute] = [
         A("id", caseExact: true, mutability: .readOnly, returned: .always, uniqueness: .server),
         A("externalId", caseExact: true),
         A("meta", .complex, mutability: .readOnly, subAttributes: [
@@ -28,7 +29,7 @@ public enum CoreSchemas {
     ]
 
     /// RFC 7643 §4.1, §8.7.1.
-    public static let user = Schema(id: userURN, name: "User", description: "User Account", attributes: common + [
+    public static let user = Schema(id: userURN, name: "User", description: "User Account", attributes: commonAttributes + [
         A("userName", required: true, uniqueness: .server),
         A("name", .complex, subAttributes: [
             A("formatted"), A("familyName"), A("givenName"), A("middleName"), A("honorificPrefix"), A("honorificSuffix"),
@@ -53,7 +54,7 @@ public enum CoreSchemas {
     ])
 
     /// RFC 7643 §4.2, §8.7.1. `members.display` is accepted too: Okta sends it.
-    public static let group = Schema(id: groupURN, name: "Group", description: "Group", attributes: common + [
+    public static let group = Schema(id: groupURN, name: "Group", description: "Group", attributes: commonAttributes + [
         A("displayName", required: true, uniqueness: .server),
         A("members", .complex, multiValued: true, subAttributes: [
             A("value", caseExact: true, mutability: .immutable),

@@ -1,0 +1,72 @@
+public import GRDB
+public import RosterProtocol
+public import SCIMCore
+
+/// The store of resource types that need nothing beyond their descriptor and table: the
+/// `resources.*` commands, for each registered ``ResourceTable``. Adding such a type to a worker
+/// is one table, its migration, and this registration.
+public struct ResourceStore: Sendable {
+    public let tables: [String: ResourceTable]
+
+    public init(_ tables: [ResourceTable]) {
+        self.tables = Dictionary(uniqueKeysWithValues: tables.map { ($0.type.name.lowercased(), $0) })
+    }
+
+    /// The `resources.*` commands, to merge into a worker's ``CommandTable``.
+    public var commands: CommandTable {
+        var commands = CommandTable()
+        register(into: &commands)
+        return commands
+    }
+
+    public func register(into commands: inout CommandTable) {
+        let store = self
+        commands.register(CreateResource.self) { db, c in
+            let table = try store.table(c)
+            let attributes = try store.validated(c.attributes, table)
+            let json = attributes == c.attributes ? c.attributesJSON : WireJSON.bytes(attributes)
+            return try table.insert(db, directoryID: c.directoryID, attributes: attributes, json: json).resource
+        }
+        commands.registerRead(GetResource.self) { db, c in
+            let table = try store.table(c)
+            return try table.stored(try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: nil))
+        }
+        commands.register(ReplaceResource.self) { db, c in
+            let table = try store.table(c)
+            let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
+            return try table.update(db, existing, attributes: try store.validated(c.attributes, table))
+        }
+        commands.register(PatchResource.self) { db, c in
+            let table = try store.table(c)
+            let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
+            let current = try table.stored(existing)
+            let patched = try PatchEngine(table.type).apply(try PatchRequest(wire: c.operations), to: current.attributes, resourceID: current.id)
+            let attributes = try store.validated(patched, table)
+            return attributes == current.attributes ? current : try table.update(db, existing, attributes: attributes)  // unchanged: same version
+        }
+        commands.register(DeleteResource.self) { db, c in
+            let table = try store.table(c)
+            return Deleted(name: try table.delete(db, try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch), directoryID: c.directoryID))
+        }
+        commands.registerRead(QueryResources.self) { db, c in
+            let table = try store.table(c)
+            let q = c.query
+            let sql = try table.query(directoryID: q.directoryID, filter: q.filter, sortBy: q.sortBy, descending: q.descending, locationPrefix: q.locationPrefix)
+            let (total, rows) = try table.page(db, sql, directoryID: q.directoryID, filtered: q.filter != nil, startIndex: q.startIndex, count: q.count)
+            return QueryResult(totalResults: total, resources: try rows.map(table.stored))
+        }
+    }
+
+    private func table(_ c: some ResourceCommand) throws(SCIMError) -> ResourceTable {
+        guard let table = tables[c.resourceType.lowercased()] else { throw SCIMError.notFound("This worker keeps no '\(c.resourceType)' resources.") }
+        return table
+    }
+
+    /// The attributes in canonical form, as the store keeps them: nothing write-only (such a type
+    /// has nowhere to keep a secret).
+    private func validated(_ attributes: [String: JSONValue], _ table: ResourceTable) throws(SCIMError) -> [String: JSONValue] {
+        let normalized = try ResourceNormalizer(table.type).normalize(attributes)
+        guard normalized.writeOnly.isEmpty else { throw SCIMError.invalidValue("\(table.type.name) resources keep no write-only attributes.") }
+        return normalized.resource
+    }
+}
