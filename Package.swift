@@ -1,12 +1,13 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// One settings array for every target, as Hummingbird does.
+/// One settings array for every target, as Hummingbird does. `scripts/test` (and so CI) builds
+/// with ROSTER_WARNINGS_AS_ERRORS=1: a warning in the project's own code fails the build there.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
-]
+] + (Context.environment["ROSTER_WARNINGS_AS_ERRORS"] == "1" ? [.unsafeFlags(["-warnings-as-errors"])] : [])
 
 let package = Package(
     name: "roster",
@@ -17,6 +18,7 @@ let package = Package(
         .executable(name: "roster-users", targets: ["roster-users"]),
         .executable(name: "roster-groups", targets: ["roster-groups"]),
         .executable(name: "roster-sync", targets: ["roster-sync"]),
+        .executable(name: "roster-audit", targets: ["roster-audit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -34,7 +36,9 @@ let package = Package(
         .target(name: "SCIMCore", swiftSettings: swiftSettings),
 
         // System libraries.
-        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // No pkgConfig: libzmq's flags (-isystem /usr/include/mit-krb5 …) are ones SwiftPM refuses
+        // with a warning on every build; the header and `link "zmq"` in the module map are all it needs.
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Secrets: tokens, SHA-256, PBKDF2 (OpenSSL).
@@ -53,7 +57,7 @@ let package = Package(
         .target(
             name: "RosterMessaging",
             dependencies: [
-                "CZeroMQ", "RosterProtocol",
+                "CZeroMQ", "RosterProtocol", "RosterConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -150,7 +154,7 @@ let package = Package(
         .target(
             name: "RosterCLI",
             dependencies: [
-                "RosterCrypto", "RosterConfig",
+                "RosterCrypto", "RosterConfig", "RosterPersistence", "RosterSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -159,11 +163,11 @@ let package = Package(
 
         // Thin executables.
         .executableTarget(name: "roster", dependencies: ["RosterCLI"], swiftSettings: swiftSettings),
-        .executableTarget(name: "roster-ingress", dependencies: ["RosterIngress"], swiftSettings: swiftSettings),
-        .executableTarget(name: "roster-users", dependencies: ["RosterUsers"], swiftSettings: swiftSettings),
-        .executableTarget(name: "roster-groups", dependencies: ["RosterGroups"], swiftSettings: swiftSettings),
-        .executableTarget(name: "roster-sync", dependencies: ["RosterSync"], swiftSettings: swiftSettings),
-        .executableTarget(name: "roster-audit", dependencies: ["RosterAudit"], swiftSettings: swiftSettings),
+        .executableTarget(name: "roster-ingress", dependencies: ["RosterIngress", "RosterConfig"], swiftSettings: swiftSettings),
+        .executableTarget(name: "roster-users", dependencies: ["RosterUsers", "RosterConfig"], swiftSettings: swiftSettings),
+        .executableTarget(name: "roster-groups", dependencies: ["RosterGroups", "RosterConfig"], swiftSettings: swiftSettings),
+        .executableTarget(name: "roster-sync", dependencies: ["RosterSync", "RosterConfig"], swiftSettings: swiftSettings),
+        .executableTarget(name: "roster-audit", dependencies: ["RosterAudit", "RosterConfig"], swiftSettings: swiftSettings),
 
         // Tests.
         .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore", "RosterTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),

@@ -1,7 +1,7 @@
 import Foundation
 import RosterPersistence
-public import GRDB
-public import RosterProtocol
+import GRDB
+import RosterProtocol
 
 extension AuditStore {
     /// One page, newest first. Ids are in time order and every index ends in the id, so a

@@ -1,7 +1,7 @@
 import Foundation
-public import GRDB
+import GRDB
 public import RosterPersistence
-public import RosterProtocol
+import RosterProtocol
 import SCIMCore
 
 /// The audit store: the request history, its queries, clear and retention.

@@ -129,12 +129,9 @@ struct AuditCommand: AsyncParsableCommand {
     struct Clear: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete the whole history.")
         @OptionGroup var options: AdminOptions
-        @Flag(help: "Do not ask for confirmation.") var yes = false
+        @Flag(help: "Confirm without asking (required when the input is not a terminal).") var yes = false
         func run() async throws {
-            if !yes && isatty(0) != 0 {
-                print("This deletes every audit record. Type 'clear' to confirm: ", terminator: "")
-                guard readLine() == "clear" else { throw CLIError("Nothing was deleted.") }
-            }
+            try Confirmation.require("delete every audit record", word: "clear", yes: yes)
             let result = try await AdminClient(options: options).call("DELETE", "audit/records")
             print("Removed \((result as? [String: Any])?["removed"] ?? 0) records.")
         }

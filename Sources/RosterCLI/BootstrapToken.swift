@@ -24,8 +24,15 @@ struct BootstrapToken {
     ) throws -> BootstrapToken {
         let file = dataDirectory.appendingPathComponent(fileName)
         if let existing = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), existing.count == 64 {
-            if let token = environment[variable], !Secrets.tokenMatches(token, sha256Hex: existing) {
-                FileHandle.standardError.write(Data("warning: \(variable) is ignored: \(file.path) already holds that token's hash (delete it to set a new one).\n".utf8))
+            if let token = environment[variable], !token.isEmpty {
+                guard Secrets.tokenMatches(token, sha256Hex: existing) else {
+                    let flag = variable == "ROSTER_ADMIN_TOKEN" ? "--admin" : "--bootstrap"
+                    throw CLIError(
+                        "\(variable) is not the token this data directory was set up with (its SHA-256 is in \(file.path)). "
+                            + "Unset \(variable) to keep the stored token, or replace it with Roster stopped: "
+                            + "roster token reset \(flag) --data-dir \(dataDirectory.path)")
+                }
+                return BootstrapToken(sha256: existing, origin: .environment, file: file)
             }
             return BootstrapToken(sha256: existing, origin: .existing, file: file)
         }

@@ -6,15 +6,18 @@ import RosterConfig
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Manage IdP configurations (each with its credential and directory).",
-        subcommands: [List.self, Show.self, Create.self, Update.self, RotateToken.self, Disable.self, Delete.self])
+        subcommands: [List.self, Show.self, Create.self, Update.self, RotateToken.self, Disable.self, Enable.self, Delete.self])
 
     static func render(_ c: [String: Any]) -> [String] {
         let urls = c["scimBaseUrls"] as? [String: Any]
-        return [c["name"] as? String ?? "", c["id"] as? String ?? "", c["directoryId"] as? String ?? "", c["authMethod"] as? String ?? "",
-                c["deleteMode"] as? String ?? "", (c["enabled"] as? Bool ?? false) ? "yes" : "no", urls?["v2"] as? String ?? ""]
+        let directory = c["directoryName"] as? String ?? ""
+        let groups = { (key: String) in (c[key] as? [String]).map { $0.isEmpty ? "-" : $0.joined(separator: ",") } ?? "-" }
+        return [c["name"] as? String ?? "", c["id"] as? String ?? "", "\(directory) (\(c["directoryId"] as? String ?? ""))", c["authMethod"] as? String ?? "",
+                c["deleteMode"] as? String ?? "", groups("defaultGroups"), groups("applicationGroups"), (c["enabled"] as? Bool ?? false) ? "yes" : "no",
+                urls?["v2"] as? String ?? ""]
     }
 
-    static let headers = ["NAME", "ID", "DIRECTORY", "AUTH", "ON DELETE", "ENABLED", "SCIM 2.0 URL"]
+    static let headers = ["NAME", "ID", "DIRECTORY", "AUTH", "ON DELETE", "DEFAULT GROUPS", "APP GROUPS", "ENABLED", "SCIM 2.0 URL"]
 
     static func show(_ result: Any, client: AdminClient) {
         if client.options.json { client.print(result); return }
@@ -41,7 +44,7 @@ struct ConfigCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one configuration (by id or name).")
         @OptionGroup var options: AdminOptions
-        @Argument var name: String
+        @Argument(help: "The configuration's name or id.") var name: String
         func run() async throws {
             let client = AdminClient(options: options)
             ConfigCommand.show(try await client.call("GET", "configurations/\(name)"), client: client)
@@ -51,8 +54,8 @@ struct ConfigCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a configuration; prints its token (or Basic password) once.")
         @OptionGroup var options: AdminOptions
-        @Argument var name: String
-        @Option(help: "An existing directory's id.") var directory: String?
+        @Argument(help: "A name for the configuration (unique), e.g. okta.") var name: String
+        @Option(help: "An existing directory, by name or id.") var directory: String?
         @Option(help: "Create a new directory with this name.") var newDirectory: String?
         @Option(help: "bearer or basic.") var auth: String = "bearer"
         @Option(help: "Basic username.") var basicUsername: String?
@@ -73,11 +76,11 @@ struct ConfigCommand: AsyncParsableCommand {
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change a configuration's rules.")
         @OptionGroup var options: AdminOptions
-        @Argument var name: String
-        @Option var rename: String?
+        @Argument(help: "The configuration's name or id.") var name: String
+        @Option(help: "A new name.") var rename: String?
         @Option(help: "delete or disable.") var onDelete: String?
-        @Option var defaultGroups: String?
-        @Option var applicationGroups: String?
+        @Option(help: "Comma-separated default groups (replaces the list; \"\" empties it).") var defaultGroups: String?
+        @Option(help: "Comma-separated application groups (replaces the list; \"\" empties it).") var applicationGroups: String?
         @Option(help: "true or false.") var enabled: Bool?
         func run() async throws {
             var body: [String: Any] = [:]
@@ -94,8 +97,10 @@ struct ConfigCommand: AsyncParsableCommand {
     struct RotateToken: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "New token (or Basic password), printed once; the old one stops working within 2 s.")
         @OptionGroup var options: AdminOptions
-        @Argument var name: String
+        @Argument(help: "The configuration's name or id.") var name: String
+        @Flag(help: "Confirm without asking (required when the input is not a terminal).") var yes = false
         func run() async throws {
+            try Confirmation.require("replace the credential of '\(name)': its IdP stops working until it is given the new one", word: "rotate", yes: yes)
             let client = AdminClient(options: options)
             ConfigCommand.show(try await client.call("POST", "configurations/\(name)/rotate", body: [:]), client: client)
         }
@@ -104,18 +109,30 @@ struct ConfigCommand: AsyncParsableCommand {
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a configuration: its credential stops working within 2 s.")
         @OptionGroup var options: AdminOptions
-        @Argument var name: String
+        @Argument(help: "The configuration's name or id.") var name: String
         func run() async throws {
             let client = AdminClient(options: options)
             ConfigCommand.show(try await client.call("POST", "configurations/\(name)/disable", body: [:]), client: client)
         }
     }
 
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a configuration again: its credential works within 2 s.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "The configuration's name or id.") var name: String
+        func run() async throws {
+            let client = AdminClient(options: options)
+            ConfigCommand.show(try await client.call("PATCH", "configurations/\(name)", body: ["enabled": true]), client: client)
+        }
+    }
+
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a configuration (its directory and data stay).")
         @OptionGroup var options: AdminOptions
-        @Argument var name: String
+        @Argument(help: "The configuration's name or id.") var name: String
+        @Flag(help: "Confirm without asking (required when the input is not a terminal).") var yes = false
         func run() async throws {
+            try Confirmation.require("delete the configuration '\(name)' and its credential", word: "delete", yes: yes)
             _ = try await AdminClient(options: options).call("DELETE", "configurations/\(name)")
             print("deleted \(name)")
         }
@@ -127,6 +144,7 @@ struct DirectoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "directory", abstract: "List or create directories.", subcommands: [List.self, Create.self])
 
     struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List directories (name, id, creation time).")
         @OptionGroup var options: AdminOptions
         func run() async throws {
             let client = AdminClient(options: options)
@@ -138,8 +156,9 @@ struct DirectoryCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an empty directory (configurations can then point at it by name).")
         @OptionGroup var options: AdminOptions
-        @Argument var name: String
+        @Argument(help: "The directory's name (unique).") var name: String
         func run() async throws {
             let client = AdminClient(options: options)
             let result = try await client.call("POST", "directories", body: ["name": name])

@@ -12,7 +12,7 @@ struct ChildSpec: Sendable {
     var stopsFirst = false
 }
 
-/// Runs children, restarts one that dies (backoff 0.5 s doubling to 10 s, reset after 30 s of
+/// Runs children, restarts one that dies (at once, then after 0.5 s doubling to 10 s; reset after 30 s of
 /// uptime), and on SIGINT/SIGTERM stops them: those that stop first (the ingress), then the rest
 /// (SIGTERM, then SIGKILL after 10 s at each stage).
 final class Supervisor: Sendable {
@@ -20,7 +20,8 @@ final class Supervisor: Sendable {
         var spec: ChildSpec
         var process: Process?
         var started = Date()
-        var backoff: Double = 0.5
+        /// The first restart is immediate; repeated crashes back off.
+        var backoff: Double = 0
     }
 
     private struct State {
@@ -28,6 +29,8 @@ final class Supervisor: Sendable {
         var stopping = false
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
         var running = 0
+        /// A child that cannot start (exit 78, a configuration problem): reported once, then everything stops.
+        var failed: String?
     }
 
     private let state: Mutex<State>
@@ -77,7 +80,9 @@ final class Supervisor: Sendable {
         process.executableURL = spec.executable
         process.arguments = spec.arguments
         process.terminationHandler = { [self] p in
-            self.exited(index, how: p.terminationReason == .uncaughtSignal ? Self.signalName(p.terminationStatus) : "with status \(p.terminationStatus)")
+            let signalled = p.terminationReason == .uncaughtSignal
+            self.exited(index, how: signalled ? Self.signalName(p.terminationStatus) : "with status \(p.terminationStatus)",
+                        cannotStart: !signalled && p.terminationStatus == 78)
         }
         try process.run()
         state.withLock { s in
@@ -95,21 +100,35 @@ final class Supervisor: Sendable {
         return "killed by \(names[signal] ?? "signal \(signal)")"
     }
 
-    private func exited(_ index: Int, how: String) {
+    /// The child that could not start, if one could not (`roster up` then exits non-zero).
+    var failure: String? { state.withLock { $0.failed } }
+
+    /// The pid of the running child `name`.
+    func pid(of name: String) -> Int32? {
+        state.withLock { s in s.children.first { $0.spec.name == name }?.process?.processIdentifier }
+    }
+
+    private func exited(_ index: Int, how: String, cannotStart: Bool) {
         let (stopping, name, delay, waiters) = state.withLock { s -> (Bool, String, Double, [CheckedContinuation<Void, Never>]) in
             s.running -= 1
             s.children[index].process = nil
             let uptime = Date().timeIntervalSince(s.children[index].started)
-            if uptime > 30 { s.children[index].backoff = 0.5 }
+            if uptime > 30 { s.children[index].backoff = 0 }
             let delay = s.children[index].backoff
-            s.children[index].backoff = min(delay * 2, 10)
+            s.children[index].backoff = delay == 0 ? 0.5 : min(delay * 2, 10)
+            if cannotStart && !s.stopping { s.failed = s.children[index].spec.name }
             var waiters: [CheckedContinuation<Void, Never>] = []
             if s.stopping && s.running == 0 { swap(&waiters, &s.stopWaiters) }
             return (s.stopping, s.children[index].spec.name, delay, waiters)
         }
         for w in waiters { w.resume() }
         if stopping { return }
-        log("\(name) exited \(how); restarting in \(delay) s")
+        if cannotStart {
+            log("\(name) cannot start (its reason is the line above); not restarting it. Stopping everything.")
+            stopAll()
+            return
+        }
+        log("\(name) exited \(how); restarting\(delay == 0 ? "" : " in \(delay) s")")
         DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in
             if state.withLock({ $0.stopping }) { return }
             do { try launch(index) } catch { log("cannot restart \(name): \(error)") }

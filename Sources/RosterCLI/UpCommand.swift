@@ -23,9 +23,20 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Log level of every process (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
 
+    @Option(help: "The URL IdPs use to reach Roster (behind a proxy), e.g. https://scim.example.com: the base of every SCIM URL and meta.location.")
+    var httpPublicUrl: String?
+
+    @Argument(parsing: .allUnrecognized, help: "Any other configuration key as --dotted-key value (e.g. --scim-max-results 500): given to every process, each reads its own (services/<name>/README.md).")
+    var keys: [String] = []
+
     func run() async throws {
         let dataURL = URL(fileURLWithPath: dataDir, isDirectory: true).standardizedFileURL
         try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
+        // Nothing starts unless this is the only instance on the data directory and every port is free.
+        let lock = try InstanceLock.acquire(in: dataURL)
+        defer { close(lock.fd) }
+        let ports = [("HTTP", httpHost, httpPort)] + ["users", "groups", "sync", "audit"].enumerated().map { ("ZeroMQ \($1)", "127.0.0.1", zmqBasePort + $0) }
+        if let taken = PortCheck.firstTaken(ports.map { (name: $0.0, host: $0.1, port: $0.2) }) { throw CLIError(taken) }
         let bootstrap = try BootstrapToken.load(in: dataURL, environment: ProcessInfo.processInfo.environment)
         let admin = try BootstrapToken.load(in: dataURL, environment: ProcessInfo.processInfo.environment, variable: "ROSTER_ADMIN_TOKEN", fileName: "admin-token.sha256")
         let binaries = Supervisor.binaryDirectory()
@@ -33,7 +44,7 @@ struct UpCommand: AsyncParsableCommand {
         let groupsEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 1)"
         let syncEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 2)"
         let auditEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 3)"
-        let common = ["--log-level", logLevel]
+        let common = ["--log-level", logLevel] + (httpPublicUrl.map { ["--http-public-url", $0] } ?? []) + keys
         let children = [
             ChildSpec(name: "users", executable: binaries.appendingPathComponent("roster-users"),
                       arguments: ["--zmq-bind", usersEndpoint, "--zmq-groups", groupsEndpoint,
@@ -54,34 +65,15 @@ struct UpCommand: AsyncParsableCommand {
         let supervisor = Supervisor(children: children)
         try supervisor.start()
         let base = "http://\(httpHost):\(httpPort)"
-        let ready = await Readiness.wait(url: "\(base)/readyz", timeout: .seconds(60))
-        var banner = """
-
-            Roster is \(ready ? "up" : "starting (not ready yet: see the logs above)").
-              SCIM 2.0 base URL : \(base)/scim/v2
-              health            : \(base)/healthz   readiness: \(base)/readyz
-              data              : \(dataURL.path)
-
-            """
-        switch bootstrap.origin {
-        case .generated(let token):
-            banner += "  Bearer token (shown once, stored only as a SHA-256 hash):\n    \(token)\n"
-        case .environment:
-            banner += "  Bearer token: the one in ROSTER_BOOTSTRAP_TOKEN (stored only as a SHA-256 hash).\n"
-        case .existing:
-            banner += "  Bearer token: the one created at first start (its hash is in \(bootstrap.file.path)).\n"
+        // "up" only for this instance: the /readyz that answers must be our ingress's (its pid).
+        let ready = await Readiness.wait(url: "\(base)/readyz", timeout: .seconds(60), pid: { supervisor.pid(of: "ingress") },
+                                         giveUp: { supervisor.failure != nil })
+        if let failed = supervisor.failure {
+            await supervisor.waitUntilStopped()
+            throw CLIError("Roster did not start: \(failed) cannot start (see its reason above).")
         }
-        switch admin.origin {
-        case .generated(let token):
-            banner += "  Admin token for /admin/api/v1 and `roster config` (shown once, stored only as a SHA-256 hash):\n    \(token)\n"
-        case .environment:
-            banner += "  Admin token: the one in ROSTER_ADMIN_TOKEN.\n"
-        case .existing:
-            banner += "  Admin token: the one created at first start.\n"
-        }
-        banner += "  Audit log      : `roster audit status`, `roster audit on` (admin token; off until turned on)\n"
-        banner += "  Try: curl -H \"Authorization: Bearer $TOKEN\" \(base)/scim/v2/Users\n  Stop with Ctrl-C.\n"
-        FileHandle.standardError.write(Data(banner.utf8))
+        FileHandle.standardError.write(Data(Banner(base: base, data: dataURL, binaries: binaries, ready: ready, bootstrap: bootstrap, admin: admin).text.utf8))
         await supervisor.waitUntilStopped()
+        if let failed = supervisor.failure { throw CLIError("Roster stopped: \(failed) could not start again.") }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Configuration
 public import Hummingbird
 public import Logging
@@ -44,14 +45,15 @@ public enum Ingress {
     public static func router(_ configuration: IngressConfiguration, dependencies: IngressDependencies) -> Router<SCIMRequestContext> {
         let router = Router(context: SCIMRequestContext.self)
         if let recorder = dependencies.recorder {
-            router.add(middleware: AuditMiddleware(recorder: recorder))
+            router.add(middleware: AuditMiddleware(recorder: recorder, resourceTypes: ResourceType.all + dependencies.resources.map(\.type)))
             router.get("metrics") { _, _ in Metrics.response(recorder.queue.counters) }
         }
         router.add(middleware: SCIMErrorMiddleware())
         router.get("healthz") { _, _ in SCIMResponse.json(.ok, .object(["status": .string("ok")])) }
         router.get("readyz") { _, _ in
             let down = await dependencies.unreachableWorkers()
-            if down.isEmpty { return SCIMResponse.json(.ok, .object(["status": .string("ready")])) }
+            // The pid lets `roster up` tell its own ingress from another one on the same port.
+            if down.isEmpty { return SCIMResponse.json(.ok, .object(["status": .string("ready"), "pid": .int(Int64(getpid()))])) }
             return SCIMResponse.json(.serviceUnavailable, .object([
                 "status": .string("not ready"), "unreachable": .array(down.map(JSONValue.string)),
             ]), headers: [.retryAfter: "1"])
@@ -135,6 +137,11 @@ public enum Ingress {
     public static func main() async throws {
         let reader = RosterConfiguration.reader()
         let logger = RosterConfiguration.logger("roster.ingress", reader: reader)
-        try await application(IngressConfiguration(reader: reader), logger: logger).runService()
+        let configuration = IngressConfiguration(reader: reader)
+        do {
+            try await application(configuration, logger: logger).runService()
+        } catch where "\(error)".contains("Address already in use") {
+            throw StartupError("cannot listen on \(configuration.host):\(configuration.port): the address is already in use")
+        }
     }
 }

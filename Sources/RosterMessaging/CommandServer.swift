@@ -3,6 +3,7 @@ public import Logging
 import RosterProtocol
 public import SCIMCore
 internal import CZeroMQ
+import RosterConfig
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -46,7 +47,7 @@ public final class CommandServer: Sendable {
     public let staleReadAge: Duration
     /// A command is applied only while at least this much of its caller's time is left, so that
     /// its reply arrives before the caller gives up (milliseconds).
-    public let expiryMargin: Int64 = 500
+    public let expiryMargin: Int64 = 1000
     private let context: ZMQContext
     private let handler: any CommandBatchHandler
     private let logger: Logger
@@ -78,7 +79,7 @@ public final class CommandServer: Sendable {
         close(wakeFD)
     }
 
-    /// Asks the server to stop gracefully (DESIGN §9): the batch in hand is committed and answered,
+    /// Asks the server to stop gracefully (docs/design.md §9): the batch in hand is committed and answered,
     /// reads already running finish and are answered, commands still queued on the socket are
     /// refused with 503 (not applied), and only then the socket closes. Safe from any thread.
     public func stop() {
@@ -101,7 +102,11 @@ public final class CommandServer: Sendable {
             let thread = Thread { [self] in
                 self.serve(onBound: { error in
                     let bound = state.withLock { s in defer { s.bound = nil }; return s.bound }
-                    if let error { bound?.resume(throwing: error) } else { bound?.resume() }
+                    if let error {
+                        bound?.resume(throwing: StartupError("cannot bind the \(kind) worker socket \(endpoint): \(error)"))
+                    } else {
+                        bound?.resume()
+                    }
                 })
                 state.withLock { s in
                     s.done = true
@@ -144,8 +149,7 @@ public final class CommandServer: Sendable {
             }
             try drain(socket)
         } catch let error where !bound {
-            logger.critical("cannot bind the \(kind) worker socket", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
-            onBound(error)
+            onBound(error)  // the process's main says it, once
         } catch let error where error.isTerminated {
             logger.info("worker socket closing", metadata: ["kind": "\(kind)"])
         } catch {

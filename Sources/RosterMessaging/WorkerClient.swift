@@ -4,7 +4,7 @@ public import SCIMCore
 /// The ingress's connection to one kind of worker, sharded by directory.
 ///
 /// With N endpoints, instance `fnv1a(shardKey) mod N` owns a shard key (a directory id); the same
-/// ordered endpoint list on every ingress is the shard map (DESIGN §6).
+/// ordered endpoint list on every ingress is the shard map (docs/design.md §6).
 public final class WorkerClient: CommandTransport {
     /// The worker kind, for error messages (`users`, `groups` …).
     public let kind: String

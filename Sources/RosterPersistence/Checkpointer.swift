@@ -3,7 +3,7 @@ public import Logging
 public import ServiceLifecycle
 
 /// Checkpoints the WAL from its own connection, so that the fsync of a checkpoint never stalls
-/// the worker thread that commits (ZEROMQ-NOTES pitfall 16).
+/// the worker thread that commits (docs/design.md, "ZeroMQ and SQLite pitfalls").
 ///
 /// A PASSIVE checkpoint never blocks the writer, but under steady writes the WAL is never reset
 /// and grows without bound (measured: 84 MB of WAL beside a 6 MB store after 11k inserts). So

@@ -28,7 +28,7 @@ public struct CommandTable: Sendable {
     }
 }
 
-/// Group commit (DESIGN §2): every command of a batch runs in its own savepoint inside one
+/// Group commit (docs/design.md §2): every command of a batch runs in its own savepoint inside one
 /// transaction, so one bad command fails alone; the results go out only after the commit, so an
 /// acknowledged write is on disk (`synchronous=FULL`).
 public final class GroupCommitHandler: CommandBatchHandler {

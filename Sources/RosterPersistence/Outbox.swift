@@ -5,7 +5,7 @@ public import RosterProtocol
 import SCIMCore
 public import ServiceLifecycle
 
-/// Effects that cross stores (DESIGN §3): written in the same transaction as the change that
+/// Effects that cross stores (docs/design.md §3): written in the same transaction as the change that
 /// causes them, delivered by ``OutboxRelay`` until the consumer acknowledges, never lost.
 public enum Outbox {
     /// Records `command` for delivery, inside the caller's transaction.

@@ -1,6 +1,6 @@
-public import GRDB
-public import RosterProtocol
-public import SCIMCore
+import GRDB
+import RosterProtocol
+import SCIMCore
 
 /// The store of resource types that need nothing beyond their descriptor and table: the
 /// `resources.*` commands, for each registered ``ResourceTable``. Adding such a type to a worker

@@ -1,5 +1,5 @@
 import Foundation
-public import GRDB
+import GRDB
 public import SCIMCore
 
 /// The one translation of a validated filter (``ResolvedFilter``) and of `sortBy` into SQL, for

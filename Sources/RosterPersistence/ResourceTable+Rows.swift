@@ -1,7 +1,7 @@
 import Foundation
 public import GRDB
 public import RosterProtocol
-public import SCIMCore
+import SCIMCore
 
 /// The table logic every resource store shares: finding a row under its version, reading it
 /// back as a ``StoredResource``, writing under the uniqueness rule, counting, and paging.

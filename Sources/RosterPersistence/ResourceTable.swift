@@ -1,4 +1,4 @@
-public import GRDB
+import GRDB
 public import SCIMCore
 
 /// How a store keeps one resource type: its table, which attributes live in columns, which

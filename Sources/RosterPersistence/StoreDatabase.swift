@@ -2,7 +2,7 @@ public import GRDB
 public import Logging
 import Foundation
 
-/// Opens a worker's SQLite store with the settings DESIGN §2 asks for.
+/// Opens a worker's SQLite store with the settings docs/design.md §2 asks for.
 public enum StoreDatabase {
     /// Opens (creating the directory if needed) a WAL `DatabasePool` with `synchronous=FULL`,
     /// automatic checkpoints off (``Checkpointer`` runs them on another connection), and runs `migrator`.

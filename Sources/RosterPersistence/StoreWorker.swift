@@ -59,7 +59,13 @@ public struct StoreWorker: Sendable {
     public func main() async throws {
         let reader = RosterConfiguration.reader()
         let logger = RosterConfiguration.logger("roster.\(kind)", reader: reader)
-        let services = try services(StoreWorkerConfiguration(reader: reader, defaults: defaults), reader: reader, logger: logger)
+        let settings = StoreWorkerConfiguration(reader: reader, defaults: defaults)
+        let services: [any Service]
+        do {
+            services = try self.services(settings, reader: reader, logger: logger)
+        } catch {
+            throw StartupError("cannot open the store \(settings.databasePath): \(error)")
+        }
         var configuration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // A service that ignores graceful shutdown must not keep the process alive forever.

@@ -1,4 +1,4 @@
-public import SCIMCore
+import SCIMCore
 import SwiftProtobuf
 
 /// A filtered, sorted page of one resource type in a directory: what every query command

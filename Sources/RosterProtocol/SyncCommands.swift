@@ -1,7 +1,7 @@
 public import SCIMCore
 import SwiftProtobuf
 
-/// A directory: the unit of tenancy (DESIGN §4).
+/// A directory: the unit of tenancy (docs/design.md §4).
 public struct Directory: WireCodable, Equatable {
     public var id: String
     public var name: String

@@ -141,3 +141,18 @@ extension SyncStore {
         }
     }
 }
+
+extension SyncStore {
+    /// After `roster token reset --bootstrap` (offline): the "default" configuration takes the new
+    /// token if it still had the old one (an admin who rotated it since keeps theirs). Returns
+    /// whether it changed.
+    public static func replaceBootstrapToken(_ pool: DatabasePool, old: String, new: String) throws -> Bool {
+        try pool.write { db in
+            let now = Timestamp.string(from: try db.transactionDate)
+            try db.execute(sql: """
+                UPDATE configuration SET tokenSHA256 = ?, version = version + 1, lastModified = ? WHERE name = 'default' AND tokenSHA256 = ?
+                """, arguments: [new.lowercased(), now, old.lowercased()])
+            return db.changesCount == 1
+        }
+    }
+}

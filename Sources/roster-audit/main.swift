@@ -1,3 +1,4 @@
 import RosterAudit
+import RosterConfig
 
-try await AuditWorker.main()
+await RosterConfiguration.main("roster-audit") { try await AuditWorker.main() }

@@ -1,3 +1,4 @@
 import RosterGroups
+import RosterConfig
 
-try await GroupsWorker.main()
+await RosterConfiguration.main("roster-groups") { try await GroupsWorker.main() }

@@ -1,2 +1,4 @@
 import RosterIngress
-try await Ingress.main()
+import RosterConfig
+
+await RosterConfiguration.main("roster-ingress") { try await Ingress.main() }

@@ -1,3 +1,4 @@
 import RosterSync
+import RosterConfig
 
-try await SyncWorker.main()
+await RosterConfiguration.main("roster-sync") { try await SyncWorker.main() }

@@ -1,3 +1,4 @@
 import RosterUsers
+import RosterConfig
 
-try await UsersWorker.main()
+await RosterConfiguration.main("roster-users") { try await UsersWorker.main() }

@@ -164,7 +164,7 @@ struct AuditStoreTests {
 
     @Test func aFilteredPageIsAnIndexWalkNotASort() async throws {
         try await withAuditStore { _, pool throws in
-            let plans = try await pool.read { db in
+            let plans = try pool.read { db in
                 try ["configurationId", "method", "status", "statusClass", "resourceType", "resourceId", "kind"].map { column in
                     try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM audit WHERE \(column) = 1 AND id >= 5 AND id < 500 ORDER BY id DESC LIMIT 51")
                         .map { $0["detail"] as String }.joined(separator: "; ")

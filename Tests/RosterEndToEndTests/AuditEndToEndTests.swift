@@ -3,7 +3,7 @@ import RosterTestSupport
 import SCIMCore
 import Testing
 
-/// Issue 6 end to end: real ingresses, a real `roster-audit` and its SQLite file.
+/// The audit log end to end: real ingresses, a real `roster-audit` and its SQLite file.
 @Suite(.serialized)
 struct AuditEndToEndTests {
     static func admin(_ system: RunningSystem) -> TestHTTP { TestHTTP(base: system.http.base, token: e2eAdminToken) }
@@ -118,7 +118,7 @@ struct AuditEndToEndTests {
         }
     }
 
-    /// The issue's no-loss test: the audit worker stops for a while under load, then every record
+    /// No loss: the audit worker stops for a while under load, then every record
     /// is there, in order. A small memory bound makes the ingress spool to disk meanwhile, and a
     /// restart of the ingress in the middle keeps what it spooled.
     @Test func noRecordIsLostWhileTheAuditWorkerIsDown() async throws {
@@ -216,7 +216,7 @@ struct AuditEndToEndTests {
             #expect(status == 0 && exported.contains("Wrote"), "\(exported)")
             let rows = parseCSV(try String(contentsOf: file, encoding: .utf8))
             #expect(rows.first?.first == "id" && rows.count >= 2)
-            #expect(try await cli(["clear"]).1.contains("Removed"))
+            #expect(try await cli(["clear", "--yes"]).1.contains("Removed"))
             let left = try await records(system)
             #expect(left.allSatisfy { $0["kind"] == .string("admin") }, "only the calls made since the clear (the clear itself among them)")
             #expect(try await cli(["off"]).0 == 0)

@@ -3,7 +3,7 @@ import RosterTestSupport
 import SCIMCore
 import Testing
 
-/// Issue 5 end to end: three configurations over two directories (one shared by two IdPs), the
+/// Several IdP configurations end to end: three configurations over two directories (one shared by two IdPs), the
 /// isolation matrix, rotation, Basic auth, both delete modes, default and application groups, and
 /// no secret in clear in any store or log.
 @Suite(.serialized)
@@ -13,7 +13,7 @@ struct ConfigurationsEndToEndTests {
     @Test func severalIdPsSideBySide() async throws {
         try await withRunningSystem { system in
             #expect(await system.ready(), "\(system.logText)")
-            var admin = TestHTTP(base: system.http.base, token: e2eAdminToken)
+            let admin = TestHTTP(base: system.http.base, token: e2eAdminToken)
             func adminCall(_ method: String, _ path: String, _ body: String? = nil) async throws -> TestHTTP.Reply {
                 try await admin.send(method, "/admin/api/v1/\(path)", body: body, headers: ["Content-Type": "application/json"])
             }

@@ -3,7 +3,7 @@ import RosterTestSupport
 import SCIMCore
 import Testing
 
-/// What Okta and Entra ID send (shared/IDP-NOTES.md A.1, A.3), replayed against the real processes.
+/// What Okta and Entra ID send (their published provisioning request shapes), replayed against the real processes.
 @Suite(.serialized)
 struct IdPReplayTests {
     func withSystem(_ body: (TestHTTP) async throws -> Void) async throws {

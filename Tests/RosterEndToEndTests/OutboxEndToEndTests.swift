@@ -3,7 +3,7 @@ import RosterTestSupport
 import SCIMCore
 import Testing
 
-/// DESIGN §3 with real processes: effects of user changes on groups survive a groups worker that is down.
+/// docs/design.md §3 with real processes: effects of user changes on groups survive a groups worker that is down.
 @Suite(.serialized)
 struct OutboxEndToEndTests {
     @Test func deletionsWhileTheGroupsWorkerIsDownReachTheGroupsAfterItsRestart() async throws {

@@ -14,16 +14,19 @@ struct RosterUpTests {
         var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
         let up = try TestProcesses.launch("roster", [
             "up", "--data-dir", directory.appendingPathComponent("data").path, "--http-port", String(port),
-            "--zmq-base-port", String(TestProcesses.port()),
+            "--zmq-base-port", String(TestProcesses.consecutivePorts(4)),
         ], log: log, environment: ["ROSTER_BOOTSTRAP_TOKEN": ""])
         // Stopped (and its children with it) however the test ends, a failed #require included.
         try await withProcess(up) { up in
             #expect(await eventually(timeout: .seconds(60)) { logText.contains("Roster is up.") }, "\(logText)")
 
             let lines = logText.split(separator: "\n")
-            let tokenLine = try #require(lines.firstIndex { $0.contains("Bearer token (shown once") })
-            let token = lines[tokenLine + 1].trimmingCharacters(in: .whitespaces)
+            // The banner's lines work when pasted: `export ROSTER_TOKEN=…`, and the CLI by its full path.
+            let exportLine = try #require(lines.first { $0.contains("export ROSTER_TOKEN=") })
+            let token = String(exportLine.split(separator: "=", maxSplits: 1)[1])
             #expect(token.count == 43)
+            #expect(lines.contains { $0.contains("export ROSTER_ADMIN_TOKEN=") })
+            #expect(lines.contains { $0.contains(TestProcesses.binaryDirectory.appendingPathComponent("roster").path + " audit status") })
             let hashFile = try String(contentsOf: directory.appendingPathComponent("data/bootstrap-token.sha256"), encoding: .utf8)
             #expect(hashFile.trimmingCharacters(in: .whitespacesAndNewlines) == sha256(token))
 
@@ -34,7 +37,7 @@ struct RosterUpTests {
             let usersLine = try #require(lines.first { $0.contains("started users (pid") })
             let pid = try #require(Int32(usersLine.split(separator: "pid ").last!.dropLast()))
             kill(pid, SIGKILL)
-            #expect(await eventually { logText.contains("users exited") })
+            #expect(await eventually { logText.contains("users exited killed by SIGKILL") }, "\(logText)")
             #expect(await eventually { (try? await http.send("GET", "/scim/v2/Users"))?.status == 200 })
 
             #expect(await TestProcesses.stop(up) == 0)

@@ -20,6 +20,8 @@ final class RunningSystem: @unchecked Sendable {
     /// Extra flags for the ingress and the audit worker (bounds, retention).
     var ingressArguments: [String] = []
     var auditArguments: [String] = []
+    /// How long the ingress waits for a worker (`zmq.timeoutMs`).
+    var workerTimeoutMilliseconds = 2000
     var groups: Process?
     var sync: Process?
     var ingress: Process?
@@ -77,7 +79,7 @@ final class RunningSystem: @unchecked Sendable {
     /// An ingress on `port`; a second one on another port shares the same workers.
     func launchIngress(port: Int, spool: String = "audit-spool.ndjson") throws -> Process {
         try TestProcesses.launch("roster-ingress", [
-            "--http-port", String(port), "--zmq-users", zmqEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint, "--zmq-timeout-ms", "2000",
+            "--http-port", String(port), "--zmq-users", zmqEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint, "--zmq-timeout-ms", String(workerTimeoutMilliseconds),
             "--auth-bootstrap-token-sha256", tokenSHA256, "--security-password-iterations", "1000", "--scim-member-page-size", "7", "--auth-admin-token-sha256", sha256(e2eAdminToken),
             "--zmq-audit", auditEndpoint, "--audit-spool-path", directory.appendingPathComponent(spool).path,
         ] + ingressArguments, log: log)

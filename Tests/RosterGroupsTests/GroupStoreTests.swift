@@ -98,7 +98,7 @@ struct GroupStoreTests {
         }
     }
 
-    /// DESIGN §3: a user's deletion reaches its memberships exactly once, and the user cannot come back as a member.
+    /// docs/design.md §3: a user's deletion reaches its memberships exactly once, and the user cannot come back as a member.
     @Test func userEventsApplyOnceAndDeletedUsersStayOut() throws {
         try withGroupStore { store throws in
             let g = try store.run(CreateGroup(directoryID: "d", attributes: groupAttributes("G"), members: [GroupMember(value: "u1", display: "old"), GroupMember(value: "u2")]))

@@ -69,6 +69,31 @@ public enum TestProcesses {
         }
     }
 
+    /// The first of `count` consecutive loopback ports that were all free a moment ago (for
+    /// `roster up --zmq-base-port`, which takes base … base + 3); never handed out twice.
+    public static func consecutivePorts(_ count: Int) -> Int {
+        while true {
+            let base = Int.random(in: 20_000..<60_000)
+            let ports = Array(base..<(base + count))
+            guard ports.allSatisfy(isFree) else { continue }
+            if issued.withLock({ set in
+                guard ports.allSatisfy({ !set.contains($0) }) else { return false }
+                set.formUnion(ports)
+                return true
+            }) { return base }
+        }
+    }
+
+    private static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+    }
+
     private static let issued = Mutex<Set<Int>>([])
 
     public static func temporaryDirectory() throws -> URL {

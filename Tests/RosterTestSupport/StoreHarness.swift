@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 public import GRDB
 import Logging
-public import RosterMessaging
+import RosterMessaging
 public import RosterPersistence
 public import RosterProtocol
 

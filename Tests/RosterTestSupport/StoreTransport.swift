@@ -1,4 +1,4 @@
-public import RosterMessaging
+import RosterMessaging
 public import RosterPersistence
 public import RosterProtocol
 public import SCIMCore

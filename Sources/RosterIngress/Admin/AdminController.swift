@@ -14,18 +14,19 @@ struct AdminController {
     func addRoutes(to group: RouterGroup<SCIMRequestContext>) {
         group.get("configurations") { request, _ in
             let all = try await sync.send(ListConfigurations(), shardKey: "").configurations
-            return SCIMResponse.json(.ok, .object(["configurations": .array(all.map { view($0, request: request) })]))
+            let directories = try await directoryNames()
+            return SCIMResponse.json(.ok, .object(["configurations": .array(all.map { view($0, request: request, directories: directories) })]))
         }
         group.post("configurations") { request, _ in try await create(request) }
         group.get("configurations/:id") { request, context in
-            SCIMResponse.json(.ok, view(try await find(context.parameters.require("id")), request: request))
+            SCIMResponse.json(.ok, try await view(try await find(context.parameters.require("id")), request: request))
         }
         group.patch("configurations/:id") { request, context in try await update(request, id: try context.parameters.require("id")) }
         group.post("configurations/:id/rotate") { request, context in try await rotate(request, id: try context.parameters.require("id")) }
         group.post("configurations/:id/disable") { request, context in
             var c = try await find(try context.parameters.require("id"))
             c.enabled = false
-            return SCIMResponse.json(.ok, view(try await save(c, ifMatch: c.version), request: request))
+            return SCIMResponse.json(.ok, try await view(try await save(c, ifMatch: c.version), request: request))
         }
         group.delete("configurations/:id") { _, context in
             let c = try await find(try context.parameters.require("id"))
@@ -65,27 +66,27 @@ struct AdminController {
         let method = IdPConfiguration.AuthMethod(rawValue: body["authMethod"]?.stringValue ?? "bearer")
         guard let method else { throw SCIMError.invalidValue("'authMethod' must be bearer or basic.") }
         let newDirectory = body["newDirectoryName"]?.stringValue
-        let directoryID = body["directoryId"]?.stringValue ?? ""
-        if newDirectory == nil && directoryID.isEmpty { throw SCIMError.invalidValue("Give 'directoryId' (an existing directory) or 'newDirectoryName'.") }
+        let directoryID = try await body["directoryId"]?.stringValue.asyncMap(directory) ?? ""
+        if newDirectory == nil && directoryID.isEmpty { throw SCIMError.invalidValue("Give 'directoryId' (an existing directory, by id or name) or 'newDirectoryName'.") }
         var c = IdPConfiguration(
             id: "", name: name, directoryID: directoryID, authMethod: method, tokenSHA256: nil, basicUsername: nil, basicPasswordHash: nil,
             deleteMode: try mode(body["deleteMode"]) ?? .delete, defaultGroups: try names(body["defaultGroups"]) ?? [],
             applicationGroups: try names(body["applicationGroups"]) ?? [], enabled: body["enabled"]?.lenientBool ?? true, version: 0)
         let secret = try await setCredential(&c, body: body)
         let saved = try await save(c, newDirectory: newDirectory, ifMatch: nil)
-        return SCIMResponse.json(.created, withSecret(view(saved, request: request), secret))
+        return SCIMResponse.json(.created, withSecret(try await view(saved, request: request), secret))
     }
 
     private func update(_ request: Request, id: String) async throws -> Response {
         let body = try await request.jsonObject(limit: configuration.maxBodyBytes)
         var c = try await find(id)
         if let name = body["name"]?.stringValue { c.name = name }
-        if let directory = body["directoryId"]?.stringValue { c.directoryID = directory }
+        if let key = body["directoryId"]?.stringValue { c.directoryID = try await directory(key) }
         if let mode = try mode(body["deleteMode"]) { c.deleteMode = mode }
         if let groups = try names(body["defaultGroups"]) { c.defaultGroups = groups }
         if let groups = try names(body["applicationGroups"]) { c.applicationGroups = groups }
         if let enabled = body["enabled"]?.lenientBool { c.enabled = enabled }
-        return SCIMResponse.json(.ok, view(try await save(c, ifMatch: try request.ifMatchVersion()), request: request))
+        return SCIMResponse.json(.ok, try await view(try await save(c, ifMatch: try request.ifMatchVersion()), request: request))
     }
 
     /// A new token (bearer) or password (Basic, the one given or a generated one), shown once.
@@ -93,7 +94,7 @@ struct AdminController {
         let body = (try? await request.jsonObject(limit: configuration.maxBodyBytes)) ?? [:]
         var c = try await find(id)
         let secret = try await setCredential(&c, body: body)
-        return SCIMResponse.json(.ok, withSecret(view(try await save(c, ifMatch: c.version), request: request), secret))
+        return SCIMResponse.json(.ok, withSecret(try await view(try await save(c, ifMatch: c.version), request: request), secret))
     }
 
     private func setCredential(_ c: inout IdPConfiguration, body: [String: JSONValue]) async throws -> (String, String) {
@@ -139,21 +140,47 @@ struct AdminController {
         .object(["id": .string(d.id), "name": .string(d.name), "created": .string(d.created)])
     }
 
+    /// Directory names by id, for the views.
+    private func directoryNames() async throws -> [String: String] {
+        Dictionary(try await sync.send(ListDirectories(), shardKey: "").directories.map { ($0.id, $0.name) }) { first, _ in first }
+    }
+
+    /// A directory's id, from its id or its name (ignoring case).
+    private func directory(_ key: String) async throws -> String {
+        let all = try await sync.send(ListDirectories(), shardKey: "").directories
+        guard let match = all.first(where: { $0.id == key }) ?? all.first(where: { $0.name.lowercased() == key.lowercased() }) else {
+            throw SCIMError.invalidValue("No directory '\(key)' (by id or name): see GET /admin/api/v1/directories.")
+        }
+        return match.id
+    }
+
+    func view(_ c: IdPConfiguration, request: Request) async throws -> JSONValue {
+        view(c, request: request, directories: try await directoryNames())
+    }
+
     /// A configuration as an admin sees it: never a secret or a hash; with the URLs to give the IdP.
-    func view(_ c: IdPConfiguration, request: Request) -> JSONValue {
+    func view(_ c: IdPConfiguration, request: Request, directories: [String: String]) -> JSONValue {
         let base = configuration.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
             ?? "http://\(request.head.authority ?? "\(configuration.host):\(configuration.port)")"
         var o: [String: JSONValue] = [
-            "id": .string(c.id), "name": .string(c.name), "directoryId": .string(c.directoryID), "authMethod": .string(c.authMethod.rawValue),
+            "id": .string(c.id), "name": .string(c.name), "directoryId": .string(c.directoryID), "directoryName": directories[c.directoryID].json,
+            "authMethod": .string(c.authMethod.rawValue),
             "deleteMode": .string(c.deleteMode.rawValue), "defaultGroups": .array(c.defaultGroups.map(JSONValue.string)),
             "applicationGroups": .array(c.applicationGroups.map(JSONValue.string)), "enabled": .bool(c.enabled), "version": .int(Int64(c.version)),
-            "scimBaseUrls": .object(["v2": .string("\(base)/scim/v2"), "v1.1": .string("\(base)/scim/v1")]),
-            "scimV11Note": .string("SCIM 1.1 is not served yet: give your IdP the v2 URL."),
+            "scimBaseUrls": .object(["v2": .string("\(base)/scim/v2")]),
             "scimBaseUrlNote": .string(configuration.publicURL == nil
                 ? "Built from the Host of this request; behind a proxy set http.publicUrl to the URL your IdP must use."
                 : "Built from http.publicUrl."),
         ]
         if let user = c.basicUsername { o["basicUsername"] = .string(user) }
         return .object(o)
+    }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

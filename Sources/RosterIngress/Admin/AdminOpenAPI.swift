@@ -10,15 +10,15 @@ enum AdminOpenAPI {
         "securitySchemes": {"admin": {"type": "http", "scheme": "bearer"}},
         "schemas": {
           "Configuration": {"type": "object", "properties": {
-            "id": {"type": "string"}, "name": {"type": "string"}, "directoryId": {"type": "string"},
+            "id": {"type": "string"}, "name": {"type": "string"}, "directoryId": {"type": "string"}, "directoryName": {"type": "string"},
             "authMethod": {"enum": ["bearer", "basic"]}, "basicUsername": {"type": "string"},
             "deleteMode": {"enum": ["delete", "disable"]}, "defaultGroups": {"type": "array", "items": {"type": "string"}},
             "applicationGroups": {"type": "array", "items": {"type": "string"}}, "enabled": {"type": "boolean"}, "version": {"type": "integer"},
-            "scimBaseUrls": {"type": "object", "properties": {"v2": {"type": "string"}, "v1.1": {"type": "string"}}},
+            "scimBaseUrls": {"type": "object", "properties": {"v2": {"type": "string"}}, "description": "The base URLs to give the IdP, one per SCIM version served."},
             "token": {"type": "string", "description": "Only in the answer that generated it."},
             "basicPassword": {"type": "string", "description": "Only in the answer that set it."}}},
           "NewConfiguration": {"type": "object", "required": ["name"], "properties": {
-            "name": {"type": "string"}, "directoryId": {"type": "string"}, "newDirectoryName": {"type": "string"},
+            "name": {"type": "string"}, "directoryId": {"type": "string", "description": "An existing directory, by id or name."}, "newDirectoryName": {"type": "string"},
             "authMethod": {"enum": ["bearer", "basic"], "default": "bearer"}, "basicUsername": {"type": "string"},
             "basicPassword": {"type": "string", "minLength": 12, "description": "Generated when absent."},
             "deleteMode": {"enum": ["delete", "disable"], "default": "delete"},

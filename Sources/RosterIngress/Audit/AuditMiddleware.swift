@@ -1,19 +1,22 @@
 import Foundation
 public import Hummingbird
 import RosterProtocol
-import SCIMCore
+public import SCIMCore
 import Synchronization
 
-/// Records every SCIM and admin request while auditing is on (DESIGN §2 step 4): outermost,
+/// Records every SCIM and admin request while auditing is on (docs/design.md §2 step 4): outermost,
 /// so that it sees the answer exactly as it left, errors included; the record is queued once the
 /// response body has been written, without waiting for the audit worker.
 public struct AuditMiddleware: RouterMiddleware {
     public typealias Context = SCIMRequestContext
     let recorder: AuditRecorder
+    /// The SCIM resource types served, for the type, id and name of each record.
+    let resourceTypes: [ResourceType]
     /// Bodies up to this size are redacted by structure; a longer (streamed) one by pattern on its start.
     static let captureLimit = 1 << 20
 
-    public init(recorder: AuditRecorder) {
+    public init(recorder: AuditRecorder, resourceTypes: [ResourceType] = ResourceType.all) {
+        self.resourceTypes = resourceTypes
         self.recorder = recorder
     }
 
@@ -48,7 +51,7 @@ public struct AuditMiddleware: RouterMiddleware {
         // Parsed only where it names the resource (a create or replace).
         let requestJSON = whole && (request.method == .post || request.method == .put) ? try? JSONValue.parse(requestBytes) : nil
         record.requestBody = AuditRedactor.body(requestBytes, parsed: requestJSON, complete: whole, totalBytes: requestTotal, limit: recorder.bodyLimit)
-        Self.describe(&record, requestJSON: requestJSON)
+        Self.describe(&record, requestJSON: requestJSON, types: resourceTypes)
         var finished = response
         let started = record
         let capture = Capture()
@@ -66,7 +69,7 @@ public struct AuditMiddleware: RouterMiddleware {
                     let complete = bytes.count == total
                     let parsed = complete && Self.responseNamesResource(record) ? try? JSONValue.parse(bytes) : nil
                     record.responseBody = AuditRedactor.body(bytes, parsed: parsed, complete: complete, totalBytes: total, limit: recorder.bodyLimit)
-                    Self.describe(&record, responseJSON: parsed)
+                    Self.describe(&record, responseJSON: parsed, types: resourceTypes)
                 }
                 if record.subject == nil { record.subject = trace.subject }
                 if let caller = trace.caller {
@@ -93,34 +96,35 @@ public struct AuditMiddleware: RouterMiddleware {
     }
 
     /// Resource type and id from the path; the name involved from the request body.
-    static func describe(_ record: inout AuditRecord, requestJSON: JSONValue?) {
+    static func describe(_ record: inout AuditRecord, requestJSON: JSONValue?, types: [ResourceType]) {
         let parts = record.path.split(separator: "/").map(String.init)
         let (base, kind) = record.kind == .admin ? (3, ["configurations": "Configuration", "directories": "Directory", "audit": "Audit"])
-                                                   : (2, ["Users": "User", "Groups": "Group"])
+                                                   : (2, Dictionary(types.map { ($0.endpoint, $0.name) }) { first, _ in first })
         if parts.count > base, let type = kind.first(where: { $0.key.lowercased() == parts[base].lowercased() })?.value {
             record.resourceType = type
             if parts.count > base + 1, !parts[base + 1].hasPrefix(".") { record.resourceID = parts[base + 1] }
         }
-        if let object = requestJSON?.objectValue { record.subject = subject(of: object, type: record.resourceType) }
+        if let object = requestJSON?.objectValue { record.subject = subject(of: object, type: record.resourceType, types: types) }
     }
 
     /// Fills in what the response tells better: the id of a created resource, its name, the scimType of an error.
-    static func describe(_ record: inout AuditRecord, responseJSON: JSONValue?) {
+    static func describe(_ record: inout AuditRecord, responseJSON: JSONValue?, types: [ResourceType]) {
         guard let object = responseJSON?.objectValue else { return }
         if record.status >= 400 {
             record.scimType = object["scimType"]?.stringValue
             return
         }
         if record.resourceID == nil, record.resourceType != nil, let id = object["id"]?.stringValue { record.resourceID = id }
-        if let name = subject(of: object, type: record.resourceType) { record.subject = name }
+        if let name = subject(of: object, type: record.resourceType, types: types) { record.subject = name }
     }
 
-    static func subject(of object: [String: JSONValue], type: String?) -> String? {
+    /// A SCIM resource's unique attribute (userName, displayName); an admin resource's name.
+    static func subject(of object: [String: JSONValue], type: String?, types: [ResourceType]) -> String? {
         switch type {
-        case "User": object[caseInsensitive: "userName"]?.stringValue
-        case "Group": object[caseInsensitive: "displayName"]?.stringValue
-        case "Configuration", "Directory": object["name"]?.stringValue
-        default: nil
+        case "Configuration", "Directory": return object["name"]?.stringValue
+        default:
+            guard let resource = types.first(where: { $0.name == type }) else { return nil }
+            return object[caseInsensitive: resource.uniqueAttribute]?.stringValue
         }
     }
 }

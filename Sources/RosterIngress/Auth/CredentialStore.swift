@@ -93,10 +93,17 @@ struct CredentialRefresher: Service {
 
     func run() async throws {
         var warned = false
+        // Applied when it changes, not every second: a switch this ingress just set itself (the
+        // admin API) is not undone by a read that started before it was stored.
+        var lastAuditSetting: Bool?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 store.update(try await sync.send(ListConfigurations(), shardKey: "").configurations)
-                if let recorder { recorder.setEnabled(try await sync.send(GetSettings(), shardKey: "").isAuditEnabled) }
+                if let recorder {
+                    let enabled = try await sync.send(GetSettings(), shardKey: "").isAuditEnabled
+                    if enabled != lastAuditSetting { recorder.setEnabled(enabled) }
+                    lastAuditSetting = enabled
+                }
                 warned = false
             } catch {
                 if !warned { logger.warning("cannot refresh configurations from the sync worker; keeping the last known ones", metadata: ["error": "\(error)"]) }

@@ -28,7 +28,7 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-/// A directory: the unit of tenancy (DESIGN §4). The reply of `sync.createDirectory`.
+/// A directory: the unit of tenancy (docs/design.md §4). The reply of `sync.createDirectory`.
 public nonisolated struct Roster_V1_Directory: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for

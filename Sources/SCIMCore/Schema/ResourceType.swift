@@ -12,7 +12,7 @@ public struct ResourceType: Sendable {
     /// The core schema.
     public var schema: Schema
     public var extensions: [Schema]
-    /// The attribute that is unique per directory, case-insensitively (DESIGN §4).
+    /// The attribute that is unique per directory, case-insensitively (docs/design.md §4).
     public var uniqueAttribute: String
     /// Attributes that are not part of the stored resource: another store answers them
     /// (a user's `groups`), or they are kept as rows beside it (a group's `members`).
