@@ -205,6 +205,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RosterIngressTests", dependencies: ["RosterIngress", "RosterTestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: swiftSettings),
-        .testTarget(name: "RosterEndToEndTests", dependencies: ["SCIMCore", "RosterTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "RosterEndToEndTests", dependencies: ["SCIMCore", "RosterConfig", "RosterTestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RosterConfig
 import RosterCrypto
 
 /// `roster up`: runs the ingress and every worker as supervised child processes.
@@ -26,8 +27,23 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "The URL IdPs use to reach Roster (behind a proxy), e.g. https://scim.example.com: the base of every SCIM URL and meta.location.")
     var httpPublicUrl: String?
 
-    @Argument(parsing: .allUnrecognized, help: "Any other configuration key as --dotted-key value (e.g. --scim-max-results 500): given to every process, each reads its own (services/<name>/README.md).")
+    @Argument(parsing: .allUnrecognized, help: "Any other configuration key as --dotted-key value (e.g. --scim-max-results 500), given to the processes that read it (services/<name>/README.md).")
     var keys: [String] = []
+
+    /// The extra keys, checked against the one list of keys, by process.
+    func extraKeys() throws -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        var rest = keys[...]
+        while let option = rest.popFirst() {
+            guard let key = ConfigurationKeys.key(option: option) else {
+                throw ValidationError("Unknown option \(option): the keys are listed in services/<name>/README.md (e.g. --scim-max-results 500).")
+            }
+            guard !key.setByUp else { throw ValidationError("\(option) is set by roster up itself; see roster up --help.") }
+            guard let value = rest.popFirst() else { throw ValidationError("\(option) needs a value.") }
+            for process in key.processes { out[process, default: []] += [option, value] }
+        }
+        return out
+    }
 
     func run() async throws {
         let dataURL = URL(fileURLWithPath: dataDir, isDirectory: true).standardizedFileURL
@@ -44,22 +60,24 @@ struct UpCommand: AsyncParsableCommand {
         let groupsEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 1)"
         let syncEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 2)"
         let auditEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 3)"
-        let common = ["--log-level", logLevel] + (httpPublicUrl.map { ["--http-public-url", $0] } ?? []) + keys
+        let extra = try extraKeys()
+        let common = ["--log-level", logLevel]
         let children = [
             ChildSpec(name: "users", executable: binaries.appendingPathComponent("roster-users"),
                       arguments: ["--zmq-bind", usersEndpoint, "--zmq-groups", groupsEndpoint,
-                                  "--db-path", dataURL.appendingPathComponent("users.sqlite").path] + common),
+                                  "--db-path", dataURL.appendingPathComponent("users.sqlite").path] + common + extra["users", default: []]),
             ChildSpec(name: "groups", executable: binaries.appendingPathComponent("roster-groups"),
-                      arguments: ["--zmq-bind", groupsEndpoint, "--db-path", dataURL.appendingPathComponent("groups.sqlite").path] + common),
+                      arguments: ["--zmq-bind", groupsEndpoint, "--db-path", dataURL.appendingPathComponent("groups.sqlite").path] + common + extra["groups", default: []]),
             ChildSpec(name: "sync", executable: binaries.appendingPathComponent("roster-sync"),
                       arguments: ["--zmq-bind", syncEndpoint, "--db-path", dataURL.appendingPathComponent("sync.sqlite").path,
-                                  "--auth-bootstrap-token-sha256", bootstrap.sha256] + common),
+                                  "--auth-bootstrap-token-sha256", bootstrap.sha256] + common + extra["sync", default: []]),
             ChildSpec(name: "audit", executable: binaries.appendingPathComponent("roster-audit"),
-                      arguments: ["--zmq-bind", auditEndpoint, "--db-path", dataURL.appendingPathComponent("audit.sqlite").path] + common),
+                      arguments: ["--zmq-bind", auditEndpoint, "--db-path", dataURL.appendingPathComponent("audit.sqlite").path] + common + extra["audit", default: []]),
             ChildSpec(name: "ingress", executable: binaries.appendingPathComponent("roster-ingress"),
                       arguments: ["--http-host", httpHost, "--http-port", String(httpPort), "--zmq-users", usersEndpoint, "--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint, "--zmq-audit", auditEndpoint,
                                   "--audit-spool-path", dataURL.appendingPathComponent("audit-spool.ndjson").path,
-                                  "--auth-bootstrap-token-sha256", bootstrap.sha256, "--auth-admin-token-sha256", admin.sha256] + common,
+                                  "--auth-bootstrap-token-sha256", bootstrap.sha256, "--auth-admin-token-sha256", admin.sha256] + common
+                          + (httpPublicUrl.map { ["--http-public-url", $0] } ?? []) + extra["ingress", default: []],
                       stopsFirst: true),
         ]
         let supervisor = Supervisor(children: children)

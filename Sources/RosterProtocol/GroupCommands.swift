@@ -51,22 +51,21 @@ public struct CreateGroup: Command {
     public static let name = "groups.create"
     public typealias Reply = StoredGroup
     public var directoryID: String
-    public var attributes: [String: JSONValue] { didSet { attributesJSON = WireJSON.bytes(attributes) } }
-    /// `attributes` as canonical JSON: what the wire carries and the store writes, serialised once.
-    public private(set) var attributesJSON: Data
+    /// The normalised attributes and their canonical JSON.
+    public var body: CanonicalAttributes
+    public var attributes: [String: JSONValue] { body.object }
+    public var attributesJSON: Data { body.json }
     public var members: [GroupMember]
 
     public init(directoryID: String, attributes: [String: JSONValue], members: [GroupMember]) {
         self.directoryID = directoryID
-        self.attributes = attributes
-        self.attributesJSON = WireJSON.bytes(attributes)
+        self.body = CanonicalAttributes(attributes)
         self.members = members
     }
 
     public init(message m: Roster_V1_CreateGroup) throws(SCIMError) {
         directoryID = m.directoryID
-        attributes = try WireJSON.object(m.attributesJson, field: "attributes")
-        attributesJSON = m.attributesJson
+        body = try CanonicalAttributes(json: m.attributesJson)
         members = m.members.map(GroupMember.init(message:))
     }
 
@@ -109,17 +108,17 @@ public struct ReplaceGroup: Command {
     public typealias Reply = StoredGroup
     public var directoryID: String
     public var id: String
-    public var attributes: [String: JSONValue] { didSet { attributesJSON = WireJSON.bytes(attributes) } }
-    /// `attributes` as canonical JSON: what the wire carries and the store writes, serialised once.
-    public private(set) var attributesJSON: Data
+    /// The normalised attributes and their canonical JSON.
+    public var body: CanonicalAttributes
+    public var attributes: [String: JSONValue] { body.object }
+    public var attributesJSON: Data { body.json }
     public var members: [GroupMember]
     public var ifMatch: Int?
 
     public init(directoryID: String, id: String, attributes: [String: JSONValue], members: [GroupMember], ifMatch: Int?) {
         self.directoryID = directoryID
         self.id = id
-        self.attributes = attributes
-        self.attributesJSON = WireJSON.bytes(attributes)
+        self.body = CanonicalAttributes(attributes)
         self.members = members
         self.ifMatch = ifMatch
     }
@@ -127,8 +126,7 @@ public struct ReplaceGroup: Command {
     public init(message m: Roster_V1_ReplaceGroup) throws(SCIMError) {
         directoryID = m.directoryID
         id = m.id
-        attributes = try WireJSON.object(m.attributesJson, field: "attributes")
-        attributesJSON = m.attributesJson
+        body = try CanonicalAttributes(json: m.attributesJson)
         members = m.members.map(GroupMember.init(message:))
         ifMatch = m.hasIfMatch ? Int(m.ifMatch) : nil
     }

@@ -15,22 +15,21 @@ public struct CreateResource: ResourceCommand {
     public typealias Reply = StoredResource
     public var resourceType: String
     public var directoryID: String
-    public private(set) var attributes: [String: JSONValue]
-    /// `attributes` as canonical JSON: what the wire carries and the store writes, serialised once.
-    public private(set) var attributesJSON: Data
+    /// The normalised attributes and their canonical JSON.
+    public var body: CanonicalAttributes
+    public var attributes: [String: JSONValue] { body.object }
+    public var attributesJSON: Data { body.json }
 
     public init(resourceType: String, directoryID: String, attributes: [String: JSONValue]) {
         self.resourceType = resourceType
         self.directoryID = directoryID
-        self.attributes = attributes
-        self.attributesJSON = WireJSON.bytes(attributes)
+        self.body = CanonicalAttributes(attributes)
     }
 
     public init(message m: Roster_V1_CreateResource) throws(SCIMError) {
         resourceType = m.resourceType
         directoryID = m.directoryID
-        attributes = try WireJSON.object(m.attributesJson, field: "attributes")
-        attributesJSON = m.attributesJson
+        body = try CanonicalAttributes(json: m.attributesJson)
     }
 
     public var message: Roster_V1_CreateResource {

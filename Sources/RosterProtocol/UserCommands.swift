@@ -70,9 +70,10 @@ public struct CreateUser: Command {
     public static let name = "users.create"
     public typealias Reply = StoredResource
     public var directoryID: String
-    public var attributes: [String: JSONValue] { didSet { attributesJSON = WireJSON.bytes(attributes) } }
-    /// `attributes` as canonical JSON: what the wire carries and the store writes, serialised once.
-    public private(set) var attributesJSON: Data
+    /// The normalised attributes and their canonical JSON.
+    public var body: CanonicalAttributes
+    public var attributes: [String: JSONValue] { body.object }
+    public var attributesJSON: Data { body.json }
     /// The slow salted hash of the password the IdP sent, if any.
     public var passwordHash: String?
     /// Groups the new user joins (its configuration's default and application groups), through the outbox.
@@ -80,16 +81,14 @@ public struct CreateUser: Command {
 
     public init(directoryID: String, attributes: [String: JSONValue], passwordHash: String?, joinGroups: [String] = []) {
         self.directoryID = directoryID
-        self.attributes = attributes
-        self.attributesJSON = WireJSON.bytes(attributes)
+        self.body = CanonicalAttributes(attributes)
         self.passwordHash = passwordHash
         self.joinGroups = joinGroups
     }
 
     public init(message m: Roster_V1_CreateUser) throws(SCIMError) {
         directoryID = m.directoryID
-        attributes = try WireJSON.object(m.attributesJson, field: "attributes")
-        attributesJSON = m.attributesJson
+        body = try CanonicalAttributes(json: m.attributesJson)
         passwordHash = m.hasPasswordHash ? m.passwordHash : nil
         joinGroups = m.joinGroups
     }
@@ -131,17 +130,17 @@ public struct ReplaceUser: Command {
     public typealias Reply = StoredResource
     public var directoryID: String
     public var id: String
-    public var attributes: [String: JSONValue] { didSet { attributesJSON = WireJSON.bytes(attributes) } }
-    /// `attributes` as canonical JSON: what the wire carries and the store writes, serialised once.
-    public private(set) var attributesJSON: Data
+    /// The normalised attributes and their canonical JSON.
+    public var body: CanonicalAttributes
+    public var attributes: [String: JSONValue] { body.object }
+    public var attributesJSON: Data { body.json }
     public var passwordHash: String?
     public var ifMatch: Int?
 
     public init(directoryID: String, id: String, attributes: [String: JSONValue], passwordHash: String?, ifMatch: Int?) {
         self.directoryID = directoryID
         self.id = id
-        self.attributes = attributes
-        self.attributesJSON = WireJSON.bytes(attributes)
+        self.body = CanonicalAttributes(attributes)
         self.passwordHash = passwordHash
         self.ifMatch = ifMatch
     }
@@ -149,8 +148,7 @@ public struct ReplaceUser: Command {
     public init(message m: Roster_V1_ReplaceUser) throws(SCIMError) {
         directoryID = m.directoryID
         id = m.id
-        attributes = try WireJSON.object(m.attributesJson, field: "attributes")
-        attributesJSON = m.attributesJson
+        body = try CanonicalAttributes(json: m.attributesJson)
         passwordHash = m.hasPasswordHash ? m.passwordHash : nil
         ifMatch = m.hasIfMatch ? Int(m.ifMatch) : nil
     }

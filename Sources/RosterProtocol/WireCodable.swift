@@ -21,6 +21,26 @@ extension SCIMError {
     }
 }
 
+/// Normalised resource attributes with their canonical JSON, serialised once: the wire carries the
+/// bytes and the store writes them as they are.
+public struct CanonicalAttributes: Sendable, Equatable {
+    public let object: [String: JSONValue]
+    public let json: Data
+
+    public init(_ object: [String: JSONValue]) {
+        self.object = object
+        self.json = WireJSON.bytes(object)
+    }
+
+    /// From a message: the bytes are kept as they came.
+    public init(json: Data) throws(SCIMError) {
+        self.object = try WireJSON.object(json, field: "attributes")
+        self.json = json
+    }
+
+    public static func == (a: CanonicalAttributes, b: CanonicalAttributes) -> Bool { a.object == b.object }
+}
+
 /// JSON that travels as bytes inside messages (resource attributes, PATCH operations).
 public enum WireJSON {
     /// An object as its canonical JSON text (the member order a store keeps).

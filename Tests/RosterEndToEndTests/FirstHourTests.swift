@@ -1,4 +1,5 @@
 import Foundation
+import RosterConfig
 import RosterTestSupport
 import SCIMCore
 import Testing
@@ -221,5 +222,41 @@ struct FirstHourCLITests {
         }
         let readme = try String(contentsOf: files[0], encoding: .utf8)
         #expect(readme.contains("Swift 6.2") && readme.contains("first build takes"))
+    }
+}
+
+/// Point 8: one list of configuration keys (`ConfigurationKeys`), which the code reads, `roster up`
+/// accepts and the service docs describe.
+struct ConfigurationKeysTests {
+    @Test func everyKeyTheCodeReadsIsInTheListAndEveryListedKeyIsDocumented() throws {
+        let root = FirstHourCLITests.root
+        var read: Set<String> = []
+        let enumerator = FileManager.default.enumerator(at: root.appendingPathComponent("Sources"), includingPropertiesForKeys: nil)
+        let pattern = try Regex(#"forKey: "([a-z]+\.[A-Za-z0-9.]+)""#)
+        while let url = enumerator?.nextObject() as? URL {
+            guard url.pathExtension == "swift" else { continue }
+            let text = try String(contentsOf: url, encoding: .utf8)
+            for match in text.matches(of: pattern) { if let name = match.output[1].substring { read.insert(String(name)) } }
+        }
+        #expect(read.count > 20)
+        let listed = Set(ConfigurationKeys.all.map(\.name))
+        #expect(read.subtracting(listed).isEmpty, "read but not in ConfigurationKeys.all: \(read.subtracting(listed).sorted())")
+        #expect(listed.subtracting(read).isEmpty, "listed but never read: \(listed.subtracting(read).sorted())")
+        for key in ConfigurationKeys.all {
+            for process in key.processes {
+                let doc = try String(contentsOf: root.appendingPathComponent("services/\(process)/README.md"), encoding: .utf8)
+                #expect(doc.contains("| `\(key.name)` | `\(key.option)` | `\(key.environmentVariable)` |"), "\(key.name) is not documented in services/\(process)/README.md")
+            }
+        }
+    }
+
+    @Test func upRefusesKeysItDoesNotKnowOrSetsItself() async throws {
+        let directory = try TestProcesses.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("data").path
+        let (unknown, unknownOutput) = try await FirstHourTests.roster(["up", "--data-dir", data, "--scim-max-resluts", "5"], in: directory)
+        #expect(unknown != 0 && unknownOutput.contains("Unknown option --scim-max-resluts"), "\(unknownOutput)")
+        let (own, ownOutput) = try await FirstHourTests.roster(["up", "--data-dir", data, "--zmq-bind", "tcp://127.0.0.1:1"], in: directory)
+        #expect(own != 0 && ownOutput.contains("set by roster up itself"), "\(ownOutput)")
     }
 }
