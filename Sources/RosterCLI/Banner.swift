@@ -14,7 +14,7 @@ struct Banner {
         var lines = [
             "",
             ready ? "Roster is up." : "Roster is starting (not ready after 60 s: see the log lines above).",
-            "  SCIM 2.0 base URL : \(base)/scim/v2",
+            "  SCIM 2.0 base URL : \(base)/scim/v2   (SCIM 1.1: \(base)/scim/v1)",
             "  health            : \(base)/healthz   readiness: \(base)/readyz",
             "  data              : \(data.path)",
             "  logs              : every process writes to this terminal (stderr), one line per event",

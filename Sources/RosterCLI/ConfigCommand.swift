@@ -24,6 +24,7 @@ struct ConfigCommand: AsyncParsableCommand {
         guard let c = result as? [String: Any] else { return }
         print(table(headers, [render(c)]))
         for key in ["defaultGroups", "applicationGroups"] { print("\(key): \((c[key] as? [String])?.joined(separator: ", ") ?? "")") }
+        if let v11 = (c["scimBaseUrls"] as? [String: Any])?["v1.1"] as? String { print("SCIM 1.1 URL (for IdPs that speak only 1.1): \(v11)") }
         if let note = c["scimBaseUrlNote"] as? String { print(note) }
         if let token = c["token"] as? String { print("\nBearer token (shown once, only its hash is kept):\n  \(token)") }
         if let password = c["basicPassword"] as? String { print("\nBasic password for \(c["basicUsername"] ?? "") (shown once):\n  \(password)") }

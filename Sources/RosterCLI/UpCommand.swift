@@ -46,6 +46,7 @@ struct UpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let extra = try extraKeys()  // a mistyped key is refused before anything else is looked at
         let dataURL = URL(fileURLWithPath: dataDir, isDirectory: true).standardizedFileURL
         try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
         // Nothing starts unless this is the only instance on the data directory and every port is free.
@@ -60,7 +61,6 @@ struct UpCommand: AsyncParsableCommand {
         let groupsEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 1)"
         let syncEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 2)"
         let auditEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 3)"
-        let extra = try extraKeys()
         let common = ["--log-level", logLevel]
         let children = [
             ChildSpec(name: "users", executable: binaries.appendingPathComponent("roster-users"),

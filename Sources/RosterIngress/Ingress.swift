@@ -72,6 +72,17 @@ public enum Ingress {
         for endpoint in others { ResourceController(endpoint: endpoint, configuration: configuration).addRoutes(to: scim) }
         let endpoints: [any ResourceEndpoint] = [users, groups] + others
         RootSearchController(endpoints: endpoints, configuration: configuration).addRoutes(to: scim)
+        // SCIM 1.1: the same controllers, translated at the edge (SCIM11Middleware, SCIMCore's SCIM11).
+        let types = endpoints.map(\.type)
+        let v1 = router.group("scim/v1")
+            .add(middleware: SCIM11Answers(types: types))
+            .add(middleware: MediaTypeMiddleware())
+            .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter))
+            .add(middleware: SCIM11Requests(types: types, maxBodyBytes: configuration.maxBodyBytes))
+        SCIM11DiscoveryController(configuration: configuration, resourceTypes: types).addRoutes(to: v1)
+        ResourceController(endpoint: users, configuration: configuration).addRoutes(to: v1)
+        ResourceController(endpoint: groups, configuration: configuration).addRoutes(to: v1)
+        for endpoint in others { ResourceController(endpoint: endpoint, configuration: configuration).addRoutes(to: v1) }
         if let sync = dependencies.sync {
             let admin = router.group("admin/api/v1").add(middleware: AdminAuthenticationMiddleware(adminTokenSHA256: configuration.adminTokenSHA256, limiter: limiter))
             AdminController(sync: sync, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations)).addRoutes(to: admin)

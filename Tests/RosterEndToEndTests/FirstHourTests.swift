@@ -140,7 +140,7 @@ struct FirstHourCLITests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Point 4: a directory is taken by name, and tables show names beside ids; point 8: enable,
-    /// and no SCIM 1.1 URL is handed out while it is not served.
+    /// and the URL of each SCIM version served.
     @Test func directoriesAreTakenByNameAndConfigurationsShowBoth() async throws {
         try await withRunningSystem { system in
             try #require(await system.ready(), "\(system.logText)")
@@ -161,7 +161,7 @@ struct FirstHourCLITests {
             #expect(disabled == 0 && enabled == 0 && enabledOutput.contains("yes"), "\(enabledOutput)")
             let view = try await admin.send("GET", "/admin/api/v1/configurations/entra")
             #expect(view.object["directoryName"] == .string("Employees") && view.object["enabled"] == .bool(true))
-            #expect(view.object["scimBaseUrls"]?.objectValue?.keys.sorted() == ["v2"], "no URL for a SCIM version that is not served")
+            #expect(view.object["scimBaseUrls"]?.objectValue?.keys.sorted() == ["v1.1", "v2"], "a URL for each SCIM version served")
         }
     }
 
@@ -254,9 +254,9 @@ struct ConfigurationKeysTests {
         let directory = try TestProcesses.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let data = directory.appendingPathComponent("data").path
-        let (unknown, unknownOutput) = try await FirstHourTests.roster(["up", "--data-dir", data, "--scim-max-resluts", "5"], in: directory)
+        let (unknown, unknownOutput) = try await FirstHourTests.roster(["up", "--data-dir", data, "--http-port", String(TestProcesses.port()), "--scim-max-resluts", "5"], in: directory)
         #expect(unknown != 0 && unknownOutput.contains("Unknown option --scim-max-resluts"), "\(unknownOutput)")
-        let (own, ownOutput) = try await FirstHourTests.roster(["up", "--data-dir", data, "--zmq-bind", "tcp://127.0.0.1:1"], in: directory)
+        let (own, ownOutput) = try await FirstHourTests.roster(["up", "--data-dir", data, "--http-port", String(TestProcesses.port()), "--zmq-bind", "tcp://127.0.0.1:1"], in: directory)
         #expect(own != 0 && ownOutput.contains("set by roster up itself"), "\(ownOutput)")
     }
 }

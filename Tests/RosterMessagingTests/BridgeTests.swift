@@ -4,6 +4,7 @@ import RosterMessaging
 import RosterProtocol
 import RosterTestSupport
 import SCIMCore
+import Synchronization
 import Testing
 
 /// Echoes payloads; `slow` sleeps first; `fail` answers with a SCIM error; `slowread` is a read that sleeps.
@@ -93,13 +94,19 @@ struct BridgeTests {
         try await withEchoWorker(endpoint) {
             let context = ZMQContext()
             let requester = ZMQRequester(context: context, endpoint: endpoint)
-            async let read = requester.request(Envelope.command(name: "slowread", payload: Array("r".utf8)))
+            // Order, not time: the write sent after the slow read (500 ms) is answered before it.
+            let order = Order()
+            async let read = { () async throws -> [[UInt8]] in
+                let reply = try await requester.request(Envelope.command(name: "slowread", payload: Array("r".utf8)))
+                order.note("read")
+                return reply
+            }()
             try await Task.sleep(for: .milliseconds(100))
-            let started = ContinuousClock.now
             let write = try await requester.request(Envelope.command(name: "echo", payload: Array("w".utf8)))
-            #expect(ContinuousClock.now - started < .milliseconds(300), "the write waited for the read")
+            order.note("write")
             #expect(try Envelope.readReply(write) == Array("w".utf8))
             #expect(try Envelope.readReply(try await read) == Array("r".utf8))
+            #expect(order.events == ["write", "read"], "the write waited for the read")
             await requester.shutdown()
             context.terminate()
         }
@@ -146,4 +153,11 @@ struct BridgeTests {
         let counts = (0..<3000).reduce(into: [0, 0, 0]) { c, i in c[WorkerClient.shard(for: "dir-\(i)", of: 3)] += 1 }
         #expect(counts.allSatisfy { $0 > 800 })
     }
+}
+
+/// The order in which things happened, across tasks.
+final class Order: Sendable {
+    private let list = Mutex<[String]>([])
+    func note(_ event: String) { list.withLock { $0.append(event) } }
+    var events: [String] { list.withLock { $0 } }
 }

@@ -167,7 +167,7 @@ struct AdminController {
             "authMethod": .string(c.authMethod.rawValue),
             "deleteMode": .string(c.deleteMode.rawValue), "defaultGroups": .array(c.defaultGroups.map(JSONValue.string)),
             "applicationGroups": .array(c.applicationGroups.map(JSONValue.string)), "enabled": .bool(c.enabled), "version": .int(Int64(c.version)),
-            "scimBaseUrls": .object(["v2": .string("\(base)/scim/v2")]),
+            "scimBaseUrls": .object(["v2": .string("\(base)/scim/v2"), "v1.1": .string("\(base)/scim/v1")]),
             "scimBaseUrlNote": .string(configuration.publicURL == nil
                 ? "Built from the Host of this request; behind a proxy set http.publicUrl to the URL your IdP must use."
                 : "Built from http.publicUrl."),

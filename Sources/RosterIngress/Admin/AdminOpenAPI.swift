@@ -14,7 +14,7 @@ enum AdminOpenAPI {
             "authMethod": {"enum": ["bearer", "basic"]}, "basicUsername": {"type": "string"},
             "deleteMode": {"enum": ["delete", "disable"]}, "defaultGroups": {"type": "array", "items": {"type": "string"}},
             "applicationGroups": {"type": "array", "items": {"type": "string"}}, "enabled": {"type": "boolean"}, "version": {"type": "integer"},
-            "scimBaseUrls": {"type": "object", "properties": {"v2": {"type": "string"}}, "description": "The base URLs to give the IdP, one per SCIM version served."},
+            "scimBaseUrls": {"type": "object", "properties": {"v2": {"type": "string"}, "v1.1": {"type": "string"}}, "description": "The base URLs to give the IdP: SCIM 2.0, and SCIM 1.1 for IdPs that speak only 1.1."},
             "token": {"type": "string", "description": "Only in the answer that generated it."},
             "basicPassword": {"type": "string", "description": "Only in the answer that set it."}}},
           "NewConfiguration": {"type": "object", "required": ["name"], "properties": {

@@ -48,16 +48,22 @@ struct DiscoveryController {
         "\(configuration.scimBaseURL(for: request))/\(endpoint)/\(id)"
     }
 
-    func serviceProviderConfig(_ request: Request) -> JSONValue {
-        .object([
-            "schemas": .array([.string("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig")]),
-            "documentationUri": .string("https://github.com/roster-scim/roster#readme"),
+    /// What this server supports, the same in SCIM 2.0 and 1.1 discovery.
+    static func capabilities(maxResults: Int) -> [String: JSONValue] {
+        [
             "patch": .object(["supported": .bool(true)]),
             "bulk": .object(["supported": .bool(false), "maxOperations": .int(0), "maxPayloadSize": .int(0)]),
-            "filter": .object(["supported": .bool(true), "maxResults": .int(Int64(configuration.maxResults))]),
+            "filter": .object(["supported": .bool(true), "maxResults": .int(Int64(maxResults))]),
             "changePassword": .object(["supported": .bool(true)]),
             "sort": .object(["supported": .bool(true)]),
             "etag": .object(["supported": .bool(true)]),
+        ]
+    }
+
+    func serviceProviderConfig(_ request: Request) -> JSONValue {
+        .object(Self.capabilities(maxResults: configuration.maxResults).merging([
+            "schemas": .array([.string("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig")]),
+            "documentationUri": .string("https://github.com/roster-scim/roster#readme"),
             "authenticationSchemes": .array([.object([
                 "type": .string("oauthbearertoken"), "name": .string("Bearer token"), "primary": .bool(true),
                 "description": .string("A configuration's bearer token in 'Authorization: Bearer <token>'."),
@@ -66,6 +72,6 @@ struct DiscoveryController {
                 "resourceType": .string("ServiceProviderConfig"),
                 "location": .string("\(configuration.scimBaseURL(for: request))/ServiceProviderConfig"),
             ]),
-        ])
+        ]) { _, mine in mine })
     }
 }
