@@ -14,13 +14,12 @@ struct AdminAuthenticationMiddleware: RouterMiddleware {
             throw SCIMError.unavailable("The admin API is disabled: no admin token is configured (auth.adminTokenSha256).", retryAfter: 60)
         }
         let source = context.remoteAddress ?? "unknown"
-        if let wait = limiter.retryAfter(source) {
-            throw SCIMError(status: 429, detail: "Too many failed authentications from this address; try again later.", retryAfter: wait)
-        }
         let parts = (request.headers[.authorization] ?? "").split(separator: " ", maxSplits: 1)
+        // The token is checked first: only failures are slowed down, never the valid admin token.
         guard parts.count == 2, parts[0].lowercased() == "bearer",
             Secrets.tokenMatches(String(parts[1]).trimmingCharacters(in: .whitespaces), sha256Hex: expected)
         else {
+            if let wait = limiter.retryAfter(source) { throw AuthenticationMiddleware.tooMany(wait) }
             limiter.recordFailure(source)
             throw SCIMError.unauthorized("The admin API needs 'Authorization: Bearer <admin token>'.")
         }

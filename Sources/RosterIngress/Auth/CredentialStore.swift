@@ -72,6 +72,13 @@ public final class CredentialStore: Sendable {
         return state.withLock { $0.byToken[digest] }
     }
 
+    /// A Basic login verified before (no PBKDF2): nil when it must be checked.
+    func verifiedCaller(basicUser user: String, password: String) -> Caller? {
+        guard let entry = state.withLock({ $0.byUsername[user] }) else { return nil }
+        let key = Secrets.sha256Hex("\(user)\u{0}\(password)\u{0}\(entry.version)")
+        return state.withLock { $0.verifiedBasic[key] }
+    }
+
     func caller(basicUser user: String, password: String) async -> Caller? {
         guard let entry = state.withLock({ $0.byUsername[user] }) else { return nil }
         let key = Secrets.sha256Hex("\(user)\u{0}\(password)\u{0}\(entry.version)")
@@ -95,7 +102,7 @@ struct CredentialRefresher: Service {
         var warned = false
         // Applied when it changes, not every second: a switch this ingress just set itself (the
         // admin API) is not undone by a read that started before it was stored.
-        var lastAuditSetting: Bool?
+        var lastAuditSetting = recorder?.isEnabled
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 store.update(try await sync.send(ListConfigurations(), shardKey: "").configurations)

@@ -4,7 +4,8 @@ import RosterCrypto
 import SCIMCore
 
 /// Resolves `Authorization: Bearer <token>` or `Basic <user:password>` to the calling
-/// configuration and its directory, or answers 401 (429 once a source keeps failing).
+/// configuration and its directory, or answers 401 (429 once a source or a Basic username keeps
+/// failing; a valid credential always gets through).
 public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = SCIMRequestContext
     let credentials: CredentialStore
@@ -17,33 +18,44 @@ public struct AuthenticationMiddleware: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let source = context.remoteAddress ?? "unknown"
-        if let wait = limiter.retryAfter(source) {
-            throw SCIMError(status: 429, detail: "Too many failed authentications from this address; try again later.", retryAfter: wait)
-        }
         guard let header = request.headers[.authorization] else {
             throw SCIMError.unauthorized()
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         let scheme = parts.first?.lowercased() ?? ""
         let value = parts.count == 2 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
+        // A valid credential is never refused because others failed from the same address (a
+        // proxy, Entra's shared egress): the credential is checked first, and only failures are
+        // throttled — per source, and per Basic username, whose check (PBKDF2) is not paid while blocked.
         var caller: Caller?
+        var keys = [source]
         switch scheme {
         case "bearer":
             caller = credentials.caller(bearer: value)
         case "basic":
-            if let data = Data(base64Encoded: value), let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") {
-                caller = await credentials.caller(basicUser: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
+            guard let data = Data(base64Encoded: value), let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else { break }
+            let (user, password) = (String(text[..<colon]), String(text[text.index(after: colon)...]))
+            keys.append("basic-user:\(user)")
+            caller = credentials.verifiedCaller(basicUser: user, password: password)
+            if caller == nil {
+                if let wait = keys.lazy.compactMap(limiter.retryAfter).first { throw Self.tooMany(wait) }
+                caller = await credentials.caller(basicUser: user, password: password)
             }
         default:
             throw SCIMError.unauthorized("Unsupported authorization scheme: send 'Authorization: Bearer <token>' or Basic credentials.")
         }
         guard let caller else {
-            limiter.recordFailure(source)
+            if let wait = keys.lazy.compactMap(limiter.retryAfter).first { throw Self.tooMany(wait) }
+            for key in keys { limiter.recordFailure(key) }
             throw SCIMError.unauthorized("The credentials are not valid.")
         }
         var context = context
         context.caller = caller
         context.audit?.caller = caller
         return try await next(request, context)
+    }
+
+    static func tooMany(_ wait: Int) -> SCIMError {
+        SCIMError(status: 429, detail: "Too many failed authentications from this address or for this username; try again later.", retryAfter: wait)
     }
 }
