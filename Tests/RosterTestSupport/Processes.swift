@@ -73,7 +73,7 @@ public enum TestProcesses {
     /// `roster up --zmq-base-port`, which takes base … base + 3); never handed out twice.
     public static func consecutivePorts(_ count: Int) -> Int {
         while true {
-            let base = Int.random(in: 20_000..<60_000)
+            let base = Int.random(in: 20_000..<32_000)  // below the ephemeral range (32768–60999): no outgoing connection takes them
             let ports = Array(base..<(base + count))
             guard ports.allSatisfy(isFree) else { continue }
             if issued.withLock({ set in
