@@ -104,10 +104,14 @@ struct GracefulShutdownEndToEndTests {
             for write in acknowledged {
                 #expect(stored[write.name] == 1, "\(write.name) was answered \(write.status) but is not stored")
             }
-            for write in failed {
-                #expect(stored[write.name, default: 0] == 0, "\(write.name) was answered \(write.status) but was applied")
+            // A refusal (503) is never applied. A 504 ("may or may not have been applied") is
+            // counted, not asserted: a write whose reply was lost while its worker stopped can still
+            // be applied; the idempotency keys of the hardening work close that gap.
+            for write in failed where write.status == 503 {
+                #expect(stored[write.name, default: 0] == 0, "\(write.name) was answered 503 but was applied")
             }
-            print("graceful \(kind.name): \(acknowledged.count) acknowledged, \(failed.count) refused (\(failed.filter { $0.status == 503 }.count) × 503, \(failed.filter { $0.status == 504 }.count) × 504)")
+            let appliedTimeouts = failed.filter { $0.status == 504 && stored[$0.name, default: 0] == 1 }.count
+            print("graceful \(kind.name): \(acknowledged.count) acknowledged, \(failed.count) refused (\(failed.filter { $0.status == 503 }.count) × 503, \(failed.filter { $0.status == 504 }.count) × 504, of which \(appliedTimeouts) applied)")
         }
     }
 }
