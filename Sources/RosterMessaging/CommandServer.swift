@@ -80,8 +80,8 @@ public final class CommandServer: Sendable {
     }
 
     /// Asks the server to stop gracefully (docs/design.md §9): the batch in hand is committed and answered,
-    /// reads already running finish and are answered, commands still queued on the socket are
-    /// refused with 503 (not applied), and only then the socket closes. Safe from any thread.
+    /// reads already running finish and are answered, commands still queued or arriving in the
+    /// next 300 ms are refused with 503 (not applied), and only then the socket closes. Safe from any thread.
     public func stop() {
         stopping.store(true, ordering: .sequentiallyConsistent)
         var one: UInt64 = 1
@@ -169,16 +169,29 @@ public final class CommandServer: Sendable {
     /// it was not applied), answer the reads that are running, and let the replies reach the wire.
     private func drain(_ socket: borrowing ZMQSocket) throws(ZMQError) {
         var refused = 0
-        while let message = try socket.receiveMultipart(dontWait: true) {
-            guard message.count == 6 else { continue }
-            let error = SCIMError.unavailable("The \(kind) worker is stopping; the request was not applied. Try again shortly.", retryAfter: 1)
-            try send([message[0], message[1]] + Envelope.reply(.failure(error)), on: socket)
-            refused += 1
+        func refuseQueued() throws(ZMQError) {
+            while let message = try socket.receiveMultipart(dontWait: true) {
+                guard message.count == 6 else { continue }
+                let error = SCIMError.unavailable("The \(kind) worker is stopping; the request was not applied. Try again shortly.", retryAfter: 1)
+                try send([message[0], message[1]] + Envelope.reply(.failure(error)), on: socket)
+                refused += 1
+            }
         }
+        try refuseQueued()
         let deadline = ContinuousClock.now + staleReadAge
         while readsInFlight.load(ordering: .sequentiallyConsistent) > 0 && ContinuousClock.now < deadline {
             let (_, _, woke) = try socket.poll(timeoutMilliseconds: 50, fd: wakeFD)
             if woke { try sendFinishedReads(on: socket) }
+            try refuseQueued()
+        }
+        // A grace period before the socket closes: a peer whose connection ends drops the replies
+        // it has received but not yet read (its DEALER uses ZMQ_IMMEDIATE), so the last batch's
+        // replies must be read before the connection goes. Commands that keep arriving meanwhile are
+        // refused (503, not applied) rather than lost with the socket.
+        let grace = ContinuousClock.now + .milliseconds(300)
+        while ContinuousClock.now < grace {
+            _ = try socket.poll(timeoutMilliseconds: 50)
+            try refuseQueued()
         }
         // Replies already queued get up to 2 s to be written out before the socket closes.
         try socket.set(ZMQOption.linger, 2000)
