@@ -24,6 +24,9 @@ public struct IngressConfiguration: Sendable {
     /// The URL clients use to reach this ingress, when it differs from what they send as Host
     /// (behind a proxy): `http.publicUrl`, e.g. `https://scim.example.com`.
     public var publicURL: String?
+    /// `Host` values (`host:port`, lower case) that links may be built from when `publicURL` is not
+    /// set (`http.allowedHosts`, comma-separated); any other Host gets the listening address.
+    public var allowedHosts: Set<String> = []
     /// Largest request body accepted (`http.maxBodyBytes`).
     public var maxBodyBytes: Int
     /// Largest page a query returns, advertised as `filter.maxResults` (`scim.maxResults`).
@@ -87,6 +90,7 @@ public struct IngressConfiguration: Sendable {
             memberPageSize: reader.int(forKey: "scim.memberPageSize", default: d.memberPageSize),
             adminTokenSHA256: reader.string(forKey: "auth.adminTokenSha256").flatMap { $0.isEmpty ? nil : $0 })
         auditEndpoints = RosterConfiguration.list(reader.string(forKey: "zmq.audit", default: auditEndpoints.joined(separator: ",")))
+        allowedHosts = Set(RosterConfiguration.list(reader.string(forKey: "http.allowedHosts", default: "")).map { $0.lowercased() })
         auditMemoryBytes = reader.int(forKey: "audit.memoryBytes", default: auditMemoryBytes)
         auditSpoolPath = reader.string(forKey: "audit.spoolPath", default: auditSpoolPath)
         auditSpoolMaxBytes = reader.int(forKey: "audit.spoolMaxBytes", default: auditSpoolMaxBytes)

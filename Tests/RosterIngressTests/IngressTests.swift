@@ -1,8 +1,9 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import ServiceLifecycle
-import RosterIngress
+@testable import RosterIngress
 import RosterProtocol
 import RosterTestSupport
 import SCIMCore
@@ -173,6 +174,35 @@ struct AuthenticationLimitTests {
             for _ in 0..<50 { #expect(try await http.send("GET", "/scim/v2/Users").status == 200, "a valid token is refused because of others' failures") }
             #expect(try await wrong.send("GET", "/scim/v2/Users").status == 429, "the bad credential is still slowed down")
             #expect(try await http.send("GET", "/healthz").status == 200)
+        }
+    }
+}
+
+/// Links come from configuration, never from a forged `Host` (docs/design.md §9).
+struct LinkTests {
+    @Test func linksComeFromThePublicURLTheListeningAddressOrAnAllowedHost() {
+        let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "evil.example", path: "/scim/v2/Users"), body: .init(buffer: ByteBuffer()))
+        var configuration = IngressConfiguration(host: "127.0.0.1", port: 8080)
+        #expect(configuration.scimBaseURL(for: request) == "http://127.0.0.1:8080/scim/v2")
+        configuration.allowedHosts = ["scim.example.com"]
+        #expect(configuration.scimBaseURL(for: request) == "http://127.0.0.1:8080/scim/v2")
+        configuration.allowedHosts = ["evil.example"]
+        #expect(configuration.scimBaseURL(for: request) == "http://evil.example/scim/v2", "an allowed Host is used")
+        configuration.publicURL = "https://scim.example.com/"
+        #expect(configuration.scimBaseURL(for: request) == "https://scim.example.com/scim/v2")
+    }
+
+    @Test func aForgedHostNeverAppearsInLinks() async throws {
+        let transport = ScriptedTransport { name, _ throws(SCIMError) in
+            name == QueryUsers.name ? CommandCodec.encode(QueryResult(totalResults: 0, resources: [])) : stored(["userName": .string("u")])
+        }
+        try await withIngress(transport) { http in
+            let created = try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("u"), headers: ["Host": "evil.example"])
+            #expect(created.status == 201)
+            #expect(created.header("Location")?.hasPrefix(http.base + "/scim/v2/Users/") == true, "\(created.headers)")
+            #expect(!String(decoding: created.body, as: UTF8.self).contains("evil.example"))
+            let fetched = try await http.send("GET", "/scim/v2/Users/2819c223-7f76-453a-919d-413861904646", headers: ["Host": "evil.example:443"])
+            #expect(fetched.object["meta"]?.objectValue?["location"]?.stringValue?.hasPrefix(http.base) == true, "\(fetched.object)")
         }
     }
 }

@@ -160,8 +160,7 @@ struct AdminController {
 
     /// A configuration as an admin sees it: never a secret or a hash; with the URLs to give the IdP.
     func view(_ c: IdPConfiguration, request: Request, directories: [String: String]) -> JSONValue {
-        let base = configuration.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-            ?? "http://\(request.head.authority ?? "\(configuration.host):\(configuration.port)")"
+        let base = configuration.publicBase(for: request)
         var o: [String: JSONValue] = [
             "id": .string(c.id), "name": .string(c.name), "directoryId": .string(c.directoryID), "directoryName": directories[c.directoryID].json,
             "authMethod": .string(c.authMethod.rawValue),
@@ -169,7 +168,7 @@ struct AdminController {
             "applicationGroups": .array(c.applicationGroups.map(JSONValue.string)), "enabled": .bool(c.enabled), "version": .int(Int64(c.version)),
             "scimBaseUrls": .object(["v2": .string("\(base)/scim/v2"), "v1.1": .string("\(base)/scim/v1")]),
             "scimBaseUrlNote": .string(configuration.publicURL == nil
-                ? "Built from the Host of this request; behind a proxy set http.publicUrl to the URL your IdP must use."
+                ? "Built from the listening address (or an http.allowedHosts Host); behind a proxy set http.publicUrl to the URL your IdP must use."
                 : "Built from http.publicUrl."),
         ]
         if let user = c.basicUsername { o["basicUsername"] = .string(user) }
