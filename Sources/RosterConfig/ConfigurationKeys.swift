@@ -37,7 +37,7 @@ public enum ConfigurationKeys {
     public static let all: [Key] = [
         key("log.level", workers.union(["ingress"]), setByUp: true),
         key("http.host", ["ingress"], setByUp: true), key("http.port", ["ingress"], setByUp: true), key("http.publicUrl", ["ingress"], setByUp: true),
-        key("http.maxBodyBytes", ["ingress"]), key("http.allowedHosts", ["ingress"]),
+        key("http.maxBodyBytes", ["ingress"]), key("http.allowedHosts", ["ingress"]), key("http.idleTimeoutSeconds", ["ingress"]),
         key("zmq.users", ["ingress"], setByUp: true), key("zmq.groups", ["ingress", "users"], setByUp: true), key("zmq.sync", ["ingress"], setByUp: true),
         key("zmq.audit", ["ingress"], setByUp: true), key("zmq.timeoutMs", ["ingress"]), key("zmq.bind", workers, setByUp: true),
         key("db.path", workers, setByUp: true),

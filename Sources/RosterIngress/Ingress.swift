@@ -140,6 +140,7 @@ public enum Ingress {
         }
         return Application(
             router: router(configuration, dependencies: dependencies),
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
             services: [ClientConnectionsService(clients: clients, context: context)] + services,
             logger: logger)

@@ -27,6 +27,9 @@ public struct IngressConfiguration: Sendable {
     /// `Host` values (`host:port`, lower case) that links may be built from when `publicURL` is not
     /// set (`http.allowedHosts`, comma-separated); any other Host gets the listening address.
     public var allowedHosts: Set<String> = []
+    /// A connection that sends and receives nothing for this long is closed (`http.idleTimeoutSeconds`):
+    /// neither a client that connects and stays silent nor an idle keep-alive holds a connection forever.
+    public var idleTimeoutSeconds = 30
     /// Largest request body accepted (`http.maxBodyBytes`).
     public var maxBodyBytes: Int
     /// Largest page a query returns, advertised as `filter.maxResults` (`scim.maxResults`).
@@ -91,6 +94,7 @@ public struct IngressConfiguration: Sendable {
             adminTokenSHA256: reader.string(forKey: "auth.adminTokenSha256").flatMap { $0.isEmpty ? nil : $0 })
         auditEndpoints = RosterConfiguration.list(reader.string(forKey: "zmq.audit", default: auditEndpoints.joined(separator: ",")))
         allowedHosts = Set(RosterConfiguration.list(reader.string(forKey: "http.allowedHosts", default: "")).map { $0.lowercased() })
+        idleTimeoutSeconds = max(1, reader.int(forKey: "http.idleTimeoutSeconds", default: idleTimeoutSeconds))
         auditMemoryBytes = reader.int(forKey: "audit.memoryBytes", default: auditMemoryBytes)
         auditSpoolPath = reader.string(forKey: "audit.spoolPath", default: auditSpoolPath)
         auditSpoolMaxBytes = reader.int(forKey: "audit.spoolMaxBytes", default: auditSpoolMaxBytes)

@@ -200,3 +200,28 @@ struct UsersEndToEndTests {
         }
     }
 }
+
+/// A client that connects and sends nothing does not hold its connection (http.idleTimeoutSeconds).
+@Suite(.serialized)
+struct IdleConnectionTests {
+    @Test func aSilentConnectionIsClosedAfterTheIdleTimeout() async throws {
+        try await withRunningSystem(configure: { $0.ingressArguments = ["--http-idle-timeout-seconds", "1"] }) { system in
+            try #require(await system.ready(), "\(system.logText)")
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(system.httpPort).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            try #require(connected == 0)
+            var timeout = timeval(tv_sec: 15, tv_usec: 0)  // the read gives up long after the server should have closed
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var byte: UInt8 = 0
+            let got = read(fd, &byte, 1)
+            #expect(got == 0, "the server did not close a silent connection (read returned \(got), errno \(errno))")
+            // And a real client still gets its answer.
+            #expect(try await system.http.send("GET", "/scim/v2/Users").status == 200)
+        }
+    }
+}
