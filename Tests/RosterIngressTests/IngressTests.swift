@@ -206,3 +206,23 @@ struct LinkTests {
         }
     }
 }
+
+/// The failure limiter: a block after `limit` failures, doubling with every failure while blocked.
+struct FailureLimiterTests {
+    @Test func failuresWhileBlockedBackOffExponentiallyUpToTheMaximum() {
+        let limiter = FailureLimiter(limit: 3, window: .seconds(10), maximumBlock: .seconds(40))
+        let start = ContinuousClock.now
+        for i in 0..<3 {
+            #expect(limiter.retryAfter("a", now: start) == nil)
+            limiter.recordFailure("a", now: start + .milliseconds(i))
+        }
+        #expect(limiter.retryAfter("a", now: start + .seconds(1)) == 10)
+        #expect(limiter.retryAfter("b", now: start + .seconds(1)) == nil, "another key is not blocked")
+        limiter.recordFailure("a", now: start + .seconds(1))  // failing while blocked: 20 s
+        #expect(limiter.retryAfter("a", now: start + .seconds(1)) == 20)
+        limiter.recordFailure("a", now: start + .seconds(2))  // 40 s, the maximum
+        limiter.recordFailure("a", now: start + .seconds(3))
+        #expect(limiter.retryAfter("a", now: start + .seconds(3)) == 40)
+        #expect(limiter.retryAfter("a", now: start + .seconds(44)) == nil, "the block ends")
+    }
+}

@@ -19,9 +19,9 @@ struct AdminAuthenticationMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer",
             Secrets.tokenMatches(String(parts[1]).trimmingCharacters(in: .whitespaces), sha256Hex: expected)
         else {
-            if let wait = limiter.retryAfter(source) { throw AuthenticationMiddleware.tooMany(wait) }
-            limiter.recordFailure(source)
-            throw SCIMError.unauthorized("The admin API needs 'Authorization: Bearer <admin token>'.")
+            let error = AuthenticationMiddleware.failed([source], limiter: limiter)
+            if error.status == 401 { throw SCIMError.unauthorized("The admin API needs 'Authorization: Bearer <admin token>'.") }
+            throw error
         }
         return try await next(request, context)
     }

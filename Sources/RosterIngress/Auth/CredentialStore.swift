@@ -72,13 +72,6 @@ public final class CredentialStore: Sendable {
         return state.withLock { $0.byToken[digest] }
     }
 
-    /// A Basic login verified before (no PBKDF2): nil when it must be checked.
-    func verifiedCaller(basicUser user: String, password: String) -> Caller? {
-        guard let entry = state.withLock({ $0.byUsername[user] }) else { return nil }
-        let key = Secrets.sha256Hex("\(user)\u{0}\(password)\u{0}\(entry.version)")
-        return state.withLock { $0.verifiedBasic[key] }
-    }
-
     func caller(basicUser user: String, password: String) async -> Caller? {
         guard let entry = state.withLock({ $0.byUsername[user] }) else { return nil }
         let key = Secrets.sha256Hex("\(user)\u{0}\(password)\u{0}\(entry.version)")

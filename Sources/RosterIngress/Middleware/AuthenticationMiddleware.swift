@@ -25,8 +25,8 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         let scheme = parts.first?.lowercased() ?? ""
         let value = parts.count == 2 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
         // A valid credential is never refused because others failed from the same address (a
-        // proxy, Entra's shared egress): the credential is checked first, and only failures are
-        // throttled — per source, and per Basic username, whose check (PBKDF2) is not paid while blocked.
+        // proxy, Entra's shared egress) or with the same username: the credential is always
+        // checked first, and only failures are throttled, per source and per Basic username.
         var caller: Caller?
         var keys = [source]
         switch scheme {
@@ -36,23 +36,24 @@ public struct AuthenticationMiddleware: RouterMiddleware {
             guard let data = Data(base64Encoded: value), let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else { break }
             let (user, password) = (String(text[..<colon]), String(text[text.index(after: colon)...]))
             keys.append("basic-user:\(user)")
-            caller = credentials.verifiedCaller(basicUser: user, password: password)
-            if caller == nil {
-                if let wait = keys.lazy.compactMap(limiter.retryAfter).first { throw Self.tooMany(wait) }
-                caller = await credentials.caller(basicUser: user, password: password)
-            }
+            caller = await credentials.caller(basicUser: user, password: password)
         default:
             throw SCIMError.unauthorized("Unsupported authorization scheme: send 'Authorization: Bearer <token>' or Basic credentials.")
         }
-        guard let caller else {
-            if let wait = keys.lazy.compactMap(limiter.retryAfter).first { throw Self.tooMany(wait) }
-            for key in keys { limiter.recordFailure(key) }
-            throw SCIMError.unauthorized("The credentials are not valid.")
-        }
+        guard let caller else { throw Self.failed(keys, limiter: limiter) }
         var context = context
         context.caller = caller
         context.audit?.caller = caller
         return try await next(request, context)
+    }
+
+    /// A failed authentication: counted for each key; 401, or 429 while a key is blocked (a failure
+    /// while blocked makes the block longer).
+    static func failed(_ keys: [String], limiter: FailureLimiter) -> SCIMError {
+        let blocked = keys.contains { limiter.retryAfter($0) != nil }
+        for key in keys { limiter.recordFailure(key) }
+        guard blocked else { return SCIMError.unauthorized("The credentials are not valid.") }
+        return tooMany(keys.compactMap { limiter.retryAfter($0) }.max() ?? 1)
     }
 
     static func tooMany(_ wait: Int) -> SCIMError {
