@@ -23,17 +23,6 @@ struct InstanceLock {
         _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         return InstanceLock(fd: fd)
     }
-
-    /// Whether the lock is free now (for offline commands such as `roster token reset`).
-    static func isHeld(in dataDirectory: URL) -> String? {
-        do {
-            let lock = try acquire(in: dataDirectory)
-            close(lock.fd)
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
 }
 
 /// Checks that the ports `roster up` will bind are free, before anything is started.

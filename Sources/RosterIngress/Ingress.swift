@@ -44,8 +44,10 @@ public enum Ingress {
     /// The router: health endpoints open, `/scim/v2` behind authentication.
     public static func router(_ configuration: IngressConfiguration, dependencies: IngressDependencies) -> Router<SCIMRequestContext> {
         let router = Router(context: SCIMRequestContext.self)
+        // Every type served, in root-search order: users, groups, then the generic ones.
+        let types = ResourceType.all + dependencies.resources.map(\.type)
         if let recorder = dependencies.recorder {
-            router.add(middleware: AuditMiddleware(recorder: recorder, resourceTypes: ResourceType.all + dependencies.resources.map(\.type)))
+            router.add(middleware: AuditMiddleware(recorder: recorder, resourceTypes: types))
             router.get("metrics") { _, _ in Metrics.response(recorder.queue.counters) }
         }
         router.add(middleware: SCIMErrorMiddleware())
@@ -63,7 +65,7 @@ public enum Ingress {
         let scim = router.group("scim/v2")
             .add(middleware: MediaTypeMiddleware())
             .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter))
-        DiscoveryController(configuration: configuration, resourceTypes: ResourceType.all + dependencies.resources.map(\.type)).addRoutes(to: scim)
+        DiscoveryController(configuration: configuration, resourceTypes: types).addRoutes(to: scim)
         let users = UsersEndpoint(users: dependencies.users, groups: dependencies.groups, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations))
         let groups = GroupsEndpoint(groups: dependencies.groups, users: dependencies.users, configuration: configuration)
         ResourceController(endpoint: users, configuration: configuration).addRoutes(to: scim)
@@ -73,7 +75,6 @@ public enum Ingress {
         let endpoints: [any ResourceEndpoint] = [users, groups] + others
         RootSearchController(endpoints: endpoints, configuration: configuration).addRoutes(to: scim)
         // SCIM 1.1: the same controllers, translated at the edge (SCIM11Middleware, SCIMCore's SCIM11).
-        let types = endpoints.map(\.type)
         let v1 = router.group("scim/v1")
             .add(middleware: SCIM11Answers(types: types))
             .add(middleware: MediaTypeMiddleware())

@@ -65,8 +65,6 @@ public struct ResourceStore: Sendable {
     /// The attributes in canonical form, as the store keeps them: nothing write-only (such a type
     /// has nowhere to keep a secret).
     private func validated(_ attributes: [String: JSONValue], _ table: ResourceTable) throws(SCIMError) -> [String: JSONValue] {
-        let normalized = try ResourceNormalizer(table.type).normalize(attributes)
-        guard normalized.writeOnly.isEmpty else { throw SCIMError.invalidValue("\(table.type.name) resources keep no write-only attributes.") }
-        return normalized.resource
+        try ResourceNormalizer(table.type).normalizeWithoutSecrets(attributes)
     }
 }

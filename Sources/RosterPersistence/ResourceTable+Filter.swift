@@ -116,17 +116,17 @@ extension ResourceTable {
             }
             return Expression(sql: "json_extract(e.value, '$.\(sub.name)')", folded: false)
         }
-        for key in [a.key, a.attribute.name.lowercased()] {
-            switch storage[key] {
-            case .column(let c, let folded)?: if key == a.key { return Expression(sql: "\(name).\(c)", folded: folded) }
-            case .expression(let sql)?: if key == a.key { return Expression(sql: sql, folded: false) }
-            case .location?:
-                // A literal, not an argument: the prefix is the server's own base URL.
-                if key == a.key { return Expression(sql: "('\(locationPrefix.replacingOccurrences(of: "'", with: "''"))' || \(name).id)", folded: false) }
-            case .unsupported(let why)?: throw SCIMError.invalidFilter(why)
-            case nil: continue
-            }
+        switch storage[a.key] {
+        case .column(let c, let folded)?: return Expression(sql: "\(name).\(c)", folded: folded)
+        case .expression(let sql)?: return Expression(sql: sql, folded: false)
+        case .location?:
+            // A literal, not an argument: the prefix is the server's own base URL.
+            return Expression(sql: "('\(locationPrefix.replacingOccurrences(of: "'", with: "''"))' || \(name).id)", folded: false)
+        case .unsupported(let why)?: throw SCIMError.invalidFilter(why)
+        case nil: break
         }
+        // A sub-attribute of an attribute the store cannot answer (`groups.value`) is refused with it.
+        if case .unsupported(let why)? = storage[a.attribute.name.lowercased()] { throw SCIMError.invalidFilter(why) }
         return Expression(sql: "json_extract(\(name).json, '\(jsonPath(a, element: true))')", folded: false)
     }
 

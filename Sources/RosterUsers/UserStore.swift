@@ -29,7 +29,7 @@ public enum UserStore {
     }
 
     static func create(_ db: Database, _ c: CreateUser) throws -> StoredResource {
-        let fields = try UserFields(c.attributes)
+        let fields = UserFields(c.attributes)
         let (seq, stored) = try table.insert(db, directoryID: c.directoryID, attributes: c.attributes, json: c.attributesJSON, extra: fields.columns(c.passwordHash))
         try writeEmails(db, seq: seq, directoryID: c.directoryID, fields.emailKeys)
         if !c.joinGroups.isEmpty {
@@ -82,7 +82,7 @@ public enum UserStore {
 
     /// Writes new attributes over an existing user, bumping its version.
     private static func write(_ db: Database, _ existing: Row, directoryID: String, attributes: [String: JSONValue], passwordHash: String?) throws -> StoredResource {
-        let fields = try UserFields(attributes)
+        let fields = UserFields(attributes)
         let oldJSON: String = existing["json"]
         if let old = try? JSONValue.parse(Array(oldJSON.utf8)).objectValue, memberDisplay(old) != memberDisplay(attributes) {
             try userEvent(db, .renamed, directoryID: directoryID, userID: existing["id"], display: memberDisplay(attributes))
@@ -132,8 +132,7 @@ struct UserFields {
     var displayName: String?
     var emailKeys: [String]
 
-    init(_ attributes: [String: JSONValue]) throws {
-        _ = try UserStore.table.uniqueValue(attributes)
+    init(_ attributes: [String: JSONValue]) {
         self.active = attributes["active"]?.lenientBool
         self.displayName = attributes["displayName"]?.stringValue
         self.emailKeys = (attributes["emails"]?.arrayValue ?? []).compactMap { $0.objectValue?["value"]?.stringValue?.lowercased() }

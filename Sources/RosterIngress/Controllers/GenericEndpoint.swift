@@ -45,8 +45,6 @@ struct GenericEndpoint: ResourceEndpoint {
     }
 
     private func normalize(_ body: [String: JSONValue]) throws(SCIMError) -> [String: JSONValue] {
-        let normalized = try ResourceNormalizer(type).normalize(body)
-        guard normalized.writeOnly.isEmpty else { throw SCIMError.invalidValue("\(type.name) resources keep no write-only attributes.") }
-        return normalized.resource
+        try ResourceNormalizer(type).normalizeWithoutSecrets(body)
     }
 }

@@ -69,6 +69,13 @@ public struct ResourceNormalizer: Sendable {
         return Result(resource: resource, writeOnly: writeOnly)
     }
 
+    /// The canonical resource of a type that keeps no secrets: a write-only attribute is refused.
+    public func normalizeWithoutSecrets(_ body: [String: JSONValue]) throws(SCIMError) -> [String: JSONValue] {
+        let normalized = try normalize(body)
+        guard normalized.writeOnly.isEmpty else { throw SCIMError.invalidValue("\(core.name) resources keep no write-only attributes.") }
+        return normalized.resource
+    }
+
     /// The `schemas` list: required, and every URN must be one we serve.
     private func declaredSchemas(_ body: [String: JSONValue]) throws(SCIMError) -> [String] {
         guard let value = body[caseInsensitive: "schemas"] else {
