@@ -156,6 +156,8 @@ struct FirstHourCLITests {
             #expect(list.contains("DEFAULT GROUPS") && list.contains("APP GROUPS") && list.contains("Employees ("), "\(list)")
             let (missing, missingOutput) = try await FirstHourTests.roster(["config", "create", "x", "--directory", "Nobody"] + cli, in: directory)
             #expect(missing != 0 && missingOutput.contains("No directory 'Nobody'"), "\(missingOutput)")
+            let refused = try await admin.send("POST", "/admin/api/v1/configurations", json: .object(["name": .string("y"), "directoryId": .string("Nobody")]))
+            #expect(refused.status == 400 && refused.object["scimType"] == .string("invalidValue"), "\(refused.object)")
             let (disabled, _) = try await FirstHourTests.roster(["config", "disable", "entra"] + cli, in: directory)
             let (enabled, enabledOutput) = try await FirstHourTests.roster(["config", "enable", "entra"] + cli, in: directory)
             #expect(disabled == 0 && enabled == 0 && enabledOutput.contains("yes"), "\(enabledOutput)")
