@@ -26,3 +26,12 @@ extension RosterConfiguration {
         text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
+
+extension ConfigReader {
+    /// A list setting: `--zmq-users a,b` (the command-line provider splits on commas itself, so a
+    /// `string` read of it finds no single value and falls back to the default), `ZMQ_USERS=a,b`,
+    /// or an array; items trimmed, empty ones dropped.
+    public func list(forKey key: ConfigKey, default defaultValue: [String]) -> [String] {
+        stringArray(forKey: key, default: defaultValue).flatMap(RosterConfiguration.list)
+    }
+}

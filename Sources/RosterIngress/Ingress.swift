@@ -44,6 +44,7 @@ public enum Ingress {
     /// The router: health endpoints open, `/scim/v2` behind authentication.
     public static func router(_ configuration: IngressConfiguration, dependencies: IngressDependencies) -> Router<SCIMRequestContext> {
         let router = Router(context: SCIMRequestContext.self)
+        router.add(middleware: SourceAddressMiddleware(proxies: configuration.trustedProxies))
         // Every type served, in root-search order: users, groups, then the generic ones.
         let types = ResourceType.all + dependencies.resources.map(\.type)
         if let recorder = dependencies.recorder {
@@ -62,9 +63,10 @@ public enum Ingress {
         }
         let credentials = dependencies.credentials ?? staticCredentials(configuration)
         let limiter = FailureLimiter()
+        let rates = RateLimiter(perSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
         let scim = router.group("scim/v2")
             .add(middleware: MediaTypeMiddleware())
-            .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter))
+            .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter, rates: rates))
         DiscoveryController(configuration: configuration, resourceTypes: types).addRoutes(to: scim)
         let users = UsersEndpoint(users: dependencies.users, groups: dependencies.groups, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations))
         let groups = GroupsEndpoint(groups: dependencies.groups, users: dependencies.users, configuration: configuration)
@@ -78,7 +80,7 @@ public enum Ingress {
         let v1 = router.group("scim/v1")
             .add(middleware: SCIM11Answers(types: types))
             .add(middleware: MediaTypeMiddleware())
-            .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter))
+            .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter, rates: rates))
             .add(middleware: SCIM11Requests(types: types, maxBodyBytes: configuration.maxBodyBytes))
         SCIM11DiscoveryController(configuration: configuration, resourceTypes: types).addRoutes(to: v1)
         ResourceController(endpoint: users, configuration: configuration).addRoutes(to: v1)
@@ -141,7 +143,7 @@ public enum Ingress {
         }
         return Application(
             router: router(configuration, dependencies: dependencies),
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+            server: .guardedHTTP1(limits: configuration.httpLimits, idleTimeout: .seconds(configuration.idleTimeoutSeconds)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
             services: [ClientConnectionsService(clients: clients, context: context)] + services,
             logger: logger)
@@ -150,7 +152,7 @@ public enum Ingress {
     public static func main() async throws {
         let reader = RosterConfiguration.reader()
         let logger = RosterConfiguration.logger("roster.ingress", reader: reader)
-        let configuration = IngressConfiguration(reader: reader)
+        let configuration = try IngressConfiguration(reader: reader)
         do {
             try await application(configuration, logger: logger).runService()
         } catch where "\(error)".contains("Address already in use") {

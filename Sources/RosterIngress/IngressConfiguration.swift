@@ -30,6 +30,14 @@ public struct IngressConfiguration: Sendable {
     /// A connection that sends and receives nothing for this long is closed (`http.idleTimeoutSeconds`):
     /// neither a client that connects and stays silent nor an idle keep-alive holds a connection forever.
     public var idleTimeoutSeconds = 30
+    /// Read timeouts, the connection cap and the head limits of the HTTP layer (`http.*`).
+    public var httpLimits = HTTPLimits()
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client (`http.trustedProxies`).
+    public var trustedProxies = try! TrustedProxies([])
+    /// Requests per second and burst allowed to each configuration (`scim.rateLimitPerSecond`,
+    /// 0: no limit; `scim.rateLimitBurst`): twenty times Entra's documented 25 requests/s.
+    public var rateLimitPerSecond = 500
+    public var rateLimitBurst = 1000
     /// Largest request body accepted (`http.maxBodyBytes`).
     public var maxBodyBytes: Int
     /// Largest page a query returns, advertised as `filter.maxResults` (`scim.maxResults`).
@@ -74,14 +82,15 @@ public struct IngressConfiguration: Sendable {
         self.passwordIterations = passwordIterations
     }
 
-    public init(reader: ConfigReader) {
+    /// Throws a ``StartupError`` for a setting that cannot be used (e.g. a malformed proxy entry).
+    public init(reader: ConfigReader) throws {
         let d = IngressConfiguration()
         self.init(
             host: reader.string(forKey: "http.host", default: d.host),
             port: reader.int(forKey: "http.port", default: d.port),
-            usersEndpoints: RosterConfiguration.list(reader.string(forKey: "zmq.users", default: d.usersEndpoints.joined(separator: ","))),
-            groupsEndpoints: RosterConfiguration.list(reader.string(forKey: "zmq.groups", default: d.groupsEndpoints.joined(separator: ","))),
-            syncEndpoints: RosterConfiguration.list(reader.string(forKey: "zmq.sync", default: d.syncEndpoints.joined(separator: ","))),
+            usersEndpoints: reader.list(forKey: "zmq.users", default: d.usersEndpoints),
+            groupsEndpoints: reader.list(forKey: "zmq.groups", default: d.groupsEndpoints),
+            syncEndpoints: reader.list(forKey: "zmq.sync", default: d.syncEndpoints),
             workerTimeoutMilliseconds: reader.int(forKey: "zmq.timeoutMs", default: d.workerTimeoutMilliseconds),
             bootstrapTokenSHA256: reader.string(forKey: "auth.bootstrapTokenSha256").flatMap { $0.isEmpty ? nil : $0 },
             bootstrapDirectory: reader.string(forKey: "auth.bootstrapDirectory", default: d.bootstrapDirectory),
@@ -92,9 +101,21 @@ public struct IngressConfiguration: Sendable {
             passwordIterations: reader.int(forKey: "security.passwordIterations", default: d.passwordIterations),
             memberPageSize: reader.int(forKey: "scim.memberPageSize", default: d.memberPageSize),
             adminTokenSHA256: reader.string(forKey: "auth.adminTokenSha256").flatMap { $0.isEmpty ? nil : $0 })
-        auditEndpoints = RosterConfiguration.list(reader.string(forKey: "zmq.audit", default: auditEndpoints.joined(separator: ",")))
-        allowedHosts = Set(RosterConfiguration.list(reader.string(forKey: "http.allowedHosts", default: "")).map { $0.lowercased() })
+        auditEndpoints = reader.list(forKey: "zmq.audit", default: auditEndpoints)
+        allowedHosts = Set(reader.list(forKey: "http.allowedHosts", default: []).map { $0.lowercased() })
         idleTimeoutSeconds = max(1, reader.int(forKey: "http.idleTimeoutSeconds", default: idleTimeoutSeconds))
+        do {
+            trustedProxies = try TrustedProxies(reader.list(forKey: "http.trustedProxies", default: []))
+        } catch {
+            throw StartupError(error.description)
+        }
+        rateLimitPerSecond = max(0, reader.int(forKey: "scim.rateLimitPerSecond", default: rateLimitPerSecond))
+        rateLimitBurst = max(1, reader.int(forKey: "scim.rateLimitBurst", default: rateLimitBurst))
+        httpLimits.headerTimeout = .seconds(max(1, reader.int(forKey: "http.headerTimeoutSeconds", default: Int(httpLimits.headerTimeout.components.seconds))))
+        httpLimits.bodyTimeout = .seconds(max(1, reader.int(forKey: "http.bodyTimeoutSeconds", default: Int(httpLimits.bodyTimeout.components.seconds))))
+        httpLimits.maxConnections = max(1, reader.int(forKey: "http.maxConnections", default: httpLimits.maxConnections))
+        httpLimits.maxRequestLineBytes = max(256, reader.int(forKey: "http.maxRequestLineBytes", default: httpLimits.maxRequestLineBytes))
+        httpLimits.maxHeaderBytes = max(1024, reader.int(forKey: "http.maxHeaderBytes", default: httpLimits.maxHeaderBytes))
         auditMemoryBytes = reader.int(forKey: "audit.memoryBytes", default: auditMemoryBytes)
         auditSpoolPath = reader.string(forKey: "audit.spoolPath", default: auditSpoolPath)
         auditSpoolMaxBytes = reader.int(forKey: "audit.spoolMaxBytes", default: auditSpoolMaxBytes)

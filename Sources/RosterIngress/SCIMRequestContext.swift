@@ -5,8 +5,9 @@ public struct SCIMRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The calling configuration; set by ``AuthenticationMiddleware``.
     public var caller: Caller?
-    /// The peer's IP address, for counting failed authentications.
-    public let remoteAddress: String?
+    /// The client's IP address, for throttling and the audit log: the peer's, or the forwarded
+    /// client's behind a trusted proxy (``SourceAddressMiddleware``).
+    public var remoteAddress: String?
     /// Set by ``AuditMiddleware`` while auditing is on; inner layers report the caller to it.
     public var audit: AuditTrace?
 

@@ -10,7 +10,7 @@ public enum UsersWorker {
         kind: "users", defaults: StoreWorkerConfiguration(endpoint: "tcp://127.0.0.1:5551", databasePath: "data/users.sqlite"),
         migrator: UserStore.migrator, commands: UserStore.commands
     ) { pool, reader, logger in
-        let endpoints = RosterConfiguration.list(reader?.string(forKey: "zmq.groups", default: "tcp://127.0.0.1:5552") ?? "tcp://127.0.0.1:5552")
+        let endpoints = reader?.list(forKey: "zmq.groups", default: ["tcp://127.0.0.1:5552"]) ?? ["tcp://127.0.0.1:5552"]
         let context = ZMQContext()
         let groups = WorkerClient(kind: "groups", endpoints: endpoints, context: context)
         return [ClientConnectionsService(clients: [groups], context: context), OutboxRelay(pool: pool, target: groups, logger: logger)]

@@ -98,7 +98,7 @@ struct GracefulShutdownEndToEndTests {
             let all = outcomes.all
             let acknowledged = all.filter { (200..<300).contains($0.status) }
             let failed = all.filter { !(200..<300).contains($0.status) }
-            #expect(acknowledged.count > 20, "too little load to mean anything: \(all.count) writes")
+            #expect(acknowledged.count >= 10, "too little load to mean anything: \(all.count) writes")
             #expect(failed.allSatisfy { [503, 504].contains($0.status) }, "unexpected answers: \(Set(failed.map(\.status)))")
             let stored = try await kind.stored(scim, admin, all.map(\.name))
             for write in acknowledged {

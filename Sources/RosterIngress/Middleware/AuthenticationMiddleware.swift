@@ -4,16 +4,19 @@ import RosterCrypto
 import SCIMCore
 
 /// Resolves `Authorization: Bearer <token>` or `Basic <user:password>` to the calling
-/// configuration and its directory, or answers 401 (429 once a source or a Basic username keeps
-/// failing; a valid credential always gets through).
+/// configuration and its directory, or answers 401 (429 once a source, a Basic username or a token
+/// keeps failing; a valid credential always gets through), then holds each configuration to its
+/// request rate (429 with `Retry-After`).
 public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = SCIMRequestContext
     let credentials: CredentialStore
     let limiter: FailureLimiter
+    let rates: RateLimiter
 
-    public init(credentials: CredentialStore, limiter: FailureLimiter) {
+    public init(credentials: CredentialStore, limiter: FailureLimiter, rates: RateLimiter = RateLimiter(perSecond: 0, burst: 0)) {
         self.credentials = credentials
         self.limiter = limiter
+        self.rates = rates
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -26,12 +29,14 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         let value = parts.count == 2 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
         // A valid credential is never refused because others failed from the same address (a
         // proxy, Entra's shared egress) or with the same username: the credential is always
-        // checked first, and only failures are throttled, per source and per Basic username.
+        // checked first, and only failures are throttled: per source, per Basic username, per
+        // presented token (by hash: a wrong token sprayed from many addresses is slowed too).
         var caller: Caller?
         var keys = [source]
         switch scheme {
         case "bearer":
             caller = credentials.caller(bearer: value)
+            if caller == nil { keys.append("bearer:\(Secrets.sha256Hex(value).prefix(16))") }
         case "basic":
             guard let data = Data(base64Encoded: value), let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else { break }
             let (user, password) = (String(text[..<colon]), String(text[text.index(after: colon)...]))
@@ -41,6 +46,9 @@ public struct AuthenticationMiddleware: RouterMiddleware {
             throw SCIMError.unauthorized("Unsupported authorization scheme: send 'Authorization: Bearer <token>' or Basic credentials.")
         }
         guard let caller else { throw Self.failed(keys, limiter: limiter) }
+        if let wait = rates.take(caller.configurationID) {
+            throw SCIMError(status: 429, detail: "This configuration sends more than \(Int(rates.rate)) requests per second, its limit (scim.rateLimitPerSecond); retry after \(wait) s.", retryAfter: wait)
+        }
         var context = context
         context.caller = caller
         context.audit?.caller = caller

@@ -1,5 +1,6 @@
 public import Hummingbird
 import Logging
+import NIOHTTP1
 import SCIMCore
 
 /// Outermost middleware: every failure leaves as a SCIM error body, never Hummingbird's own
@@ -24,6 +25,10 @@ public struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return SCIMResponse.error(Self.translate(error, request: request))
         case let error as any HTTPResponseError:
             return SCIMResponse.error(SCIMError(status: Int(error.status.code), detail: error.status.reasonPhrase))
+        case let error as HTTPParserError:
+            // The body's framing broke while it was read; HTTPRequestGuard has answered the
+            // client already: this answer is for the audit record.
+            return SCIMResponse.error(HTTPRequestGuard.scimError(for: error, sawRequestLine: true, head: ""))
         case is CancellationError:
             return SCIMResponse.error(.unavailable("The request was cancelled.", retryAfter: 1))
         default:

@@ -1,0 +1,122 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import SCIMCore
+
+/// Behind the codec: times the body, refuses transfer codings this server cannot decode (501) and
+/// SCIM writes without a length (411), and turns every parser error into a SCIM error
+/// (``HTTPGuard/answer(_:)``). The error still travels on, so a handler reading the body fails
+/// instead of taking a truncated body for a whole one; its own answer is then dropped here.
+final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let state: HTTPGuard
+
+    init(_ state: HTTPGuard) { self.state = state }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if state.phase == .answered { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            state.cancelTimer()
+            state.headBytes = []
+            if let refusal = Self.refusal(of: head) {
+                state.answer(refusal)
+                return
+            }
+            state.phase = .body
+            state.requestComplete = false
+            state.responseComplete = false
+            state.responseStarted = false
+            let seconds = state.limits.bodyTimeout.components.seconds
+            state.startTimer(after: state.limits.bodyTimeout, answering: SCIMError(
+                status: 408, detail: "The request body did not arrive within \(seconds) s; the connection is closed."))
+        case .body:
+            break
+        case .end:
+            state.cancelTimer()
+            state.requestComplete = true
+            state.phase = state.responseComplete ? .idle : .handling
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if state.phase == .answered {
+            promise?.succeed(())
+            return
+        }
+        switch unwrapOutboundIn(data) {
+        case .head(let head) where head.status.kind != .informational:
+            state.responseStarted = true
+        case .end:
+            state.responseComplete = true
+            if state.requestComplete { state.phase = .idle }
+        default:
+            break
+        }
+        context.write(data, promise: promise)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? HTTPParserError {
+            state.answer(Self.scimError(for: error, sawRequestLine: state.sawLineEnd, head: state.headText))
+        }
+        context.fireErrorCaught(error)
+    }
+
+    /// A head the router must not see.
+    static func refusal(of head: HTTPRequest) -> SCIMError? {
+        if let codings = head.headerFields[.transferEncoding] {
+            let unsupported = codings.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { $0 != "chunked" }
+            if !unsupported.isEmpty {
+                return SCIMError(status: 501, detail: "The transfer coding '\(unsupported.joined(separator: ", "))' is not supported; send the body with Content-Length or 'Transfer-Encoding: chunked'.")
+            }
+        }
+        let writes: Set<HTTPRequest.Method> = [.post, .put, .patch]
+        if writes.contains(head.method), head.path?.lowercased().hasPrefix("/scim/") == true,
+           head.headerFields[.contentLength] == nil, head.headerFields[.transferEncoding] == nil {
+            return SCIMError(status: 411, detail: "A SCIM \(head.method.rawValue) needs a body: send it with Content-Length or 'Transfer-Encoding: chunked'.")
+        }
+        return nil
+    }
+
+    /// The status and detail for what NIO's parser refused.
+    static func scimError(for error: HTTPParserError, sawRequestLine: Bool, head: String) -> SCIMError {
+        switch error {
+        case .headerOverflow:
+            return sawRequestLine
+                ? SCIMError(status: 431, detail: "The request headers are larger than this server accepts.")
+                : SCIMError(status: 414, detail: "The request line is longer than this server accepts.")
+        case .invalidMethod where Self.isRequestLine(head):
+            return SCIMError(status: 501, detail: "The request method is not one this server implements.")
+        case .invalidContentLength, .unexpectedContentLength:
+            return .invalidSyntax("The Content-Length header is malformed, repeated, or sent with Transfer-Encoding.")
+        case .invalidChunkSize:
+            return .invalidSyntax("The chunked request body is malformed: a chunk size is not valid hexadecimal or is too large.")
+        case .invalidURL, .invalidPath, .invalidQueryString, .invalidFragment:
+            return .invalidSyntax("The request target is not a valid URI.")
+        case .invalidHeaderToken:
+            return .invalidSyntax("A request header is malformed.")
+        case .invalidVersion, .paused:  // llhttp pauses on the HTTP/2 preface
+            return SCIMError(status: 505, detail: "Only HTTP/1.0 and HTTP/1.1 are served on this port.")
+        case .unknown where head.contains("transfer-encoding"):
+            return SCIMError(status: 501, detail: "The request's Transfer-Encoding is not supported; send the body with Content-Length or 'Transfer-Encoding: chunked'.")
+        default:
+            return .invalidSyntax("The request is not valid HTTP/1.1.")
+        }
+    }
+
+    /// Whether the first line has the shape `method SP target SP HTTP/x.y`: then an unknown method
+    /// is 501 (RFC 9110 §9.1), anything else a malformed request (400).
+    static func isRequestLine(_ head: String) -> Bool {
+        // Split on isNewline: "\r\n" is one Character in Swift.
+        let line = (head.split(whereSeparator: \.isNewline).first ?? "").split(separator: " ", omittingEmptySubsequences: false)
+        return line.count == 3 && line[2].hasPrefix("http/") && !line[0].isEmpty
+    }
+}
