@@ -13,10 +13,19 @@ import Glibc
 public struct IncomingCommand: Sendable {
     public var name: String
     public var payload: [UInt8]
+    /// The idempotency key the ingress gave the command; nil for commands sent without one.
+    public var key: [UInt8]?
+    /// A resend after the connection dropped: its key may already have a recorded result.
+    public var isRetry: Bool
+    /// The caller's deadline (ms since 1970): a recorded result is kept until then.
+    public var deadline: Int64?
 
-    public init(name: String, payload: [UInt8]) {
+    public init(name: String, payload: [UInt8], key: [UInt8]? = nil, isRetry: Bool = false, deadline: Int64? = nil) {
         self.name = name
         self.payload = payload
+        self.key = key
+        self.isRetry = isRetry
+        self.deadline = deadline
     }
 }
 
@@ -47,7 +56,7 @@ public final class CommandServer: Sendable {
     public let staleReadAge: Duration
     /// A command is applied only while at least this much of its caller's time is left, so that
     /// its reply arrives before the caller gives up (milliseconds).
-    public let expiryMargin: Int64 = 1000
+    public static let expiryMargin: Int64 = 1000
     private let context: ZMQContext
     private let handler: any CommandBatchHandler
     private let logger: Logger
@@ -171,7 +180,7 @@ public final class CommandServer: Sendable {
         var refused = 0
         func refuseQueued() throws(ZMQError) {
             while let message = try socket.receiveMultipart(dontWait: true) {
-                guard message.count == 6 else { continue }
+                guard message.count == 6 || message.count == 8 else { continue }
                 let error = SCIMError.unavailable("The \(kind) worker is stopping; the request was not applied. Try again shortly.", retryAfter: 1)
                 try send([message[0], message[1]] + Envelope.reply(.failure(error)), on: socket)
                 refused += 1
@@ -198,14 +207,14 @@ public final class CommandServer: Sendable {
         logger.info("worker stopped gracefully", metadata: ["kind": "\(kind)", "refused": "\(refused)"])
     }
 
-    /// `[identity][correlation id][name][version][deadline][payload]` in, `[identity][correlation id][status][payload]` out.
+    /// `[identity][correlation id][name][version][deadline][payload]([key][attempt])` in, `[identity][correlation id][status][payload]` out.
     private func process(_ messages: [[[UInt8]]], on socket: borrowing ZMQSocket) throws(ZMQError) {
         var routes: [(identity: [UInt8], correlation: [UInt8])] = []
         var commands: [IncomingCommand] = []
         var immediate: [(index: Int, result: Result<[UInt8], SCIMError>)] = []
         let now = Envelope.nowMilliseconds()
         for message in messages {
-            guard message.count == 6 else {
+            guard message.count == 6 || message.count == 8 else {
                 logger.warning("dropping a malformed message", metadata: ["frames": "\(message.count)"])
                 continue
             }
@@ -214,7 +223,7 @@ public final class CommandServer: Sendable {
             routes.append((message[0], message[1]))
             if version != ProtocolVersion.current {
                 immediate.append((routes.count - 1, .failure(.internalError("The \(kind) worker speaks protocol \(ProtocolVersion.current), not \(version)."))))
-            } else if let deadline = Envelope.deadline(message[4]), now > deadline - expiryMargin {
+            } else if let deadline = Envelope.deadline(message[4]), now > deadline - Self.expiryMargin, !Self.isRetry(message) {
                 // Its caller has given up (or will before a reply could reach it), so it is not
                 // applied: a 504 at the ingress then always means "not applied". This is a
                 // command that waited in a queue, e.g. for this worker to restart.
@@ -238,7 +247,9 @@ public final class CommandServer: Sendable {
                     _ = write(wakeFD, &one, 8)
                 }
             } else {
-                commands.append(IncomingCommand(name: name, payload: message[5]))
+                commands.append(IncomingCommand(
+                    name: name, payload: message[5], key: message.count == 8 && message[6].count == 16 ? message[6] : nil,
+                    isRetry: Self.isRetry(message), deadline: Envelope.deadline(message[4])))
             }
         }
         var results = commands.isEmpty ? [] : handler.handle(commands)
@@ -259,6 +270,12 @@ public final class CommandServer: Sendable {
         for (route, result) in zip(routes, ordered) {
             try send([route.identity, route.correlation] + Envelope.reply(result), on: socket)
         }
+    }
+
+    /// A keyed resend. An expired one is not refused here: its first delivery may have committed,
+    /// and only the store's ledger can tell "applied" from "not applied".
+    static func isRetry(_ message: [[UInt8]]) -> Bool {
+        message.count == 8 && message[6].count == 16 && message[7] != Array("1".utf8)
     }
 
     private func send(_ frames: [[UInt8]], on socket: borrowing ZMQSocket) throws(ZMQError) {

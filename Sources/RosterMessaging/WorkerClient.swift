@@ -52,11 +52,26 @@ public final class WorkerClient: CommandTransport {
         }
     }
 
+    /// Every command carries an idempotency key. When the worker's connection drops with the
+    /// command in hand (it was killed, perhaps after committing), the command is sent once more
+    /// with the same key, waiting for the restarted worker until the original deadline: the
+    /// worker answers the first result if it had committed it, or applies it now. Either way the
+    /// caller gets the real answer instead of "may or may not have been applied".
     private func send(name: String, payload: [UInt8], via requester: ZMQRequester) async throws(SCIMError) -> [UInt8] {
-        let frames: [[UInt8]]
+        let key = Envelope.newKey()
+        let deadline = ContinuousClock.now + requester.requestTimeout
+        let wallDeadline = Envelope.deadline(after: requester.requestTimeout)
+        var frames: [[UInt8]] = []
         do {
-            frames = try await requester.request(Envelope.command(name: name, payload: payload, timeout: requester.requestTimeout))
-        } catch BridgeError.timeout {
+            do {
+                frames = try await requester.request(Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key), deadline: deadline)
+            } catch BridgeError.peerLost {
+                let wait = deadline - ContinuousClock.now - .milliseconds(Int64(CommandServer.expiryMargin))
+                guard wait > .zero else { throw BridgeError.timeout }
+                frames = try await requester.request(
+                    Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, attempt: 2), deadline: deadline, queueTimeout: wait)
+            }
+        } catch BridgeError.timeout, BridgeError.peerLost {
             throw SCIMError.gatewayTimeout("The \(kind) worker did not answer in time; the request may or may not have been applied.")
         } catch BridgeError.unavailable, BridgeError.closed {
             throw SCIMError.unavailable("The \(kind) worker is not reachable; try again shortly.", retryAfter: 1)

@@ -13,6 +13,10 @@ public enum BridgeError: Error, Sendable, Equatable {
     case unavailable
     /// The requester is closed (maps to 503).
     case closed
+    /// The connection to the peer dropped after the request was sent (the worker died with it in
+    /// hand): it may or may not have been applied, and a resend with the same idempotency key
+    /// finds out which.
+    case peerLost
 }
 
 /// The ingress side of a worker connection: one DEALER socket owned by one thread, and any
@@ -37,11 +41,19 @@ public final class ZMQRequester: Sendable {
     private struct Pending {
         var continuation: CheckedContinuation<[[UInt8]], any Error>
         var deadline: ContinuousClock.Instant
+        /// Handed to the socket: a dropped connection may have taken it to the peer.
+        var sent = false
+    }
+
+    private struct Queued {
+        var id: UInt64
+        var frames: [[UInt8]]
+        var queueTimeout: Duration
     }
 
     private struct State {
         var pending: [UInt64: Pending] = [:]
-        var outbox: [(id: UInt64, frames: [[UInt8]])] = []
+        var outbox: [Queued] = []
         var closing = false
         var finished = false
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
@@ -72,10 +84,13 @@ public final class ZMQRequester: Sendable {
         close(wakeFD)
     }
 
-    /// Sends `frames` and returns the reply frames (without the correlation id).
-    public func request(_ frames: [[UInt8]]) async throws -> [[UInt8]] {
+    /// Sends `frames` and returns the reply frames (without the correlation id). `deadline`
+    /// defaults to now + `requestTimeout`; `queueTimeout` (how long to wait for a connected peer)
+    /// to the options' (a resend after ``BridgeError/peerLost`` waits for the restarted worker).
+    public func request(_ frames: [[UInt8]], deadline: ContinuousClock.Instant? = nil, queueTimeout: Duration? = nil) async throws -> [[UInt8]] {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
-        let deadline = ContinuousClock.now + options.requestTimeout
+        let deadline = deadline ?? ContinuousClock.now + options.requestTimeout
+        let queued = Queued(id: id, frames: frames, queueTimeout: queueTimeout ?? options.queueTimeout)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[[UInt8]], any Error>) in
                 enum Action { case wake, none, fail(any Error) }
@@ -84,7 +99,7 @@ public final class ZMQRequester: Sendable {
                     // Checked inside the lock that registers the entry, or a cancel could slip between.
                     if Task.isCancelled { return .fail(CancellationError()) }
                     s.pending[id] = Pending(continuation: continuation, deadline: deadline)
-                    s.outbox.append((id, frames))
+                    s.outbox.append(queued)
                     return s.outbox.count == 1 ? .wake : .none
                 }
                 switch action {
@@ -148,10 +163,15 @@ public final class ZMQRequester: Sendable {
         // Queue only to completed connections, so a missing peer shows as EAGAIN, not silence.
         try socket.set(ZMQOption.immediate, 1)
         try socket.set(ZMQOption.reconnectInterval, 100)
+        // Connection events: a dropped connection fails what was sent on it with `.peerLost`.
+        let monitorEndpoint = "inproc://roster-requester-\(ObjectIdentifier(self).hashValue)"
+        try socket.monitor(monitorEndpoint, events: ZMQEvent.disconnected)
+        let monitor = try ZMQSocket(context, .pair)
+        try monitor.connect(monitorEndpoint)
         try socket.connect(endpoint)
 
-        var backlog: [(id: UInt64, frames: [[UInt8]], queued: ContinuousClock.Instant)] = []
-        var outbox: [(id: UInt64, frames: [[UInt8]])] = []
+        var backlog: [(item: Queued, queued: ContinuousClock.Instant)] = []
+        var outbox: [Queued] = []
         var lastSweep = ContinuousClock.now
         while true {
             let (_, _, woke) = try socket.poll(timeoutMilliseconds: backlog.isEmpty ? 100 : 10, wantWrite: !backlog.isEmpty, fd: wakeFD)
@@ -165,13 +185,13 @@ public final class ZMQRequester: Sendable {
             }
             if closing { return }
             let now = ContinuousClock.now
-            for item in outbox { backlog.append((item.id, item.frames, now)) }
+            for item in outbox { backlog.append((item, now)) }
             outbox.removeAll(keepingCapacity: true)
 
             var sent = 0
             while sent < backlog.count {
-                let item = backlog[sent]
-                if now - item.queued > options.queueTimeout {
+                let (item, queued) = backlog[sent]
+                if now - queued > item.queueTimeout {
                     fail(item.id, BridgeError.unavailable)
                     sent += 1
                     continue
@@ -182,16 +202,28 @@ public final class ZMQRequester: Sendable {
                 }
                 var id = item.id.littleEndian
                 let idFrame = withUnsafeBytes(of: &id) { Array($0) }
-                guard try socket.send(frames: [idFrame] + item.frames, dontWait: true) else { break }
+                // Marked before the send: a drop right after must count it as possibly delivered.
+                state.withLock { $0.pending[item.id]?.sent = true }
+                guard try socket.send(frames: [idFrame] + item.frames, dontWait: true) else {
+                    state.withLock { $0.pending[item.id]?.sent = false }
+                    break
+                }
                 sent += 1
             }
             backlog.removeFirst(sent)
 
-            while let reply = try socket.receiveMultipart(dontWait: true) {
-                guard reply.count >= 1, reply[0].count == 8 else { continue }
-                let id = reply[0].withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-                // A late reply finds no entry (its caller got a timeout) and is dropped here.
-                state.withLock { $0.pending.removeValue(forKey: id) }?.continuation.resume(returning: Array(reply.dropFirst()))
+            try receiveReplies(socket)
+            var dropped = false
+            while let event = try monitor.receiveMultipart(dontWait: true) {
+                if ZMQEvent.number(of: event) == ZMQEvent.disconnected { dropped = true }
+            }
+            if dropped {
+                try receiveReplies(socket)  // whatever the peer answered before it went
+                let lost = state.withLock { s -> [Pending] in
+                    let ids = s.pending.filter(\.value.sent).map(\.key)
+                    return ids.compactMap { s.pending.removeValue(forKey: $0) }
+                }
+                for p in lost { p.continuation.resume(throwing: BridgeError.peerLost) }
             }
 
             if now - lastSweep > .milliseconds(20) {
@@ -202,6 +234,15 @@ public final class ZMQRequester: Sendable {
                 }
                 for p in expired { p.continuation.resume(throwing: BridgeError.timeout) }
             }
+        }
+    }
+
+    private func receiveReplies(_ socket: borrowing ZMQSocket) throws(ZMQError) {
+        while let reply = try socket.receiveMultipart(dontWait: true) {
+            guard reply.count >= 1, reply[0].count == 8 else { continue }
+            let id = reply[0].withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            // A late reply finds no entry (its caller got a timeout) and is dropped here.
+            state.withLock { $0.pending.removeValue(forKey: id) }?.continuation.resume(returning: Array(reply.dropFirst()))
         }
     }
 

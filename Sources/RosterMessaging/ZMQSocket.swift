@@ -9,7 +9,7 @@ public struct ZMQSocket: ~Copyable {
     let handle: UnsafeMutableRawPointer
 
     public enum Kind {
-        case dealer, router, push, pull, pub, sub
+        case dealer, router, push, pull, pub, sub, pair
 
         var raw: Int32 {
             switch self {
@@ -19,6 +19,7 @@ public struct ZMQSocket: ~Copyable {
             case .pull: ZMQ_PULL
             case .pub: ZMQ_PUB
             case .sub: ZMQ_SUB
+            case .pair: ZMQ_PAIR
             }
         }
     }
@@ -31,6 +32,11 @@ public struct ZMQSocket: ~Copyable {
     }
 
     deinit { zmq_close(handle) }
+
+    /// Publishes this socket's connection events on a PAIR socket bound at `endpoint` (inproc).
+    public func monitor(_ endpoint: String, events: Int32) throws(ZMQError) {
+        guard zmq_socket_monitor(handle, endpoint, events) == 0 else { throw ZMQError("zmq_socket_monitor") }
+    }
 
     public func set(_ option: Int32, _ value: Int32) throws(ZMQError) {
         var v = value
@@ -124,4 +130,14 @@ public enum ZMQOption {
     public static let subscribe = ZMQ_SUBSCRIBE
     public static let reconnectInterval = ZMQ_RECONNECT_IVL
     public static let linger = ZMQ_LINGER
+}
+
+public enum ZMQEvent {
+    public static let disconnected = Int32(ZMQ_EVENT_DISCONNECTED)
+
+    /// The event number of a monitor message (its first frame: 16-bit event, 32-bit value).
+    public static func number(of message: [[UInt8]]) -> Int32? {
+        guard let first = message.first, first.count >= 2 else { return nil }
+        return Int32(UInt16(first[0]) | UInt16(first[1]) << 8)
+    }
 }

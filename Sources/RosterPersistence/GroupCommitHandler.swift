@@ -31,15 +31,21 @@ public struct CommandTable: Sendable {
 /// Group commit (docs/design.md §2): every command of a batch runs in its own savepoint inside one
 /// transaction, so one bad command fails alone; the results go out only after the commit, so an
 /// acknowledged write is on disk (`synchronous=FULL`).
+///
+/// A keyed command's result is recorded (``IdempotencyLedger``) in its own savepoint, so "applied"
+/// and "recorded" commit together: a resend of the same key finds the first result instead of
+/// applying the command twice.
 public final class GroupCommitHandler: CommandBatchHandler {
     let pool: DatabasePool
     let table: CommandTable
     let logger: Logger
+    let ledger = IdempotencyLedger()
 
-    public init(pool: DatabasePool, table: CommandTable, logger: Logger) {
+    public init(pool: DatabasePool, table: CommandTable, logger: Logger) throws {
         self.pool = pool
         self.table = table
         self.logger = logger
+        try pool.write { db in try IdempotencyLedger.create(db) }
     }
 
     public func handle(_ batch: [IncomingCommand]) -> [Result<[UInt8], SCIMError>] {
@@ -47,14 +53,27 @@ public final class GroupCommitHandler: CommandBatchHandler {
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
+                    try ledger.prune(db)
                     for (index, command) in batch.enumerated() {
                         guard let apply = table.entries[command.name] else {
                             results[index] = .failure(.notImplemented("This worker does not know the command '\(command.name)'."))
                             continue
                         }
+                        if let key = command.key, command.isRetry {
+                            if let first = try IdempotencyLedger.result(db, key: key) {
+                                results[index] = .success(first)
+                                continue
+                            }
+                            if let deadline = command.deadline, Envelope.nowMilliseconds() > deadline - CommandServer.expiryMargin {
+                                results[index] = .failure(.unavailable("The command expired before it could be applied; it was not applied.", retryAfter: 1))
+                                continue
+                            }
+                        }
                         do {
                             try db.inSavepoint {
-                                results[index] = .success(try apply(db, command.payload))
+                                let reply = try apply(db, command.payload)
+                                if let key = command.key { try IdempotencyLedger.record(db, key: key, reply: reply, until: command.deadline) }
+                                results[index] = .success(reply)
                                 return .commit
                             }
                         } catch {

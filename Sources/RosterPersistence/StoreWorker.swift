@@ -47,7 +47,7 @@ public struct StoreWorker: Sendable {
     public func services(_ configuration: StoreWorkerConfiguration, reader: ConfigReader? = nil, logger: Logger) throws -> [any Service] {
         let pool = try StoreDatabase.open(path: configuration.databasePath, migrator: migrator, logger: logger)
         let context = ZMQContext()
-        let handler = GroupCommitHandler(pool: pool, table: commands, logger: logger)
+        let handler = try GroupCommitHandler(pool: pool, table: commands, logger: logger)
         let server = CommandServer(kind: kind, endpoint: configuration.endpoint, context: context, handler: handler, logger: logger)
         return extras(pool, reader, logger) + [
             Checkpointer(path: configuration.databasePath, logger: logger),

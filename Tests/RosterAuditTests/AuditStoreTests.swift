@@ -13,7 +13,7 @@ func withAuditStore(_ body: (GroupCommitHandler, DatabasePool) async throws -> V
     defer { try? FileManager.default.removeItem(at: directory) }
     let pool = try StoreDatabase.open(path: directory.appendingPathComponent("audit.sqlite").path, migrator: AuditStore.migrator, logger: Logger(label: "test"))
     let retention = AuditRetention(maxAgeDays: nil, maxRecords: nil)
-    try await body(GroupCommitHandler(pool: pool, table: AuditStore.commands(retention: retention), logger: Logger(label: "test")), pool)
+    try await body(try GroupCommitHandler(pool: pool, table: AuditStore.commands(retention: retention), logger: Logger(label: "test")), pool)
 }
 
 /// A record with the fields the filters look at; `n` orders them in time.

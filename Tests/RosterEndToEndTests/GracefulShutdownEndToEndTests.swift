@@ -62,7 +62,7 @@ struct GracefulShutdownEndToEndTests {
     @Test(arguments: kinds)
     func everyAcknowledgedWriteIsKeptAndNoAppliedWriteIsReportedFailedWhenAWorkerIsTerminated(_ kind: Kind) async throws {
         // A deadline well beyond a commit on a machine busy with other tests: a commit slower than
-        // the worker's expiry margin is the one case a deadline cannot cover (idempotency keys will).
+        // the worker's expiry margin is the one case a deadline cannot cover.
         try await withRunningSystem(configure: { $0.workerTimeoutMilliseconds = 10_000 }) { system in
             try #require(await system.ready(), "\(system.logText)")
             let scim = system.http
@@ -70,17 +70,11 @@ struct GracefulShutdownEndToEndTests {
             let outcomes = Outcomes()
             let loadEnds = ContinuousClock.now + .seconds(2)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for client in 0..<4 {
-                    group.addTask {
-                        var n = 0
-                        while ContinuousClock.now < loadEnds {
-                            let name = "gs-\(kind.name)-\(client)-\(n)"
-                            n += 1
-                            let status = (try? await kind.create(scim, admin, name)) ?? 0
-                            outcomes.add(name, status)
-                            if status >= 500 { try await Task.sleep(for: .milliseconds(20)) }
-                        }
-                    }
+                group.addLoad(clients: 4, until: loadEnds) { client, n in
+                    let name = "gs-\(kind.name)-\(client)-\(n)"
+                    let status = (try? await kind.create(scim, admin, name)) ?? 0
+                    outcomes.add(name, status)
+                    if status >= 500 { try await Task.sleep(for: .milliseconds(20)) }
                 }
                 group.addTask {
                     try await Task.sleep(for: .milliseconds(600))
@@ -106,7 +100,7 @@ struct GracefulShutdownEndToEndTests {
             }
             // A refusal (503) is never applied. A 504 ("may or may not have been applied") is
             // counted, not asserted: a write whose reply was lost while its worker stopped can still
-            // be applied; the idempotency keys of the hardening work close that gap.
+            // be applied (a worker killed outright is KillDuringWritesEndToEndTests' case).
             for write in failed where write.status == 503 {
                 #expect(stored[write.name, default: 0] == 0, "\(write.name) was answered 503 but was applied")
             }

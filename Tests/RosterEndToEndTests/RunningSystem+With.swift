@@ -37,3 +37,19 @@ func withProcess<T>(_ process: Process, _ body: (Process) async throws -> T) asy
     await TestProcesses.stop(process)
     return result
 }
+
+extension ThrowingTaskGroup where ChildTaskResult == Void, Failure == any Error {
+    /// Load for a fault test: `clients` tasks, each calling `body(client, n)` with n = 0, 1, 2 …
+    /// until `deadline`.
+    mutating func addLoad(clients: Int, until deadline: ContinuousClock.Instant, _ body: @escaping @Sendable (Int, Int) async throws -> Void) {
+        for client in 0..<clients {
+            addTask {
+                var n = 0
+                while ContinuousClock.now < deadline {
+                    try await body(client, n)
+                    n += 1
+                }
+            }
+        }
+    }
+}

@@ -44,7 +44,7 @@ struct NewResourceTypeTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let pool = try StoreDatabase.open(path: directory.appendingPathComponent("devices.sqlite").path, migrator: Device.migrator, logger: Logger(label: "test"))
         // 4. The wiring: a worker's store, and the ingress's dependency.
-        let worker = StoreTransport(handler: GroupCommitHandler(pool: pool, table: ResourceStore([Device.table]).commands, logger: Logger(label: "test")))
+        let worker = StoreTransport(handler: try GroupCommitHandler(pool: pool, table: ResourceStore([Device.table]).commands, logger: Logger(label: "test")))
         let nobody = ScriptedTransport { name, _ throws(SCIMError) in throw SCIMError.internalError("\(name) was not for the users or groups worker") }
         try await withIngress(nobody, resources: [(Device.type, worker)]) { http in
             let body: JSONValue = .object(["schemas": .array([.string(Device.schema.id)]), "displayName": .string("Laptop 7"), "serialNumber": .string("SN-1")])

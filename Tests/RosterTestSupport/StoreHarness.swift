@@ -14,7 +14,7 @@ public func withStore(
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("store.sqlite").path
     let pool = try StoreDatabase.open(path: path, migrator: migrator, logger: Logger(label: "test"))
-    try body(GroupCommitHandler(pool: pool, table: commands, logger: Logger(label: "test")), pool, path)
+    try body(try GroupCommitHandler(pool: pool, table: commands, logger: Logger(label: "test")), pool, path)
 }
 
 extension GroupCommitHandler {
