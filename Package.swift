@@ -210,6 +210,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RosterIngressTests", dependencies: ["RosterIngress", "RosterTestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: swiftSettings),
-        .testTarget(name: "RosterEndToEndTests", dependencies: ["SCIMCore", "RosterConfig", "RosterTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RosterEndToEndTests",
+            dependencies: ["SCIMCore", "RosterConfig", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -80,4 +80,24 @@ struct AuditQueueTests {
             #expect(Self.drain(next, batch: 4) == Array(1...30))
         }
     }
+
+    /// An ingress killed outright (no `persistMemory`) loses nothing it had queued: the next run
+    /// delivers what was not acknowledged, before the spool, and nothing acknowledged again.
+    @Test func whatWasInMemoryWhenTheIngressWasKilledIsDeliveredByTheNextRun() throws {
+        try withSpool { path throws in
+            do {
+                let queue = AuditQueue(limits: .init(memoryBytes: 1000, spoolBytes: 1 << 20, spoolPath: path), logger: Logger(label: "t"))
+                for n in 1...20 { queue.enqueue(Self.line(n)) }  // 1...10 in memory, 11...20 spooled
+                let first = try #require(queue.nextBatch(maxRecords: 4, maxBytes: 1 << 20))
+                queue.acknowledge(first)
+                // Killed here: the queue is dropped without persistMemory.
+            }
+            do {
+                let next = AuditQueue(limits: .init(memoryBytes: 1000, spoolBytes: 1 << 20, spoolPath: path), logger: Logger(label: "t"))
+                #expect(Self.drain(next, batch: 3) == Array(5...20))
+            }
+            let after = AuditQueue(limits: .init(memoryBytes: 1000, spoolBytes: 1 << 20, spoolPath: path), logger: Logger(label: "t"))
+            #expect(after.nextBatch(maxRecords: 10, maxBytes: 1 << 20) == nil, "a fully acknowledged journal delivers nothing twice")
+        }
+    }
 }

@@ -12,7 +12,8 @@ import Glibc
 /// they are dropped and counted. Every record in memory is older than every record in the
 /// spool, so delivering memory first and then the spool keeps the order. A record leaves only
 /// when the worker has acknowledged it. The spool survives a restart of the ingress; what is in
-/// memory at a graceful stop is written to it first.
+/// memory at a graceful stop is written to it first, and what is in memory when the ingress is
+/// killed is recovered from ``AuditJournal``, its mirror on disk.
 public final class AuditQueue: Sendable {
     public struct Limits: Sendable {
         public var memoryBytes: Int
@@ -52,6 +53,7 @@ public final class AuditQueue: Sendable {
         var spoolSize = 0
         var spoolRead = 0
         var lastDropLog: ContinuousClock.Instant?
+        var journal: AuditJournal?
         var spooling: Bool { spoolSize > spoolRead }
     }
 
@@ -83,7 +85,16 @@ public final class AuditQueue: Sendable {
             }
         }
         fd = descriptor
-        state.withLock { $0.spoolSize = size }
+        // Only with the spool's lock held: the journal belongs to the ingress that owns the spool.
+        var journal = descriptor >= 0 ? limits.spoolPath.flatMap { AuditJournal(path: $0 + ".memory") } : nil
+        let recovered = journal?.recover() ?? []
+        if !recovered.isEmpty { logger.notice("audit records queued by an ingress that was killed will be delivered", metadata: ["records": "\(recovered.count)"]) }
+        state.withLock { s in
+            s.spoolSize = size
+            s.journal = journal
+            s.memory = recovered
+            s.counters.memoryBytes = recovered.reduce(0) { $0 + $1.count }
+        }
     }
 
     deinit { if fd >= 0 { close(fd) } }
@@ -114,6 +125,7 @@ public final class AuditQueue: Sendable {
             let line = Array("{\"seq\":\(s.counters.enqueued),".utf8) + object.dropFirst()
             if !s.spooling && s.counters.memoryBytes + line.count <= limits.memoryBytes {
                 s.memory.append(line)
+                s.journal?.append(line)
                 s.counters.memoryBytes += line.count
                 return nil
             }
@@ -181,8 +193,11 @@ public final class AuditQueue: Sendable {
     public func acknowledge(_ batch: Batch, delivered: Bool = true) {
         state.withLock { s in
             if batch.fromMemory > 0 {
-                for i in s.head..<(s.head + batch.fromMemory) { s.counters.memoryBytes -= s.memory[i].count }
+                var bytes = 0
+                for i in s.head..<(s.head + batch.fromMemory) { bytes += s.memory[i].count }
+                s.counters.memoryBytes -= bytes
                 s.head += batch.fromMemory
+                s.journal?.acknowledge(bytes: bytes + batch.fromMemory, pending: s.memory[s.head...])
                 if s.head > 1024 && s.head * 2 > s.memory.count {
                     s.memory.removeFirst(s.head)
                     s.head = 0
@@ -222,6 +237,7 @@ public final class AuditQueue: Sendable {
             s.memory.removeAll()
             s.head = 0
             s.counters.memoryBytes = 0
+            s.journal?.clear()
             return pending.count
         }
     }
