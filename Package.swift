@@ -217,3 +217,10 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer targets (scripts/fuzz): only with ROSTER_FUZZ=1, since they link only against
+// libFuzzer's main (`swift build --sanitize=fuzzer`).
+if Context.environment["ROSTER_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "roster-fuzz", dependencies: ["SCIMCore", "RosterProtocol"], swiftSettings: swiftSettings))
+    package.products.append(.executable(name: "roster-fuzz", targets: ["roster-fuzz"]))
+}
