@@ -22,6 +22,8 @@ struct HTTPHardeningTests {
         ("chunk size overflowing 64 bits", "POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\n\(auth)Content-Type: application/scim+json\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffff\r\n{}\r\n0\r\n\r\n", 400, .invalidSyntax),
         ("unknown transfer coding", "POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\n\(auth)Content-Type: application/scim+json\r\nTransfer-Encoding: gzip\r\n\r\n{}", 501, nil),
         ("gzip before chunked", "POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\n\(auth)Content-Type: application/scim+json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 501, nil),
+        ("CONNECT (this is not a proxy)", "CONNECT /scim/v2/Users HTTP/1.1\r\nHost: x\r\n\r\n", 405, nil),
+        ("TRACE (it would echo credentials)", "TRACE /scim/v2/Users HTTP/1.1\r\nHost: x\r\n\(auth)\r\n", 405, nil),
         ("SCIM write without a length", "POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\n\(auth)Content-Type: application/scim+json\r\n\r\n", 411, nil),
         ("HTTP/3.0 on an HTTP/1.1 port", "GET / HTTP/3.0\r\nHost: x\r\n\r\n", 505, nil),
     ]

@@ -36,7 +36,7 @@ final class HTTPByteGuard: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if admitted { state.connections.release() }
         admitted = false
-        state.cancelTimer()
+        state.stopTimer()
         state.byteContext = nil
         context.fireChannelInactive()
     }
@@ -48,7 +48,7 @@ final class HTTPByteGuard: ChannelInboundHandler, RemovableChannelHandler {
             state.phase = .head
             state.lineBytes = 0
             state.sawLineEnd = false
-            state.headBytes = []
+            state.headBytes.removeAll(keepingCapacity: true)
             let seconds = state.limits.headerTimeout.components.seconds
             state.startTimer(after: state.limits.headerTimeout, answering: SCIMError(
                 status: 408, detail: "The request headers did not arrive within \(seconds) s; the connection is closed."))

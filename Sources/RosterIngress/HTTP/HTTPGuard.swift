@@ -33,7 +33,11 @@ final class HTTPGuard {
     var requestComplete = true
     var responseComplete = true
     var responseStarted = false
+    /// One task per connection, re-armed lazily: a request only moves `deadline`, so keep-alive
+    /// traffic does not schedule and cancel two timers per request.
     private var timer: Scheduled<Void>?
+    private var deadline: NIODeadline?
+    private var timeoutError: SCIMError?
     /// The context of the byte guard, where raw answers are written; cleared when the channel closes.
     var byteContext: ChannelHandlerContext?
 
@@ -43,15 +47,32 @@ final class HTTPGuard {
     }
 
     func startTimer(after duration: Duration, answering error: SCIMError) {
-        cancelTimer()
-        guard let context = byteContext else { return }
-        timer = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: .nanoseconds(Int64(duration.nanoseconds))) { [self] in
-            timer = nil
-            answer(error)
-        }
+        deadline = .now() + .nanoseconds(duration.nanoseconds)
+        timeoutError = error
+        if timer == nil { arm() }
     }
 
     func cancelTimer() {
+        deadline = nil
+        timeoutError = nil
+    }
+
+    private func arm() {
+        guard let context = byteContext, let deadline else { return }
+        timer = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(deadline: deadline) { [self] in
+            timer = nil
+            guard let current = self.deadline else { return }
+            if current <= .now(), let error = timeoutError {
+                answer(error)
+            } else {
+                arm()
+            }
+        }
+    }
+
+    /// Stops the timer for good (the channel closed).
+    func stopTimer() {
+        cancelTimer()
         timer?.cancel()
         timer = nil
     }
@@ -60,7 +81,7 @@ final class HTTPGuard {
     func answer(_ error: SCIMError) {
         guard phase != .answered, let context = byteContext else { return }
         phase = .answered
-        cancelTimer()
+        stopTimer()
         headBytes = []
         guard !responseStarted else {
             context.close(promise: nil)

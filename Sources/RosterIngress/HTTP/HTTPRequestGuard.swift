@@ -24,7 +24,7 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             state.cancelTimer()
-            state.headBytes = []
+            state.headBytes.removeAll(keepingCapacity: true)
             if let refusal = Self.refusal(of: head) {
                 state.answer(refusal)
                 return
@@ -72,15 +72,20 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// A head the router must not see.
     static func refusal(of head: HTTPRequest) -> SCIMError? {
+        // CONNECT would turn the rest of the connection into a tunnel for the parser; TRACE echoes
+        // the request, credentials included.
+        if head.method == .connect || head.method == .trace {
+            return .methodNotAllowed("\(head.method.rawValue) is not served by this server.")
+        }
         if let codings = head.headerFields[.transferEncoding] {
             let unsupported = codings.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { $0 != "chunked" }
             if !unsupported.isEmpty {
                 return SCIMError(status: 501, detail: "The transfer coding '\(unsupported.joined(separator: ", "))' is not supported; send the body with Content-Length or 'Transfer-Encoding: chunked'.")
             }
         }
-        let writes: Set<HTTPRequest.Method> = [.post, .put, .patch]
-        if writes.contains(head.method), head.path?.lowercased().hasPrefix("/scim/") == true,
-           head.headerFields[.contentLength] == nil, head.headerFields[.transferEncoding] == nil {
+        let isWrite = head.method == .post || head.method == .put || head.method == .patch
+        if isWrite, head.headerFields[.contentLength] == nil, head.headerFields[.transferEncoding] == nil,
+           head.path?.prefix(6).lowercased() == "/scim/" {
             return SCIMError(status: 411, detail: "A SCIM \(head.method.rawValue) needs a body: send it with Content-Length or 'Transfer-Encoding: chunked'.")
         }
         return nil

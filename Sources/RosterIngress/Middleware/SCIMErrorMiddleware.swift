@@ -24,7 +24,7 @@ public struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as HTTPError:
             return SCIMResponse.error(Self.translate(error, request: request))
         case let error as any HTTPResponseError:
-            return SCIMResponse.error(SCIMError(status: Int(error.status.code), detail: error.status.reasonPhrase))
+            return SCIMResponse.error(Self.translate(HTTPError(error.status), request: request))
         case let error as HTTPParserError:
             // The body's framing broke while it was read; HTTPRequestGuard has answered the
             // client already: this answer is for the audit record.
