@@ -53,7 +53,7 @@ public final class GroupCommitHandler: CommandBatchHandler {
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    try ledger.prune(db)
+                    try ledger.rotate(db)
                     for (index, command) in batch.enumerated() {
                         guard let apply = table.entries[command.name] else {
                             results[index] = .failure(.notImplemented("This worker does not know the command '\(command.name)'."))
@@ -72,7 +72,7 @@ public final class GroupCommitHandler: CommandBatchHandler {
                         do {
                             try db.inSavepoint {
                                 let reply = try apply(db, command.payload)
-                                if let key = command.key { try IdempotencyLedger.record(db, key: key, reply: reply, until: command.deadline) }
+                                if let key = command.key { try ledger.record(db, key: key, reply: reply) }
                                 results[index] = .success(reply)
                                 return .commit
                             }

@@ -3,49 +3,70 @@ import Foundation
 import RosterMessaging
 import Synchronization
 
-/// Results of keyed writes, kept until their caller's deadline: long enough for the one resend
-/// the ingress makes when a worker's connection drops, and no longer (a write-heavy store holds
-/// a few seconds' worth of rows, not a history). The key is the primary key, so one key has at
-/// most one recorded result.
+/// Results of keyed writes, kept long enough for the one resend the ingress makes when a
+/// worker's connection drops (it comes before the caller's deadline, seconds after the first
+/// delivery), and no longer.
+///
+/// Two generations of one table shape, `roster_idempotency_0` and `_1`: writes go to the current
+/// one; every `generation` (30 s, far beyond any deadline) the older one is emptied with a bare
+/// `DELETE` (SQLite's truncate optimisation: pages freed in bulk, no per-row work) and becomes
+/// current. A record so lives between one and two generations. Each table is keyed by the first
+/// 8 bytes of the key (the rowid: one B-tree, no index) and keeps the other 8 to compare.
 public final class IdempotencyLedger: Sendable {
-    private let lastPrune = Mutex(ContinuousClock.now)
+    private struct Rotation {
+        var current = 0
+        var since = ContinuousClock.now
+    }
 
-    public init() {}
+    private let rotation = Mutex(Rotation())
+    let generation: Duration
+
+    public init(generation: Duration = .seconds(30)) {
+        self.generation = generation
+    }
 
     static func create(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE IF NOT EXISTS roster_idempotency (
-                key BLOB PRIMARY KEY NOT NULL,
-                reply BLOB NOT NULL,
-                expires INTEGER NOT NULL
-            ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS roster_idempotency_expires ON roster_idempotency(expires);
-            """)
+        for table in ["roster_idempotency_0", "roster_idempotency_1"] {
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(table) (id INTEGER PRIMARY KEY, check_ INTEGER NOT NULL, reply BLOB NOT NULL)")
+        }
+        try db.execute(sql: "DROP TABLE IF EXISTS roster_idempotency")  // the first layout
+    }
+
+    private static func halves(_ key: [UInt8]) -> (Int64, Int64) {
+        key.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: Int64.self), $0.loadUnaligned(fromByteOffset: 8, as: Int64.self)) }
     }
 
     /// The recorded result of `key`, if its first delivery committed.
     static func result(_ db: Database, key: [UInt8]) throws -> [UInt8]? {
-        try Data.fetchOne(db, sql: "SELECT reply FROM roster_idempotency WHERE key = ?", arguments: [Data(key)]).map { Array($0) }
-    }
-
-    static func record(_ db: Database, key: [UInt8], reply: [UInt8], until deadline: Int64?) throws {
-        // Kept a little past the deadline: the worker's and the ingress's clocks may differ.
-        let expires = (deadline ?? Envelope.nowMilliseconds()) + 60_000
-        try db.execute(sql: "INSERT INTO roster_idempotency(key, reply, expires) VALUES (?, ?, ?)", arguments: [Data(key), Data(reply), expires])
-    }
-
-    /// Deletes expired results, at most once a second.
-    func prune(_ db: Database) throws {
-        let due = lastPrune.withLock { last in
-            guard ContinuousClock.now - last > .seconds(1) else { return false }
-            last = .now
-            return true
+        let (id, check) = halves(key)
+        for table in ["roster_idempotency_0", "roster_idempotency_1"] {
+            if let reply = try Data.fetchOne(db, sql: "SELECT reply FROM \(table) WHERE id = ? AND check_ = ?", arguments: [id, check]) {
+                return Array(reply)
+            }
         }
-        if due { try db.execute(sql: "DELETE FROM roster_idempotency WHERE expires < ?", arguments: [Envelope.nowMilliseconds()]) }
+        return nil
+    }
+
+    /// Records `reply` for `key` in the current generation (inside the write's savepoint).
+    func record(_ db: Database, key: [UInt8], reply: [UInt8]) throws {
+        let (id, check) = Self.halves(key)
+        let table = "roster_idempotency_\(rotation.withLock { $0.current })"
+        try db.execute(sql: "INSERT INTO \(table) (id, check_, reply) VALUES (?, ?, ?)", arguments: [id, check, Data(reply)])
+    }
+
+    /// Empties the older generation and makes it current, once per generation.
+    func rotate(_ db: Database) throws {
+        let next: Int? = rotation.withLock { r in
+            guard ContinuousClock.now - r.since >= generation else { return nil }
+            r.current = 1 - r.current
+            r.since = .now
+            return r.current
+        }
+        if let next { try db.execute(sql: "DELETE FROM roster_idempotency_\(next)") }
     }
 
     /// Recorded results (for tests and metrics).
     public static func count(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM roster_idempotency") ?? 0
+        try (0...1).reduce(0) { $0 + (try Int.fetchOne(db, sql: "SELECT count(*) FROM roster_idempotency_\($1)") ?? 0) }
     }
 }

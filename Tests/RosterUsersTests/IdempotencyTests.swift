@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import RosterMessaging
-import RosterPersistence
+@testable import RosterPersistence
 import RosterProtocol
 import RosterTestSupport
 import SCIMCore
@@ -65,6 +65,25 @@ struct IdempotencyTests {
             let key = Envelope.newKey()
             expectSCIMError(status: 409, scimType: .uniqueness) { try store.handle([Self.create("PAT", key: key, retry: false)])[0].get() }
             #expect(try pool.read { try IdempotencyLedger.count($0) } == 0, "a rolled-back savepoint takes its record with it")
+        }
+    }
+
+    /// A record lives between one and two generations: kept across one rotation, gone after two.
+    @Test func recordsLiveBetweenOneAndTwoGenerations() throws {
+        try withUserStore { _, pool throws in
+            let ledger = IdempotencyLedger(generation: .zero)
+            let key = Envelope.newKey()
+            try pool.write { db in
+                try ledger.record(db, key: key, reply: [1, 2, 3])
+                try ledger.rotate(db)
+                #expect(try IdempotencyLedger.result(db, key: key) == [1, 2, 3], "still there after one rotation")
+                try ledger.rotate(db)
+                #expect(try IdempotencyLedger.result(db, key: key) == nil, "gone after two")
+                var other = key
+                other[15] ^= 0xFF
+                try ledger.record(db, key: key, reply: [4])
+                #expect(try IdempotencyLedger.result(db, key: other) == nil, "a key equal in its first 8 bytes only is another key")
+            }
         }
     }
 }
