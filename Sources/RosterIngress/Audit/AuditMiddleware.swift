@@ -5,8 +5,9 @@ public import SCIMCore
 import Synchronization
 
 /// Records every SCIM and admin request while auditing is on (docs/design.md §2 step 4): outermost,
-/// so that it sees the answer exactly as it left, errors included; the record is queued once the
-/// response body has been written, without waiting for the audit worker.
+/// so that it sees the answer exactly as it left, errors included; the record is queued just before
+/// the last bytes of the response go out (``HoldingLastWriter``), so a client never holds an answer
+/// whose record an ingress killed at that moment would lose, and without waiting for the worker.
 public struct AuditMiddleware: RouterMiddleware {
     public typealias Context = SCIMRequestContext
     let recorder: AuditRecorder
@@ -59,7 +60,8 @@ public struct AuditMiddleware: RouterMiddleware {
         let summarised = Self.isAuditRead(path: path, method: request.method)
         let responseBody = response.body.map(capture.keep)
         finished.body = ResponseBody(contentLength: response.body.contentLength) { writer in
-            defer {
+            let once = Once()
+            let submit: @Sendable () -> Void = { once.run {
                 var record = started
                 let (bytes, total) = capture.result
                 record.responseBytes = total
@@ -79,8 +81,9 @@ public struct AuditMiddleware: RouterMiddleware {
                 }
                 record.durationMicros = (ContinuousClock.now - clock).microseconds
                 recorder.submit(record)
-            }
-            try await responseBody.write(writer)
+            } }
+            defer { submit() }  // a body that failed before its end is recorded too
+            try await responseBody.write(HoldingLastWriter(base: writer, beforeLast: submit))
         }
         return finished
     }
