@@ -77,6 +77,6 @@ func emitWireSeeds(into directory: String) {
     ]
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     for (name, bytes) in seeds {
-        FileManager.default.createFile(atPath: "\(directory)/\(name).bin", contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: "\(directory)/\(name).bin", contents: Data(bytes))
     }
 }
