@@ -43,7 +43,8 @@ public struct IngressDependencies: Sendable {
 public enum Ingress {
     /// The router: health endpoints open, `/scim/v2` behind authentication.
     public static func router(_ configuration: IngressConfiguration, dependencies: IngressDependencies) -> Router<SCIMRequestContext> {
-        let router = Router(context: SCIMRequestContext.self)
+        // Case-insensitive: Entra sends `/scim/v2/users`; ids and other parameters keep their case.
+        let router = Router(context: SCIMRequestContext.self, options: .caseInsensitive)
         router.add(middleware: SourceAddressMiddleware(proxies: configuration.trustedProxies))
         // Every type served, in root-search order: users, groups, then the generic ones.
         let types = ResourceType.all + dependencies.resources.map(\.type)

@@ -85,4 +85,27 @@ struct IdPReplayTests {
             #expect(try await http.send("GET", "/scim/v2/Users/\(id)").status == 404)
         }
     }
+
+    /// Entra's paths as it sends them: a lower-case endpoint, a trailing slash; ids keep their case.
+    @Test func entraLowerCaseEndpointsAndTrailingSlashesReachTheSameResources() async throws {
+        try await withSystem { http in
+            let entra = ["User-Agent": "Microsoft.Identity.ProvisioningService"]
+            let created = try await http.send("POST", "/scim/v2/users", json: TestHTTP.user("case.paths@contoso.com"), headers: entra)
+            #expect(created.status == 201)
+            let id = try #require(created.object["id"]?.stringValue)
+            #expect(try await http.send("GET", "/scim/v2/users/\(id)", headers: entra).status == 200)
+            #expect(try await http.send("GET", "/scim/v2/Users/\(id)/", headers: entra).status == 200, "a trailing slash")
+            #expect(try await http.send("GET", "/scim/v2/USERS?filter=userName%20eq%20%22case.paths%40contoso.com%22", headers: entra).object["totalResults"] == .int(1))
+            #expect(try await http.send("GET", "/scim/v2/serviceproviderconfig", headers: entra).status == 200)
+            let upper = try await http.send("GET", "/scim/v2/Users/\(id.uppercased())", headers: entra)
+            // Roster's ids are UUIDs, read case-insensitively on input (RFC 4122 §3), always written in lower case.
+            #expect(upper.status == 200 && upper.object["id"] == .string(id))
+            // Entra's group: the ADSCIM marker schema, and a manager sent as a bare id.
+            let group = try await http.send("POST", "/scim/v2/groups", body: #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group","http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],"externalId":"8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159","displayName":"Group1","members":[]}"#, headers: entra.merging(["Content-Type": "application/scim+json"]) { $1 })
+            #expect(group.status == 201, "\(group.object)")
+            let manager = try await http.send("PATCH", "/scim/v2/Users/\(id)", body: #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"\#(id)"}]}"#, headers: entra.merging(["Content-Type": "application/scim+json"]) { $1 })
+            #expect(manager.status == 200, "\(manager.object)")
+            #expect(manager.object["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]?.objectValue?["manager"]?.objectValue?["value"] == .string(id))
+        }
+    }
 }

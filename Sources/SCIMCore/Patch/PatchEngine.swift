@@ -118,7 +118,9 @@ public struct PatchEngine: Sendable {
             container.removeValue(forKey: attribute.name)
         } else if attribute.type == .complex {
             // Sub-attributes not in the value are left as they were (RFC 7644 §3.5.2.1, §3.5.2.3).
-            guard let members = value?.objectValue else { throw SCIMError.invalidValue("'\(attribute.name)' takes an object.") }
+            guard let members = value.flatMap({ Tolerance.complexValue($0, for: attribute) }) else {
+                throw SCIMError.invalidValue("'\(attribute.name)' takes an object.")
+            }
             var object = container[attribute.name]?.objectValue ?? [:]
             for (k, v) in members { object[attribute.subAttribute(k)?.name ?? k] = v }
             container[attribute.name] = .object(object)

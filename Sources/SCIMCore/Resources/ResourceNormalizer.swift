@@ -2,7 +2,8 @@
 ///
 /// Attribute names are matched case-insensitively and written back with the schema's spelling;
 /// unknown attributes and unknown schema URNs are rejected (400 invalidSyntax, naming them);
-/// read-only attributes are dropped as RFC 7643 §2.2 allows; booleans sent as strings are read.
+/// read-only attributes are dropped as RFC 7643 §2.2 allows; booleans sent as strings are read;
+/// ``Tolerance`` lists the other liberties taken.
 public struct ResourceNormalizer: Sendable {
     public var core: Schema
     public var extensions: [Schema]
@@ -88,6 +89,7 @@ public struct ResourceNormalizer: Sendable {
         var result: [String] = []
         for urn in list {
             guard let match = known.first(where: { $0.lowercased() == urn.lowercased() }) else {
+                if Tolerance.isIgnorableSchema(urn, in: body) { continue }
                 throw SCIMError.invalidSyntax("Unknown schema '\(urn)'.")
             }
             result.append(match)
@@ -114,7 +116,7 @@ public struct ResourceNormalizer: Sendable {
         }
         switch attr.type {
         case .complex:
-            guard let object = value.objectValue else {
+            guard let object = Tolerance.complexValue(value, for: attr) else {
                 throw SCIMError.invalidSyntax("'\(path)' must be an object.")
             }
             var canonical: [String: JSONValue] = [:]
