@@ -19,4 +19,10 @@ extension Request {
     var prefersMinimal: Bool {
         headers[HTTPField.Name("Prefer")!]?.lowercased().contains("return=minimal") == true
     }
+
+    /// The client wants the resource back: `Prefer: return=representation`, or a projection.
+    var asksForRepresentation: Bool {
+        headers[HTTPField.Name("Prefer")!]?.lowercased().contains("return=representation") == true
+            || uri.queryParameters["attributes"] != nil || uri.queryParameters["excludedAttributes"] != nil
+    }
 }

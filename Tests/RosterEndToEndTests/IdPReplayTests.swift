@@ -108,4 +108,28 @@ struct IdPReplayTests {
             #expect(manager.object["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]?.objectValue?["manager"]?.objectValue?["value"] == .string(id))
         }
     }
+
+    /// A membership PATCH answers 204, in constant size, unless the client asks for the group.
+    @Test func membershipPatchesAnswer204UnlessTheClientAsksForTheGroup() async throws {
+        try await withSystem { http in
+            let user = try #require(try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("member.204@contoso.com")).object["id"]?.stringValue)
+            let group = try #require(try await http.send("POST", "/scim/v2/Groups", json: .object([
+                "schemas": .array([.string(CoreSchemas.groupURN)]), "displayName": .string("Constant size"),
+            ])).object["id"]?.stringValue)
+            func patch(_ operations: String, query: String = "", headers: [String: String] = [:]) async throws -> TestHTTP.Reply {
+                try await http.send("PATCH", "/scim/v2/Groups/\(group)\(query)", body: #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":\#(operations)}"#,
+                                    headers: headers.merging(["Content-Type": "application/scim+json"]) { $1 })
+            }
+            let add = #"[{"op":"Add","path":"members","value":[{"value":"\#(user)"}]}]"#
+            let added = try await patch(add)
+            #expect(added.status == 204 && added.body.isEmpty && added.header("ETag") != nil, "Entra's member add: \(added.status)")
+            let remove = #"[{"op":"Remove","path":"members[value eq \"\#(user)\"]"}]"#
+            #expect(try await patch(remove).status == 204, "Entra's member remove")
+            let shown = try await patch(add, query: "?attributes=members")
+            #expect(shown.status == 200 && shown.object["members"]?.arrayValue?.count == 1, "asked for with attributes=")
+            #expect(try await patch(#"[{"op":"remove","path":"members"}]"#, headers: ["Prefer": "return=representation"]).status == 200)
+            let renamed = try await patch(#"[{"op":"replace","path":"displayName","value":"Renamed"}]"#)
+            #expect(renamed.status == 200 && renamed.object["displayName"] == .string("Renamed"), "other PATCHes keep 200 with the resource")
+        }
+    }
 }

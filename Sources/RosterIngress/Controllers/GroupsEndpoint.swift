@@ -78,6 +78,14 @@ struct GroupsEndpoint: ResourceEndpoint {
         return written(stored, request: request)
     }
 
+    /// Every operation is on `members` (by path, or a path-less value holding only members).
+    func answersPatchMinimally(_ operations: PatchRequest) -> Bool {
+        !operations.operations.isEmpty && operations.operations.allSatisfy { operation in
+            if let path = operation.path { return path.lowercased().hasPrefix("members") }
+            return operation.value?.objectValue.map { $0.keys.allSatisfy { $0.lowercased() == "members" } } ?? false
+        }
+    }
+
     func delete(_ id: String, ifMatch: Int?, context: SCIMRequestContext, directory: String) async throws -> String? {
         try await groups.send(DeleteGroup(directoryID: directory, id: id, ifMatch: ifMatch), shardKey: directory).name
     }

@@ -42,13 +42,15 @@ struct ResourceController<Endpoint: ResourceEndpoint>: Sendable {
     }
 
     /// PATCH (RFC 7644 §3.5.2): validated here, applied by the worker to the stored resource.
-    /// Answers 200 with the resource, or 204 when the client sent `Prefer: return=minimal`.
+    /// Answers 200 with the resource, or 204 when the client sent `Prefer: return=minimal`, or for a
+    /// membership change (``ResourceEndpoint/answersPatchMinimally(_:)``) unless the client asks for
+    /// the resource (`attributes`, `excludedAttributes` or `Prefer: return=representation`).
     @Sendable func patch(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let directory = try context.requireDirectory()
         let id = try context.parameters.require("id")
         let ifMatch = try request.ifMatchVersion()
         let operations = try PatchRequest(body: try await request.jsonObject(limit: configuration.maxBodyBytes))
-        let minimal = request.prefersMinimal
+        let minimal = request.prefersMinimal || (endpoint.answersPatchMinimally(operations) && !request.asksForRepresentation)
         let written = try await endpoint.patch(id, operations, ifMatch: ifMatch, showsBody: !minimal, request: request, context: context, directory: directory)
         if minimal { return Response(status: .noContent, headers: [.eTag: SCIMResponse.etag(version: written.resource.version)]) }
         return renderer.render(written, status: .ok, request: request)

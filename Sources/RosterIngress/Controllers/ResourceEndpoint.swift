@@ -23,8 +23,15 @@ protocol ResourceEndpoint: Sendable {
     /// `showsBody`: false for `Prefer: return=minimal`, so nothing is read only to be dropped.
     func patch(_ id: String, _ operations: PatchRequest, ifMatch: Int?, showsBody: Bool, request: Request, context: SCIMRequestContext, directory: String)
         async throws -> Written
+    /// Whether a PATCH answers 204 unless the client asks for the resource: a group's membership
+    /// changes, whose answer would otherwise grow with the group (Entra and Okta expect 204).
+    func answersPatchMinimally(_ operations: PatchRequest) -> Bool
     /// The name of what was removed (userName, displayName), for the audit log.
     func delete(_ id: String, ifMatch: Int?, context: SCIMRequestContext, directory: String) async throws -> String?
     /// One page, rendered with the search's projection.
     func page(_ search: SearchRequest, _ query: ResourceQuery, request: Request, directory: String) async throws -> (total: Int, resources: [JSONValue])
+}
+
+extension ResourceEndpoint {
+    func answersPatchMinimally(_ operations: PatchRequest) -> Bool { false }
 }
