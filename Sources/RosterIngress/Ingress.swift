@@ -68,7 +68,7 @@ public enum Ingress {
         let scim = router.group("scim/v2")
             .add(middleware: MediaTypeMiddleware())
             .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter, rates: rates))
-        DiscoveryController(configuration: configuration, resourceTypes: types).addRoutes(to: scim)
+        DiscoveryController(configuration: configuration, resourceTypes: types, credentials: credentials).addRoutes(to: scim)
         let users = UsersEndpoint(users: dependencies.users, groups: dependencies.groups, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations))
         let groups = GroupsEndpoint(groups: dependencies.groups, users: dependencies.users, configuration: configuration)
         ResourceController(endpoint: users, configuration: configuration).addRoutes(to: scim)
@@ -83,7 +83,7 @@ public enum Ingress {
             .add(middleware: MediaTypeMiddleware())
             .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter, rates: rates))
             .add(middleware: SCIM11Requests(types: types, maxBodyBytes: configuration.maxBodyBytes))
-        SCIM11DiscoveryController(configuration: configuration, resourceTypes: types).addRoutes(to: v1)
+        SCIM11DiscoveryController(configuration: configuration, resourceTypes: types, credentials: credentials).addRoutes(to: v1)
         ResourceController(endpoint: users, configuration: configuration).addRoutes(to: v1)
         ResourceController(endpoint: groups, configuration: configuration).addRoutes(to: v1)
         for endpoint in others { ResourceController(endpoint: endpoint, configuration: configuration).addRoutes(to: v1) }

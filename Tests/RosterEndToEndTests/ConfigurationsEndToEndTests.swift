@@ -53,6 +53,13 @@ struct ConfigurationsEndToEndTests {
             #expect(await eventually(timeout: .seconds(3)) { (try? await a.send("GET", "/scim/v2/Users"))?.status == 200 }, "a new token works within 2 s")
             #expect(await eventually(timeout: .seconds(3)) { (try? await c.send("GET", "/scim/v2/Users", headers: cHeaders))?.status == 200 })
             #expect(try await c.send("GET", "/scim/v2/Users", headers: ["Authorization": basic("ping-idp", "wrong-password-1")]).status == 401)
+            // Discovery tells each directory how its own configurations sign in.
+            func schemes(_ client: TestHTTP, _ path: String, headers: [String: String] = [:]) async throws -> [String] {
+                try await client.send("GET", path, headers: headers).object["authenticationSchemes"]?.arrayValue?.compactMap { $0.objectValue?["type"]?.stringValue } ?? []
+            }
+            #expect(try await schemes(c, "/scim/v2/ServiceProviderConfig", headers: cHeaders) == ["oauthbearertoken", "httpbasic"], "Contractors has a Basic configuration")
+            #expect(try await schemes(a, "/scim/v2/ServiceProviderConfig") == ["oauthbearertoken"], "Employees has none")
+            #expect(try await schemes(c, "/scim/v1/ServiceProviderConfigs", headers: cHeaders) == ["oauthbearertoken", "httpbasic"])
 
             // Resources on both sides.
             let userA = try #require(try await a.send("POST", "/scim/v2/Users", json: TestHTTP.user("alice@employees")).object["id"]?.stringValue)

@@ -67,6 +67,11 @@ public final class CredentialStore: Sendable {
         }
     }
 
+    /// Whether a configuration of `directory` signs in with HTTP Basic (discovery says so).
+    func usesBasic(directory: String) -> Bool {
+        state.withLock { $0.byUsername.values.contains { $0.caller.directoryID == directory } }
+    }
+
     func caller(bearer token: String) -> Caller? {
         let digest = Secrets.sha256Hex(token)
         return state.withLock { $0.byToken[digest] }

@@ -6,6 +6,28 @@ import SCIMCore
 struct DiscoveryController {
     let configuration: IngressConfiguration
     let resourceTypes: [ResourceType]
+    let credentials: CredentialStore
+
+    /// Where the IdP guides are (`documentationUri`).
+    static let documentation = "https://github.com/roster-scim/roster/tree/main/docs/integrations"
+
+    /// The schemes a directory's configurations sign in with: the bearer token always, HTTP Basic
+    /// when one of them uses it (RFC 7643 §5: what the client may use, no more).
+    static func authenticationSchemes(basic: Bool) -> [JSONValue] {
+        var schemes: [JSONValue] = [.object([
+            "type": .string("oauthbearertoken"), "name": .string("Bearer token"), "primary": .bool(true),
+            "description": .string("A configuration's bearer token in 'Authorization: Bearer <token>'."),
+            "specUri": .string("https://www.rfc-editor.org/info/rfc6750"), "documentationUri": .string(documentation),
+        ])]
+        if basic {
+            schemes.append(.object([
+                "type": .string("httpbasic"), "name": .string("HTTP Basic"), "primary": .bool(false),
+                "description": .string("A configuration's username and password in 'Authorization: Basic …'."),
+                "specUri": .string("https://www.rfc-editor.org/info/rfc7617"), "documentationUri": .string(documentation),
+            ]))
+        }
+        return schemes
+    }
 
     var schemas: [Schema] {
         var seen: [Schema] = []
@@ -16,7 +38,9 @@ struct DiscoveryController {
     }
 
     func addRoutes(to group: RouterGroup<SCIMRequestContext>) {
-        group.get("ServiceProviderConfig") { request, _ in SCIMResponse.json(.ok, serviceProviderConfig(request)) }
+        group.get("ServiceProviderConfig") { request, context in
+            SCIMResponse.json(.ok, serviceProviderConfig(request, basic: context.directoryID.map(credentials.usesBasic) ?? false))
+        }
         addCollection(to: group, "ResourceTypes", what: "resource type", resourceTypes, id: \.name) { $0.representation(location: $1) }
         addCollection(to: group, "Schemas", what: "schema", schemas, id: \.id) { $0.representation(location: $1) }
         for path in ["ServiceProviderConfig", "ResourceTypes", "ResourceTypes/:id", "Schemas", "Schemas/:id"] {
@@ -60,14 +84,11 @@ struct DiscoveryController {
         ]
     }
 
-    func serviceProviderConfig(_ request: Request) -> JSONValue {
+    func serviceProviderConfig(_ request: Request, basic: Bool) -> JSONValue {
         .object(Self.capabilities(maxResults: configuration.maxResults).merging([
             "schemas": .array([.string("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig")]),
-            "documentationUri": .string("https://github.com/roster-scim/roster#readme"),
-            "authenticationSchemes": .array([.object([
-                "type": .string("oauthbearertoken"), "name": .string("Bearer token"), "primary": .bool(true),
-                "description": .string("A configuration's bearer token in 'Authorization: Bearer <token>'."),
-            ])]),
+            "documentationUri": .string(Self.documentation),
+            "authenticationSchemes": .array(Self.authenticationSchemes(basic: basic)),
             "meta": .object([
                 "resourceType": .string("ServiceProviderConfig"),
                 "location": .string("\(configuration.scimBaseURL(for: request))/ServiceProviderConfig"),

@@ -6,11 +6,14 @@ import SCIMCore
 struct SCIM11DiscoveryController {
     let configuration: IngressConfiguration
     let resourceTypes: [ResourceType]
+    let credentials: CredentialStore
 
     static let oktaProviderConfigURN = "urn:okta:schemas:scim:providerconfig:1.0"
 
     func addRoutes(to group: RouterGroup<SCIMRequestContext>) {
-        group.get("ServiceProviderConfigs") { _, _ in SCIMResponse.json(.ok, serviceProviderConfigs) }
+        group.get("ServiceProviderConfigs") { _, context in
+            SCIMResponse.json(.ok, serviceProviderConfigs(basic: context.directoryID.map(credentials.usesBasic) ?? false))
+        }
         group.get("Schemas") { _, _ in
             let all = resourceTypes.map(schema)
             return SCIMResponse.json(.ok, .object(["schemas": .array([.string(SCIM11.coreURN)]), "totalResults": .int(Int64(all.count)), "Resources": .array(all)]))
@@ -24,15 +27,12 @@ struct SCIM11DiscoveryController {
         }
     }
 
-    var serviceProviderConfigs: JSONValue {
+    func serviceProviderConfigs(basic: Bool) -> JSONValue {
         .object(DiscoveryController.capabilities(maxResults: configuration.maxResults).merging([
             "schemas": .array([.string(SCIM11.coreURN), .string(Self.oktaProviderConfigURN)]),
-            "documentationUrl": .string("https://github.com/roster-scim/roster#readme"),
+            "documentationUrl": .string(DiscoveryController.documentation),
             "xmlDataFormat": .object(["supported": .bool(false)]),
-            "authenticationSchemes": .array([.object([
-                "name": .string("OAuth Bearer Token"), "description": .string("A configuration's bearer token in 'Authorization: Bearer <token>', or HTTP Basic."),
-                "primary": .bool(true),
-            ])]),
+            "authenticationSchemes": .array(DiscoveryController.authenticationSchemes(basic: basic).map(SCIM11.authenticationScheme)),
             // Okta's on-premises provisioning agent reads what it may do from here.
             Self.oktaProviderConfigURN: .object(["userManagementCapabilities": .array([
                 "GROUP_PUSH", "IMPORT_NEW_USERS", "IMPORT_PROFILE_UPDATES", "PUSH_NEW_USERS", "PUSH_PASSWORD_UPDATES", "PUSH_PENDING_USERS",

@@ -72,6 +72,20 @@ public enum SCIM11 {
     }
 
     /// A 2.0 link (`…/scim/v2/Users/id`) as the 1.1 one (`…/scim/v1/Users/id`).
+    /// A 2.0 authentication scheme (RFC 7643 §5) in 1.1 spelling: `specUrl`, `documentationUrl`.
+    public static func authenticationScheme(_ v2: JSONValue) -> JSONValue {
+        guard let object = v2.objectValue else { return v2 }
+        var out: [String: JSONValue] = [:]
+        for (key, value) in object {
+            switch key {
+            case "specUri": out["specUrl"] = value
+            case "documentationUri": out["documentationUrl"] = value
+            default: out[key] = value
+            }
+        }
+        return .object(out)
+    }
+
     public static func link(_ v2: String) -> String {
         guard let range = v2.range(of: "/scim/v2/") else { return v2 }
         return v2.replacingCharacters(in: range, with: "/scim/v1/")
