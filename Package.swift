@@ -213,6 +213,7 @@ let package = Package(
         .testTarget(
             name: "RosterEndToEndTests",
             dependencies: ["SCIMCore", "RosterConfig", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

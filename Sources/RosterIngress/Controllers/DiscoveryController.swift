@@ -43,7 +43,12 @@ struct DiscoveryController {
         }
         addCollection(to: group, "ResourceTypes", what: "resource type", resourceTypes, id: \.name) { $0.representation(location: $1) }
         addCollection(to: group, "Schemas", what: "schema", schemas, id: \.id) { $0.representation(location: $1) }
-        for path in ["ServiceProviderConfig", "ResourceTypes", "ResourceTypes/:id", "Schemas", "Schemas/:id"] {
+        Self.refuseWrites(on: group, ["ServiceProviderConfig", "ResourceTypes", "ResourceTypes/:id", "Schemas", "Schemas/:id"])
+    }
+
+    /// Discovery is read-only: every write method on `paths` gets 405 with a SCIM error.
+    static func refuseWrites(on group: RouterGroup<SCIMRequestContext>, _ paths: [String]) {
+        for path in paths {
             for method in [HTTPRequest.Method.post, .put, .patch, .delete] {
                 group.on(RouterPath(path), method: method) { request, _ -> Response in
                     throw SCIMError.methodNotAllowed("\(request.method) is not allowed on /\(path.split(separator: "/")[0]): it is read-only.")

@@ -25,6 +25,7 @@ struct SCIM11DiscoveryController {
             }
             return SCIMResponse.json(.ok, schema(type))
         }
+        DiscoveryController.refuseWrites(on: group, ["ServiceProviderConfigs", "Schemas", "Schemas/:name"])
     }
 
     func serviceProviderConfigs(basic: Bool) -> JSONValue {
