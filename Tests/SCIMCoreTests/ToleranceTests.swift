@@ -37,4 +37,19 @@ struct ToleranceTests {
         let list = json(#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","\#(CoreSchemas.enterpriseUserURN)"],"userName":"u","\#(CoreSchemas.enterpriseUserURN)":{"manager":["a"]}}"#)
         expectSCIMError(status: 400, scimType: .invalidSyntax) { try ResourceNormalizer.user.normalize(list.objectValue!) }
     }
+
+    @Test func entraMS1ManagerPatchWithABarePathAndAOneElementArrayIsTheEnterpriseManager() throws {
+        let patch = try PatchRequest(wire: json(#"[{"op":"Add","path":"manager","value":[{"$ref":"../Users/mgr-2","value":"mgr-2"}]}]"#))
+        let patched = try PatchEngine.user.apply(patch, to: ["schemas": .array([.string(CoreSchemas.userURN)]), "userName": .string("u")], resourceID: "x")
+        let manager = patched[CoreSchemas.enterpriseUserURN]?.objectValue?["manager"]?.objectValue
+        #expect(manager?["value"] == .string("mgr-2"))
+        let normalized = try ResourceNormalizer.user.normalize(patched)
+        #expect(normalized.resource[CoreSchemas.enterpriseUserURN]?.objectValue?["manager"]?.objectValue?["value"] == .string("mgr-2"))
+    }
+
+    @Test func aBareExtensionAttributeInAFilterResolvesToItsExtension() throws {
+        let resolved = try ResourceType.user.validateFilter(#"manager.value eq "mgr-2""#)
+        #expect("\(resolved)".contains(CoreSchemas.enterpriseUserURN), "\(resolved)")
+        expectSCIMError(status: 400, scimType: .invalidFilter) { try ResourceType.user.validateFilter(#"nosuchattribute eq "x""#) }
+    }
 }

@@ -69,6 +69,10 @@ extension ResourceType {
                 throw SCIMError.invalidFilter("Unknown schema '\(prefix)' in '\(path)' for \(name).")
             }
         }
+        if path.schema == nil, schema.attribute(path.attribute) == nil, let owner = Tolerance.extensionOwning(path.attribute, in: extensions) {
+            schema = owner
+            urn = owner.id
+        }
         guard let attribute = schema.attribute(path.attribute) else {
             throw SCIMError.invalidFilter("Unknown attribute '\(path.attribute)' in '\(path)' for \(name).")
         }

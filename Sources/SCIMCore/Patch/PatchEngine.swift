@@ -74,6 +74,10 @@ public struct PatchEngine: Sendable {
             }
         }
         guard let name = path.attribute else { return Target(container: container, schema: schema) }
+        if path.schema == nil, schema.attribute(name) == nil, let owner = Tolerance.extensionOwning(name, in: extensions) {
+            schema = owner
+            container = owner.id
+        }
         guard let attribute = schema.attribute(name) else { throw SCIMError.invalidPath("Unknown attribute '\(name)'.") }
         if attribute.mutability == .readOnly { throw SCIMError.mutability("'\(attribute.name)' is read-only.") }
         if path.filter != nil, !attribute.multiValued {

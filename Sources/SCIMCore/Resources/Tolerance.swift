@@ -5,8 +5,11 @@ public enum Tolerance {
     /// A complex attribute with a `value` sub-attribute, sent as a bare scalar, means its value:
     /// Entra sends the enterprise `manager` as `"manager": "<id>"` in PATCH and POST bodies.
     /// Applied by ``ResourceNormalizer`` and ``PatchEngine``.
+    /// So is a one-element array holding the object: Entra's MS1 manager PATCH sends
+    /// `"value": [{"$ref": …, "value": …}]` for the single-valued `manager`.
     public static func complexValue(_ value: JSONValue, for attribute: SchemaAttribute) -> [String: JSONValue]? {
         if let object = value.objectValue { return object }
+        if let array = value.arrayValue, array.count == 1, let object = array[0].objectValue { return object }
         guard attribute.subAttribute("value") != nil else { return nil }
         switch value {
         case .string, .int, .double, .bool: return ["value": value]
@@ -21,5 +24,14 @@ public enum Tolerance {
     public static func isIgnorableSchema(_ uri: String, in body: [String: JSONValue]) -> Bool {
         let lower = uri.lowercased()
         return !body.keys.contains { $0.lowercased() == lower }
+    }
+
+    /// An attribute name without a schema URN that the core schema lacks names the attribute of
+    /// the one extension that has it: Entra's MS1 PATCH uses `"path": "manager"` for the enterprise
+    /// `manager`. Ambiguous (two extensions) or unknown names stay errors. Applied by the PATCH
+    /// engine and the filter resolution.
+    public static func extensionOwning(_ name: String, in extensions: [Schema]) -> Schema? {
+        let owners = extensions.filter { $0.attribute(name) != nil }
+        return owners.count == 1 ? owners[0] : nil
     }
 }
