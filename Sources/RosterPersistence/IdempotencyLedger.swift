@@ -7,11 +7,12 @@ import Synchronization
 /// worker's connection drops (it comes before the caller's deadline, seconds after the first
 /// delivery), and no longer.
 ///
-/// Two generations of one table shape, `roster_idempotency_0` and `_1`: writes go to the current
-/// one; every `generation` (30 s, far beyond any deadline) the older one is emptied with a bare
+/// Two generations of one table shape, `roster_ledger_0` and `_1`: writes go to the current one;
+/// every `generation` (30 s, far beyond any deadline) the older one is emptied with a bare
 /// `DELETE` (SQLite's truncate optimisation: pages freed in bulk, no per-row work) and becomes
-/// current. A record so lives between one and two generations. Each table is keyed by the first
-/// 8 bytes of the key (the rowid: one B-tree, no index) and keeps the other 8 to compare.
+/// current. A record so lives between one and two generations. Rows are appended (rowid order),
+/// and a small index on the key's first 8 bytes finds one on a resend: keyed by the random key
+/// itself, each insert landed on a random page of the table and dirtied it (PATCH ran 25 % slower).
 public final class IdempotencyLedger: Sendable {
     private struct Rotation {
         var current = 0
@@ -25,11 +26,18 @@ public final class IdempotencyLedger: Sendable {
         self.generation = generation
     }
 
+    static let tables = ["roster_ledger_0", "roster_ledger_1"]
+
     static func create(_ db: Database) throws {
-        for table in ["roster_idempotency_0", "roster_idempotency_1"] {
-            try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(table) (id INTEGER PRIMARY KEY, check_ INTEGER NOT NULL, reply BLOB NOT NULL)")
+        for table in tables {
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS \(table) (seq INTEGER PRIMARY KEY, keyLow INTEGER NOT NULL, keyHigh INTEGER NOT NULL, reply BLOB NOT NULL);
+                CREATE INDEX IF NOT EXISTS \(table)_key ON \(table)(keyLow);
+                """)
         }
-        try db.execute(sql: "DROP TABLE IF EXISTS roster_idempotency")  // the first layout
+        for earlier in ["roster_idempotency", "roster_idempotency_0", "roster_idempotency_1"] {  // earlier layouts
+            try db.execute(sql: "DROP TABLE IF EXISTS \(earlier)")
+        }
     }
 
     private static func halves(_ key: [UInt8]) -> (Int64, Int64) {
@@ -38,9 +46,9 @@ public final class IdempotencyLedger: Sendable {
 
     /// The recorded result of `key`, if its first delivery committed.
     static func result(_ db: Database, key: [UInt8]) throws -> [UInt8]? {
-        let (id, check) = halves(key)
-        for table in ["roster_idempotency_0", "roster_idempotency_1"] {
-            if let reply = try Data.fetchOne(db, sql: "SELECT reply FROM \(table) WHERE id = ? AND check_ = ?", arguments: [id, check]) {
+        let (low, high) = halves(key)
+        for table in tables {
+            if let reply = try Data.fetchOne(db, sql: "SELECT reply FROM \(table) WHERE keyLow = ? AND keyHigh = ?", arguments: [low, high]) {
                 return Array(reply)
             }
         }
@@ -49,9 +57,9 @@ public final class IdempotencyLedger: Sendable {
 
     /// Records `reply` for `key` in the current generation (inside the write's savepoint).
     func record(_ db: Database, key: [UInt8], reply: [UInt8]) throws {
-        let (id, check) = Self.halves(key)
-        let table = "roster_idempotency_\(rotation.withLock { $0.current })"
-        try db.execute(sql: "INSERT INTO \(table) (id, check_, reply) VALUES (?, ?, ?)", arguments: [id, check, Data(reply)])
+        let (low, high) = Self.halves(key)
+        let table = Self.tables[rotation.withLock { $0.current }]
+        try db.execute(sql: "INSERT INTO \(table) (keyLow, keyHigh, reply) VALUES (?, ?, ?)", arguments: [low, high, Data(reply)])
     }
 
     /// Empties the older generation and makes it current, once per generation.
@@ -62,11 +70,11 @@ public final class IdempotencyLedger: Sendable {
             r.since = .now
             return r.current
         }
-        if let next { try db.execute(sql: "DELETE FROM roster_idempotency_\(next)") }
+        if let next { try db.execute(sql: "DELETE FROM \(Self.tables[next])") }
     }
 
     /// Recorded results (for tests and metrics).
     public static func count(_ db: Database) throws -> Int {
-        try (0...1).reduce(0) { $0 + (try Int.fetchOne(db, sql: "SELECT count(*) FROM roster_idempotency_\($1)") ?? 0) }
+        try tables.reduce(0) { $0 + (try Int.fetchOne(db, sql: "SELECT count(*) FROM \($1)") ?? 0) }
     }
 }
