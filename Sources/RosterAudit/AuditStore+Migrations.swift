@@ -51,6 +51,10 @@ extension AuditStore {
             // Retention set at runtime through the admin API; absent: the worker's configuration.
             try db.execute(sql: "CREATE TABLE auditSetting (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
         }
+        migrator.registerMigration("v3-userAgent") { db in
+            // Which IdP sent the request; NULL for records stored before.
+            try db.execute(sql: "ALTER TABLE audit ADD COLUMN userAgent TEXT")
+        }
         return migrator
     }
 }

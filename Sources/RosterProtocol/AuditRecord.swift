@@ -39,13 +39,17 @@ public struct AuditRecord: WireCodable, Equatable {
     /// Sizes of the bodies as they were on the wire, before redaction and truncation.
     public var requestBytes: Int
     public var responseBytes: Int
+    /// The request's User-Agent (at most 256 characters): which IdP sent it.
+    public var userAgent: String?
 
     public init(
         id: Int64 = 0, origin: Int64, seq: Int64, at: Int64, kind: Kind, configurationID: String? = nil, configurationName: String? = nil,
         directoryID: String? = nil, source: String? = nil, method: String, path: String, query: String? = nil, scimVersion: String? = nil,
         resourceType: String? = nil, resourceID: String? = nil, subject: String? = nil, status: Int, scimType: String? = nil,
-        durationMicros: Int64 = 0, requestBody: String? = nil, responseBody: String? = nil, requestBytes: Int = 0, responseBytes: Int = 0
+        durationMicros: Int64 = 0, requestBody: String? = nil, responseBody: String? = nil, requestBytes: Int = 0, responseBytes: Int = 0,
+        userAgent: String? = nil
     ) {
+        self.userAgent = userAgent
         self.id = id
         self.origin = origin
         self.seq = seq
@@ -82,7 +86,7 @@ public struct AuditRecord: WireCodable, Equatable {
             durationMicros: m.durationMicros,
             requestBody: m.hasRequestBody ? String(decoding: m.requestBody, as: UTF8.self) : nil,
             responseBody: m.hasResponseBody ? String(decoding: m.responseBody, as: UTF8.self) : nil,
-            requestBytes: Int(m.requestBytes), responseBytes: Int(m.responseBytes))
+            requestBytes: Int(m.requestBytes), responseBytes: Int(m.responseBytes), userAgent: m.hasUserAgent ? m.userAgent : nil)
     }
 
     public var message: Roster_V1_AuditRecord {
@@ -108,6 +112,7 @@ public struct AuditRecord: WireCodable, Equatable {
         m.durationMicros = durationMicros
         if let requestBody { m.requestBody = Data(requestBody.utf8) }
         if let responseBody { m.responseBody = Data(responseBody.utf8) }
+        if let userAgent { m.userAgent = userAgent }
         m.requestBytes = Int64(requestBytes)
         m.responseBytes = Int64(responseBytes)
         return m

@@ -65,7 +65,7 @@ struct AuditEndToEndTests {
             let patch = json(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"password","value":"\#(secret)"}]}"#)
             #expect(try await http.send("PATCH", "/scim/v2/Users/\(id)", json: patch).status == 200)
             #expect(try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("un_002")).status == 409)
-            #expect(try await http.send("GET", "/scim/v2/Users/no-such-id").status == 404)
+            #expect(try await http.send("GET", "/scim/v2/Users/no-such-id", headers: ["User-Agent": "Okta SCIM Client 1.0.0"]).status == 404)
             let group = try await http.send("POST", "/scim/v2/Groups", json: json(#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Sales, \"EMEA\"\nTeam","members":[{"value":"\#(id)"}]}"#))
             let groupID = try #require(group.object["id"]?.stringValue)
             #expect(try await http.send("GET", "/scim/v2/Groups/\(groupID)").status == 200, "a streamed answer")
@@ -81,6 +81,8 @@ struct AuditEndToEndTests {
             #expect(r["requestBody"]?.stringValue?.contains("[redacted]") == true && r["responseBody"]?.stringValue?.contains(id) == true)
             #expect(r["requestBody"]?.stringValue?.contains("truncated") == false)
 
+            // Which IdP sent it: the User-Agent is kept (the first step of IdP detection).
+            #expect(try await records(system, "status=404").first?["userAgent"] == .string("Okta SCIM Client 1.0.0"))
             let conflict = try await records(system, "status=409")
             #expect(conflict.count == 1 && conflict.first?["scimType"] == .string("uniqueness"))
             #expect(try await records(system, "status=4xx").count == 2)

@@ -29,7 +29,8 @@ public struct AuditMiddleware: RouterMiddleware {
         var record = AuditRecord(
             origin: 0, seq: 0, at: at, kind: path.hasPrefix("/admin/") ? .admin : .scim, source: context.remoteAddress,
             method: request.method.rawValue, path: path, query: AuditRedactor.query(request.uri.query),
-            scimVersion: path.hasPrefix("/scim/v2") ? "2.0" : path.hasPrefix("/scim/v1") ? "1.1" : nil, status: 0)
+            scimVersion: path.hasPrefix("/scim/v2") ? "2.0" : path.hasPrefix("/scim/v1") ? "1.1" : nil, status: 0,
+            userAgent: request.headers[.userAgent].map { String($0.prefix(256)) })
         let trace = AuditTrace()
         var context = context
         context.audit = trace

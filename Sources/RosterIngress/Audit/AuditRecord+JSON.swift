@@ -25,7 +25,8 @@ extension AuditRecord {
             method: try string("method"), path: try string("path"), query: optional("query"), scimVersion: optional("scimVersion"),
             resourceType: optional("resourceType"), resourceID: optional("resourceId"), subject: optional("subject"), status: Int(try int64("status")),
             scimType: optional("scimType"), durationMicros: try int64("durationMicros"), requestBody: optional("requestBody"),
-            responseBody: optional("responseBody"), requestBytes: optionalInt("requestBytes") ?? 0, responseBytes: optionalInt("responseBytes") ?? 0)
+            responseBody: optional("responseBody"), requestBytes: optionalInt("requestBytes") ?? 0, responseBytes: optionalInt("responseBytes") ?? 0,
+            userAgent: optional("userAgent"))
     }
 
     public var json: [String: JSONValue] {
@@ -34,6 +35,6 @@ extension AuditRecord {
          "source": source.json, "method": .string(method), "path": .string(path), "query": query.json, "scimVersion": scimVersion.json,
          "resourceType": resourceType.json, "resourceId": resourceID.json, "subject": subject.json, "status": .int(Int64(status)),
          "scimType": scimType.json, "durationMicros": .int(durationMicros), "requestBody": requestBody.json, "responseBody": responseBody.json,
-         "requestBytes": .int(Int64(requestBytes)), "responseBytes": .int(Int64(responseBytes))]
+         "requestBytes": .int(Int64(requestBytes)), "responseBytes": .int(Int64(responseBytes)), "userAgent": userAgent.json]
     }
 }
