@@ -106,7 +106,12 @@ public struct IngressConfiguration: Sendable {
         idleTimeoutSeconds = max(1, reader.int(forKey: "http.idleTimeoutSeconds", default: idleTimeoutSeconds))
         do {
             trustedProxies = try TrustedProxies(reader.list(forKey: "http.trustedProxies", default: []))
-        } catch {
+            let header = reader.string(forKey: "http.forwardedHeader", default: TrustedProxies.Header.xForwardedFor.rawValue)
+            guard let chosen = TrustedProxies.Header(rawValue: header.lowercased()) else {
+                throw StartupError("http.forwardedHeader: '\(header)' is neither 'x-forwarded-for' nor 'forwarded'")
+            }
+            trustedProxies.header = chosen
+        } catch let error as TrustedProxyError {
             throw StartupError(error.description)
         }
         rateLimitPerSecond = max(0, reader.int(forKey: "scim.rateLimitPerSecond", default: rateLimitPerSecond))

@@ -66,10 +66,16 @@ public final class WorkerClient: CommandTransport {
             do {
                 frames = try await requester.request(Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key), deadline: deadline)
             } catch BridgeError.peerLost {
-                let wait = deadline - ContinuousClock.now - .milliseconds(Int64(CommandServer.expiryMargin))
-                guard wait > .zero else { throw BridgeError.timeout }
-                frames = try await requester.request(
-                    Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, attempt: 2), deadline: deadline, queueTimeout: wait)
+                // The first delivery may have committed: whatever stops the resend, the answer is
+                // "may or may not have been applied" (504), never a 503 that invites a second write.
+                do {
+                    let wait = deadline - ContinuousClock.now - .milliseconds(Int64(CommandServer.expiryMargin))
+                    guard wait > .zero else { throw BridgeError.timeout }
+                    frames = try await requester.request(
+                        Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, attempt: 2), deadline: deadline, queueTimeout: wait)
+                } catch {
+                    throw BridgeError.timeout
+                }
             }
         } catch BridgeError.timeout, BridgeError.peerLost {
             throw SCIMError.gatewayTimeout("The \(kind) worker did not answer in time; the request may or may not have been applied.")

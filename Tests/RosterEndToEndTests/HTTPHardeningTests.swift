@@ -50,7 +50,7 @@ struct HTTPHardeningTests {
     @Test func aBodyWhoseFramingBreaksAfterTheJSONIsNotApplied() async throws {
         try await withRunningSystem { system in
             try #require(await system.ready(), "\(system.logText)")
-            let json = #"{"schemas":["urn:ietf:params:scim:core:2.0:User"],"userName":"framing.broken"}"#
+            let json = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"framing.broken"}"#
             let request = "POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\n\(Self.auth)Content-Type: application/scim+json\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + String(json.utf8.count, radix: 16) + "\r\n" + json + "\r\nxyz\r\n\r\n"
             let answer = try await RawHTTP.exchange(port: system.httpPort, request)
@@ -114,6 +114,38 @@ struct HTTPHardeningTests {
                 (try? await RawHTTP.exchange(port: system.httpPort, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status) == 200
             }
             #expect(admitted, "a freed slot was not reused")
+        }
+    }
+
+    /// IdPs keep connections alive: a refusal on the second request of a connection is still a
+    /// SCIM error, not a bare close.
+    @Test func aRefusalLaterOnAKeptAliveConnectionIsStillASCIMError() async throws {
+        try await withRunningSystem { system in
+            try #require(await system.ready(), "\(system.logText)")
+            let connection = try RawHTTP.Connection(port: system.httpPort)
+            let answers = await RawHTTP.onThread { () -> (Int?, RawHTTP.Answer) in
+                let first = connection.roundTrip("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").status
+                connection.write(Data("POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(e2eToken)\r\nContent-Type: application/scim+json\r\n\r\n".utf8))
+                return (first, connection.readAll())
+            }
+            #expect(answers.0 == 200)
+            #expect(answers.1.status == 411, "\(answers.1.head)")
+            #expect(answers.1.json?.objectValue?["status"] == .string("411"))
+        }
+    }
+
+    /// A chunked body whose first chunk is a whole user, then silence: 408, and nothing stored.
+    @Test func aBodyCutShortByTheTimeoutIsNotApplied() async throws {
+        try await withRunningSystem(configure: { $0.ingressArguments = ["--http-body-timeout-seconds", "1"] }) { system in
+            try #require(await system.ready(), "\(system.logText)")
+            let json = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"timeout.cut"}"#
+            let request = "POST /scim/v2/Users HTTP/1.1\r\nHost: x\r\n\(Self.auth)Content-Type: application/scim+json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + String(json.utf8.count, radix: 16) + "\r\n" + json + "\r\n"
+            let answer = try await RawHTTP.exchange(port: system.httpPort, request, timeout: .seconds(20))
+            #expect(answer.status == 408, "\(answer.head)")
+            try await Task.sleep(for: .milliseconds(500))
+            let found = try await system.http.send("GET", "/scim/v2/Users?filter=" + "userName eq \"timeout.cut\"".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            #expect(found.object["totalResults"] == .int(0), "a user was created from a body the server timed out")
         }
     }
 }

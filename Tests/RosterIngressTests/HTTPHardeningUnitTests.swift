@@ -13,13 +13,18 @@ struct TrustedProxiesTests {
     }
 
     @Test func throughTrustedProxiesTheRightMostUntrustedHopIsTheClient() throws {
-        let proxies = try TrustedProxies(["10.0.0.0/8", "2001:db8::/32"])
+        var proxies = try TrustedProxies(["10.0.0.0/8", "2001:db8::/32"])
         #expect(proxies.client(peer: "10.1.2.3", forwarded: nil, forwardedFor: "198.51.100.1, 203.0.113.9, 10.9.9.9") == "203.0.113.9")
+        #expect(proxies.client(peer: "10.1.2.3", forwarded: "for=198.51.100.66", forwardedFor: "203.0.113.9") == "203.0.113.9",
+                "a client's own Forwarded header is not read when the proxies write X-Forwarded-For")
+        #expect(proxies.client(peer: "::ffff:10.1.2.3", forwarded: nil, forwardedFor: "203.0.113.9") == "203.0.113.9", "an IPv4-mapped peer")
+        proxies.header = .forwarded
         #expect(proxies.client(peer: "10.1.2.3", forwarded: "for=198.51.100.1, for=\"[2001:db9::5]:4711\";proto=https", forwardedFor: "203.0.113.9") == "2001:db9::5",
-                "Forwarded (RFC 7239 §4) wins over X-Forwarded-For, with IPv6 in brackets and a port")
+                "Forwarded (RFC 7239 §4), with IPv6 in brackets and a port, when the proxies write that one")
+        proxies.header = .xForwardedFor
         #expect(proxies.client(peer: "2001:db8::1", forwarded: nil, forwardedFor: "203.0.113.9:443") == "203.0.113.9")
         #expect(proxies.client(peer: "10.1.2.3", forwarded: nil, forwardedFor: nil) == "10.1.2.3", "no header: the proxy itself")
-        #expect(proxies.client(peer: "10.1.2.3", forwarded: "for=_hidden", forwardedFor: nil) == "10.1.2.3", "an obfuscated hop: the proxy")
+        #expect(proxies.client(peer: "10.1.2.3", forwarded: nil, forwardedFor: "_hidden") == "10.1.2.3", "an obfuscated hop: the proxy")
     }
 
     @Test func cidrBlocksMatchOnTheirPrefixOnly() throws {
@@ -28,7 +33,8 @@ struct TrustedProxiesTests {
         #expect(!proxies.isTrusted("192.168.8.0"))
         #expect(proxies.isTrusted("127.0.0.1"))
         #expect(!proxies.isTrusted("127.0.0.2"))
-        #expect(!proxies.isTrusted("::ffff:192.168.4.1"), "an IPv6 address never matches an IPv4 block")
+        #expect(proxies.isTrusted("::ffff:192.168.4.1"), "an IPv4-mapped address is its IPv4 address")
+        #expect(!proxies.isTrusted("2001:db8::c0a8:401"), "another IPv6 address never matches an IPv4 block")
     }
 
     @Test func aMalformedEntryIsRefused() {

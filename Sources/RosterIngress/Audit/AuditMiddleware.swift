@@ -60,9 +60,8 @@ public struct AuditMiddleware: RouterMiddleware {
         let recorder = self.recorder
         let summarised = Self.isAuditRead(path: path, method: request.method)
         let responseBody = response.body.map(capture.keep)
-        finished.body = ResponseBody(contentLength: response.body.contentLength) { writer in
-            let once = Once()
-            let submit: @Sendable () -> Void = { once.run {
+        let once = Once()
+        let submit: @Sendable () -> Void = { once.run {
                 var record = started
                 let (bytes, total) = capture.result
                 record.responseBytes = total
@@ -83,7 +82,13 @@ public struct AuditMiddleware: RouterMiddleware {
                 record.durationMicros = (ContinuousClock.now - clock).microseconds
                 recorder.submit(record)
             } }
+        // An empty answer (a DELETE's 204) is complete once its head leaves: recorded before.
+        if response.body.contentLength == 0 { submit() }
+        // Recorded when the answer is dropped unwritten too (the client went away before its head).
+        let unwritten = OnRelease(submit)
+        finished.body = ResponseBody(contentLength: response.body.contentLength) { writer in
             defer { submit() }  // a body that failed before its end is recorded too
+            _ = unwritten
             try await responseBody.write(HoldingLastWriter(base: writer, beforeLast: submit))
         }
         return finished

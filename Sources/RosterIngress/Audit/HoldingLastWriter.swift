@@ -36,3 +36,13 @@ final class Once: Sendable {
         if done.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged { body() }
     }
 }
+
+/// Runs a closure when the last reference to it goes: a response body never written still
+/// queues its audit record.
+final class OnRelease: Sendable {
+    private let body: @Sendable () -> Void
+
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+
+    deinit { body() }
+}

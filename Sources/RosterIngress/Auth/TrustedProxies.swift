@@ -22,7 +22,16 @@ public struct TrustedProxies: Sendable {
         }
     }
 
+    /// The one header the proxies write (`http.forwardedHeader`). Only it is read: a proxy that
+    /// writes `X-Forwarded-For` passes a client's own `Forwarded` through untouched, so reading
+    /// both would let the client pick its source.
+    public enum Header: String, Sendable {
+        case xForwardedFor = "x-forwarded-for"
+        case forwarded
+    }
+
     let blocks: [Block]
+    public var header = Header.xForwardedFor
 
     /// Entries that are neither an address nor a CIDR block are reported, not ignored.
     public init(_ entries: [String]) throws(TrustedProxyError) {
@@ -42,11 +51,14 @@ public struct TrustedProxies: Sendable {
         return blocks.contains { $0.contains(bytes) }
     }
 
-    /// The client's address: `peer` unless it is a trusted proxy, in which case the forwarded chain
-    /// (`Forwarded` first, RFC 7239, else `X-Forwarded-For`) is walked from the right.
+    /// The client's address: `peer` unless it is a trusted proxy, in which case the chain of the
+    /// configured header (`X-Forwarded-For`, or `Forwarded` of RFC 7239) is walked from the right.
     func client(peer: String?, forwarded: String?, forwardedFor: String?) -> String? {
         guard let peer, isTrusted(peer) else { return peer }
-        let chain = forwarded.map(Self.forwardedFor) ?? forwardedFor.map { $0.split(separator: ",").map { Self.clean($0) } } ?? []
+        let chain = switch header {
+        case .forwarded: forwarded.map(Self.forwardedFor) ?? []
+        case .xForwardedFor: forwardedFor.map { $0.split(separator: ",").map { Self.clean($0) } } ?? []
+        }
         for hop in chain.reversed() where !isTrusted(hop) {
             return Self.address(hop) == nil ? peer : hop  // an obfuscated or garbled hop: the proxy is the source
         }
@@ -73,8 +85,10 @@ public struct TrustedProxies: Sendable {
         return value
     }
 
-    /// The bytes of an IPv4 or IPv6 address; nil when it is neither.
+    /// The bytes of an IPv4 or IPv6 address; nil when it is neither. An IPv4-mapped IPv6 address
+    /// (`::ffff:10.1.2.3`, a dual-stack listener's peer) is its IPv4 address.
     static func address(_ text: String) -> [UInt8]? {
+        if text.lowercased().hasPrefix("::ffff:"), text.contains("."), let v4 = address(String(text.dropFirst(7))), v4.count == 4 { return v4 }
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
         var v6 = in6_addr()

@@ -48,13 +48,16 @@ final class HTTPByteGuard: ChannelInboundHandler, RemovableChannelHandler {
             state.phase = .head
             state.lineBytes = 0
             state.sawLineEnd = false
-            state.headBytes.removeAll(keepingCapacity: true)
+            state.headPrefix.clear()
             let seconds = state.limits.headerTimeout.components.seconds
             state.startTimer(after: state.limits.headerTimeout, answering: SCIMError(
                 status: 408, detail: "The request headers did not arrive within \(seconds) s; the connection is closed."))
         }
         if state.phase == .head {
-            state.headBytes.append(buffer)
+            let room = HTTPGuard.headPrefixLimit - state.headPrefix.readableBytes
+            if room > 0, let slice = buffer.getSlice(at: buffer.readerIndex, length: min(room, buffer.readableBytes)) {
+                state.headPrefix.writeImmutableBuffer(slice)
+            }
             if !state.sawLineEnd {
                 if let lf = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
                     state.lineBytes += lf - buffer.readerIndex

@@ -28,16 +28,25 @@ final class HTTPGuard {
     var phase = Phase.idle
     var lineBytes = 0
     var sawLineEnd = false
-    /// The current head as received, kept (by reference) only to name a refused transfer coding.
-    var headBytes: [ByteBuffer] = []
+    /// The start of the current head (at most `headPrefixLimit` bytes, copied), only to name a
+    /// refused transfer coding and to tell a request line from garbage.
+    var headPrefix = ByteBuffer()
+    static let headPrefixLimit = 4096
     var requestComplete = true
     var responseComplete = true
-    var responseStarted = false
+    /// Requests handed to the router, and response heads and ends written: a raw answer is
+    /// written only when no response is half-written and none is owed to an earlier request, so
+    /// it can never be mistaken for, or land inside, another request's answer.
+    var forwarded = 0
+    var responseHeads = 0
+    var responseEnds = 0
     /// One task per connection, re-armed lazily: a request only moves `deadline`, so keep-alive
     /// traffic does not schedule and cancel two timers per request.
     private var timer: Scheduled<Void>?
+    private var armedFor: NIODeadline?
     private var deadline: NIODeadline?
     private var timeoutError: SCIMError?
+    private var timeoutFailsBody = false
     /// The context of the byte guard, where raw answers are written; cleared when the channel closes.
     var byteContext: ChannelHandlerContext?
 
@@ -46,9 +55,17 @@ final class HTTPGuard {
         self.connections = connections
     }
 
-    func startTimer(after duration: Duration, answering error: SCIMError) {
-        deadline = .now() + .nanoseconds(duration.nanoseconds)
+    /// `failsBody`: the handler reading the body gets an error too, so that a body cut short by
+    /// the timeout is never taken for a whole one.
+    func startTimer(after duration: Duration, answering error: SCIMError, failsBody: Bool = false) {
+        let due = NIODeadline.now() + .nanoseconds(duration.nanoseconds)
+        deadline = due
         timeoutError = error
+        timeoutFailsBody = failsBody
+        if let armed = armedFor, timer != nil, due < armed {  // an earlier deadline than the armed one
+            timer?.cancel()
+            timer = nil
+        }
         if timer == nil { arm() }
     }
 
@@ -59,10 +76,12 @@ final class HTTPGuard {
 
     private func arm() {
         guard let context = byteContext, let deadline else { return }
+        armedFor = deadline
         timer = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(deadline: deadline) { [self] in
             timer = nil
             guard let current = self.deadline else { return }
             if current <= .now(), let error = timeoutError {
+                if timeoutFailsBody { byteContext?.fireErrorCaught(HTTPGuardTimeout()) }
                 answer(error)
             } else {
                 arm()
@@ -77,19 +96,24 @@ final class HTTPGuard {
         timer = nil
     }
 
-    /// Writes `error` unless the router already began a response, then closes the connection.
+    /// Writes `error` when it can only be read as the answer to the failing request, then closes
+    /// the connection; else (a response half-written, or owed to an earlier pipelined request)
+    /// only closes it. A peer that does not read gets 2 s, then the connection is closed anyway.
     func answer(_ error: SCIMError) {
         guard phase != .answered, let context = byteContext else { return }
+        let failing = phase
         phase = .answered
         stopTimer()
-        headBytes = []
-        guard !responseStarted else {
+        headPrefix.clear()
+        let owed = forwarded - responseEnds
+        guard responseHeads == responseEnds, owed == (failing == .body ? 1 : 0) else {
             context.close(promise: nil)
             return
         }
         context.writeAndFlush(NIOAny(Self.rawResponse(error))).assumeIsolatedUnsafeUnchecked().whenComplete { _ in
             context.close(promise: nil)
         }
+        context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: .seconds(2)) { context.close(promise: nil) }
     }
 
     /// A complete HTTP/1.1 response carrying the SCIM error body, with `Connection: close`.
@@ -108,9 +132,13 @@ final class HTTPGuard {
 
     /// The text of the current head, lower-cased, for naming what the parser refused.
     var headText: String {
-        headBytes.map { String(buffer: $0) }.joined().lowercased()
+        String(buffer: headPrefix).lowercased()
     }
 }
+
+/// Raised into the pipeline when a body timed out: the handler reading it fails (408) instead of
+/// seeing the end of a truncated body.
+struct HTTPGuardTimeout: Error {}
 
 /// Open connections of one listener, shared by every child channel.
 final class ConnectionCounter: Sendable {

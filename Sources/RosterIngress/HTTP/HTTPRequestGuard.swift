@@ -24,18 +24,18 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             state.cancelTimer()
-            state.headBytes.removeAll(keepingCapacity: true)
             if let refusal = Self.refusal(of: head) {
                 state.answer(refusal)
                 return
             }
+            state.headPrefix.clear()
             state.phase = .body
+            state.forwarded += 1
             state.requestComplete = false
             state.responseComplete = false
-            state.responseStarted = false
             let seconds = state.limits.bodyTimeout.components.seconds
             state.startTimer(after: state.limits.bodyTimeout, answering: SCIMError(
-                status: 408, detail: "The request body did not arrive within \(seconds) s; the connection is closed."))
+                status: 408, detail: "The request body did not arrive within \(seconds) s; the connection is closed."), failsBody: true)
         case .body:
             break
         case .end:
@@ -53,8 +53,9 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
         switch unwrapOutboundIn(data) {
         case .head(let head) where head.status.kind != .informational:
-            state.responseStarted = true
+            state.responseHeads += 1
         case .end:
+            state.responseEnds += 1
             state.responseComplete = true
             if state.requestComplete { state.phase = .idle }
         default:

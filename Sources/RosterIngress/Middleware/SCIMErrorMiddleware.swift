@@ -29,6 +29,8 @@ public struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             // The body's framing broke while it was read; HTTPRequestGuard has answered the
             // client already: this answer is for the audit record.
             return SCIMResponse.error(HTTPRequestGuard.scimError(for: error, sawRequestLine: true, head: ""))
+        case is HTTPGuardTimeout:
+            return SCIMResponse.error(SCIMError(status: 408, detail: "The request body did not arrive in time."))
         case is CancellationError:
             return SCIMResponse.error(.unavailable("The request was cancelled.", retryAfter: 1))
         default:
