@@ -124,7 +124,6 @@ final class FaultLedger: Sendable {
     static func timed(_ body: () async throws -> TestHTTP.Reply) async -> (TestHTTP.Reply?, Double) {
         let start = ContinuousClock.now
         let reply = try? await body()
-        let elapsed = ContinuousClock.now - start
-        return (reply, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return (reply, (ContinuousClock.now - start) / .seconds(1))
     }
 }

@@ -53,7 +53,7 @@ extension FaultInjectionTests {
         print("""
             fault-injection: \(Self.seconds) s; faults: \(faults)\(h.mounted ? "" : " (fill disk skipped: not root, no tmpfs)")
             fault-injection: writes \(all.count) (\(statuses.joined(separator: ", "))); acknowledged \(acknowledged), lost \(lost.count), refused-but-applied \(refusedButApplied.count), hung \(hung.count) (> \(deadline) s), longest answer \(String(format: "%.2f", all.map { $0.seconds }.max() ?? 0)) s
-            fault-injection: max outage \(outage.components.seconds * 1000 + outage.components.attoseconds / 1_000_000_000_000_000) ms; outbox pending \(outbox ?? -1), dead \(dead); audit \(audited) of \(acknowledged) acknowledged writes recorded
+            fault-injection: max outage \(Int(outage / .milliseconds(1))) ms; outbox pending \(outbox ?? -1), dead \(dead); audit \(audited) of \(acknowledged) acknowledged writes recorded
             """)
         #expect(lost.isEmpty, "acknowledged writes lost: \(lost.prefix(10))")
         #expect(refusedButApplied.isEmpty, "writes refused with 503 were applied: \(refusedButApplied.prefix(10))")

@@ -87,7 +87,7 @@ public enum RawHTTP {
         let connection = try Connection(port: port, readTimeout: timeout)
         return await onThread {
             for (index, chunk) in chunks.enumerated() {
-                if index > 0, pause > .zero { Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18) }
+                if index > 0, pause > .zero { Thread.sleep(forTimeInterval: pause / .seconds(1)) }
                 if !connection.write(chunk) { break }
             }
             return connection.readAll()

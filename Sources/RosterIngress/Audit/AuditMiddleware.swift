@@ -84,11 +84,11 @@ public struct AuditMiddleware: RouterMiddleware {
             } }
         // An empty answer (a DELETE's 204) is complete once its head leaves: recorded before.
         if response.body.contentLength == 0 { submit() }
-        // Recorded when the answer is dropped unwritten too (the client went away before its head).
-        let unwritten = OnRelease(submit)
+        // Recorded however the body ends: a failed or unwritten body (the client went away before
+        // its head) releases the closure, and with it this.
+        let released = OnRelease(submit)
         finished.body = ResponseBody(contentLength: response.body.contentLength) { writer in
-            defer { submit() }  // a body that failed before its end is recorded too
-            _ = unwritten
+            _ = released
             try await responseBody.write(HoldingLastWriter(base: writer, beforeLast: submit))
         }
         return finished

@@ -24,9 +24,7 @@ public final class RateLimiter: Sendable {
         guard rate > 0 else { return nil }
         return buckets.withLock { buckets in
             var bucket = buckets[key] ?? Bucket(tokens: burst, at: now)
-            let elapsed = now - bucket.at
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            bucket.tokens = min(burst, bucket.tokens + seconds * rate)
+            bucket.tokens = min(burst, bucket.tokens + (now - bucket.at) / .seconds(1) * rate)
             bucket.at = now
             defer { buckets[key] = bucket }
             if bucket.tokens >= 1 {

@@ -32,8 +32,6 @@ final class HTTPGuard {
     /// refused transfer coding and to tell a request line from garbage.
     var headPrefix = ByteBuffer()
     static let headPrefixLimit = 4096
-    var requestComplete = true
-    var responseComplete = true
     /// Requests handed to the router, and response heads and ends written: a raw answer is
     /// written only when no response is half-written and none is owed to an earlier request, so
     /// it can never be mistaken for, or land inside, another request's answer.
@@ -58,7 +56,7 @@ final class HTTPGuard {
     /// `failsBody`: the handler reading the body gets an error too, so that a body cut short by
     /// the timeout is never taken for a whole one.
     func startTimer(after duration: Duration, answering error: SCIMError, failsBody: Bool = false) {
-        let due = NIODeadline.now() + .nanoseconds(duration.nanoseconds)
+        let due = NIODeadline.now() + TimeAmount(duration)
         deadline = due
         timeoutError = error
         timeoutFailsBody = failsBody
@@ -154,13 +152,4 @@ final class ConnectionCounter: Sendable {
     }
 
     func release() { open.subtract(1, ordering: .relaxed) }
-
-    var count: Int { open.load(ordering: .relaxed) }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
 }

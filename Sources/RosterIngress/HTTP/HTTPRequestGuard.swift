@@ -31,8 +31,6 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
             state.headPrefix.clear()
             state.phase = .body
             state.forwarded += 1
-            state.requestComplete = false
-            state.responseComplete = false
             let seconds = state.limits.bodyTimeout.components.seconds
             state.startTimer(after: state.limits.bodyTimeout, answering: SCIMError(
                 status: 408, detail: "The request body did not arrive within \(seconds) s; the connection is closed."), failsBody: true)
@@ -40,8 +38,8 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
             break
         case .end:
             state.cancelTimer()
-            state.requestComplete = true
-            state.phase = state.responseComplete ? .idle : .handling
+            // Answered already (e.g. a 413 before the body ended): the connection is idle again.
+            state.phase = state.responseEnds == state.forwarded ? .idle : .handling
         }
         context.fireChannelRead(data)
     }
@@ -56,8 +54,9 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
             state.responseHeads += 1
         case .end:
             state.responseEnds += 1
-            state.responseComplete = true
-            if state.requestComplete { state.phase = .idle }
+            // Only a request waiting for its answer goes idle: a body still arriving keeps its
+            // timer, and a next head already arriving keeps its phase.
+            if state.phase == .handling, state.responseEnds == state.forwarded { state.phase = .idle }
         default:
             break
         }
