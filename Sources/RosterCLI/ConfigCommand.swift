@@ -24,6 +24,7 @@ struct ConfigCommand: AsyncParsableCommand {
         guard let c = result as? [String: Any] else { return }
         print(table(headers, [render(c)]))
         for key in ["defaultGroups", "applicationGroups"] { print("\(key): \((c[key] as? [String])?.joined(separator: ", ") ?? "")") }
+        if let policy = c["undeclaredExtensions"] as? String { print("undeclaredExtensions: \(policy)") }
         if let v11 = (c["scimBaseUrls"] as? [String: Any])?["v1.1"] as? String { print("SCIM 1.1 URL (for IdPs that speak only 1.1): \(v11)") }
         if let note = c["scimBaseUrlNote"] as? String { print(note) }
         if let token = c["token"] as? String { print("\nBearer token (shown once, only its hash is kept):\n  \(token)") }
@@ -48,7 +49,11 @@ struct ConfigCommand: AsyncParsableCommand {
         @Argument(help: "The configuration's name or id.") var name: String
         func run() async throws {
             let client = AdminClient(options: options)
-            ConfigCommand.show(try await client.call("GET", "configurations/\(name)"), client: client)
+            let configuration = try await client.call("GET", "configurations/\(name)")
+            let report = try await client.call("GET", "configurations/\(name)/compatibility")
+            if options.json { client.print(["configuration": configuration, "compatibility": report]); return }
+            ConfigCommand.show(configuration, client: client)
+            ConfigCommand.showCompatibility(report)
         }
     }
 
@@ -63,8 +68,9 @@ struct ConfigCommand: AsyncParsableCommand {
         @Option(help: "delete or disable.") var onDelete: String = "delete"
         @Option(help: "Comma-separated default groups.") var defaultGroups: String = ""
         @Option(help: "Comma-separated application groups.") var applicationGroups: String = ""
+        @Option(help: "store or reject: what a request does with an extension URN no schema declares.") var undeclaredExtensions: String = "store"
         func run() async throws {
-            var body: [String: Any] = ["name": name, "authMethod": auth, "deleteMode": onDelete,
+            var body: [String: Any] = ["name": name, "authMethod": auth, "deleteMode": onDelete, "undeclaredExtensions": undeclaredExtensions,
                                        "defaultGroups": RosterConfiguration.list(defaultGroups), "applicationGroups": RosterConfiguration.list(applicationGroups)]
             if let directory { body["directoryId"] = directory }
             if let newDirectory { body["newDirectoryName"] = newDirectory }
@@ -83,8 +89,10 @@ struct ConfigCommand: AsyncParsableCommand {
         @Option(help: "Comma-separated default groups (replaces the list; \"\" empties it).") var defaultGroups: String?
         @Option(help: "Comma-separated application groups (replaces the list; \"\" empties it).") var applicationGroups: String?
         @Option(help: "true or false.") var enabled: Bool?
+        @Option(help: "store or reject: what a request does with an extension URN no schema declares.") var undeclaredExtensions: String?
         func run() async throws {
             var body: [String: Any] = [:]
+            if let undeclaredExtensions { body["undeclaredExtensions"] = undeclaredExtensions }
             if let rename { body["name"] = rename }
             if let onDelete { body["deleteMode"] = onDelete }
             if let defaultGroups { body["defaultGroups"] = RosterConfiguration.list(defaultGroups) }

@@ -36,9 +36,12 @@ extension GroupStore {
         }
         var attributes = current.resource.attributes
         if !attributeOperations.isEmpty {
-            let patched = try PatchEngine.group.apply(PatchRequest(operations: attributeOperations), to: attributes, resourceID: current.resource.id)
-            var normalized = try ResourceNormalizer.group.normalize(patched).resource
+            // What the ingress let through for undeclared extensions is kept: it decided the policy.
+            let type = try DeclaredSchemas.type(.group, wire: c.extensions)
+            let patched = try PatchEngine(type, undeclared: .store).apply(PatchRequest(operations: attributeOperations), to: attributes, resourceID: current.resource.id)
+            var normalized = try ResourceNormalizer(type, undeclared: .store).normalize(patched).resource
             normalized.removeValue(forKey: "members")
+            try table.checkDeclaredUniqueness(db, type: type, directoryID: c.directoryID, attributes: normalized, excludingID: current.resource.id)
             attributes = normalized
         }
         if attributes == current.resource.attributes && !membersChanged {

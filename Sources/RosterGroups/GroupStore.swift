@@ -30,6 +30,7 @@ public enum GroupStore {
 
 
     static func create(_ db: Database, _ c: CreateGroup) throws -> StoredGroup {
+        try table.checkDeclaredUniqueness(db, type: try DeclaredSchemas.type(.group, wire: c.extensions), directoryID: c.directoryID, attributes: c.attributes, excludingID: nil)
         let (seq, stored) = try table.insert(db, directoryID: c.directoryID, attributes: c.attributes, json: c.attributesJSON)
         try addMembers(db, seq: seq, c.members)
         return StoredGroup(resource: stored, members: try members(db, seq: seq))
@@ -42,6 +43,7 @@ public enum GroupStore {
 
     static func replace(_ db: Database, _ c: ReplaceGroup) throws -> StoredGroup {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
+        try table.checkDeclaredUniqueness(db, type: try DeclaredSchemas.type(.group, wire: c.extensions), directoryID: c.directoryID, attributes: c.attributes, excludingID: existing["id"])
         let seq: Int64 = existing["seq"]
         try db.statement("DELETE FROM groupMember WHERE groupSeq = ?").execute(arguments: [seq])
         try addMembers(db, seq: seq, c.members)
@@ -55,7 +57,8 @@ public enum GroupStore {
 
     static func query(_ db: Database, _ c: QueryGroups) throws -> GroupQueryResult {
         let q = c.query
-        let sql = try table.query(directoryID: q.directoryID, filter: q.filter, sortBy: q.sortBy, descending: q.descending, locationPrefix: q.locationPrefix)
+        let sql = try table.query(directoryID: q.directoryID, filter: q.filter, sortBy: q.sortBy, descending: q.descending, locationPrefix: q.locationPrefix,
+                                  declared: try DeclaredSchemas.type(.group, wire: q.extensions))
         let (total, rows) = try table.page(db, sql, directoryID: q.directoryID, filtered: q.filter != nil, startIndex: q.startIndex, count: q.count)
         return GroupQueryResult(totalResults: total, groups: try rows.map { try group(db, $0, includeMembers: c.includeMembers) })
     }

@@ -24,6 +24,8 @@ public struct IngressDependencies: Sendable {
     public var unreachableWorkers: @Sendable () async -> [String]
     /// Resource types beyond users and groups, each with the worker whose `ResourceStore` keeps it.
     public var resources: [(type: ResourceType, worker: any CommandTransport)] = []
+    /// Where each configuration's client and tolerances are counted; nil: not counted.
+    public var compatibility: CompatibilityLog?
 
     public init(
         users: any CommandTransport, groups: any CommandTransport, credentials: CredentialStore? = nil, sync: (any CommandTransport)? = nil,
@@ -65,9 +67,11 @@ public enum Ingress {
         let credentials = dependencies.credentials ?? staticCredentials(configuration)
         let limiter = FailureLimiter()
         let rates = RateLimiter(perSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
+        let endpointNames = types.map(\.endpoint) + ["ServiceProviderConfig", "ServiceProviderConfigs", "ResourceTypes", "Schemas", ".search"]
         let scim = router.group("scim/v2")
             .add(middleware: MediaTypeMiddleware())
             .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter, rates: rates))
+        if let log = dependencies.compatibility { scim.add(middleware: CompatibilityMiddleware(log: log, endpoints: endpointNames)) }
         DiscoveryController(configuration: configuration, resourceTypes: types, credentials: credentials).addRoutes(to: scim)
         let users = UsersEndpoint(users: dependencies.users, groups: dependencies.groups, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations))
         let groups = GroupsEndpoint(groups: dependencies.groups, users: dependencies.users, configuration: configuration)
@@ -82,7 +86,8 @@ public enum Ingress {
             .add(middleware: SCIM11Answers(types: types))
             .add(middleware: MediaTypeMiddleware())
             .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter, rates: rates))
-            .add(middleware: SCIM11Requests(types: types, maxBodyBytes: configuration.maxBodyBytes))
+        if let log = dependencies.compatibility { v1.add(middleware: CompatibilityMiddleware(log: log, endpoints: endpointNames)) }
+        v1.add(middleware: SCIM11Requests(types: types, maxBodyBytes: configuration.maxBodyBytes))
         SCIM11DiscoveryController(configuration: configuration, resourceTypes: types, credentials: credentials).addRoutes(to: v1)
         ResourceController(endpoint: users, configuration: configuration).addRoutes(to: v1)
         ResourceController(endpoint: groups, configuration: configuration).addRoutes(to: v1)
@@ -118,6 +123,7 @@ public enum Ingress {
         var syncClient: WorkerClient?
         var auditClient: WorkerClient?
         var recorder: AuditRecorder?
+        let compatibility = CompatibilityLog()
         if !configuration.auditEndpoints.isEmpty {
             let audit = WorkerClient(kind: "audit", endpoints: configuration.auditEndpoints, context: context, options: options)
             let queue = AuditQueue(limits: .init(memoryBytes: configuration.auditMemoryBytes, spoolBytes: configuration.auditSpoolMaxBytes,
@@ -131,17 +137,19 @@ public enum Ingress {
             clients.append(sync)
             syncClient = sync
             services.append(CredentialRefresher(store: credentials, sync: sync, interval: .seconds(1), logger: logger, recorder: recorder))
+            services.append(CompatibilityReporter(log: compatibility, sync: sync, interval: .seconds(2)))
         }
         // The audit worker is not part of readiness: SCIM keeps serving while it is down.
         let workers = clients
         if let auditClient { clients.append(auditClient) }
-        let dependencies = IngressDependencies(
+        var dependencies = IngressDependencies(
             users: users, groups: groups, credentials: credentials, sync: syncClient, audit: auditClient, recorder: recorder
         ) {
             var down: [String] = []
             for client in workers { down += await client.unreachableEndpoints() }
             return down
         }
+        if syncClient != nil { dependencies.compatibility = compatibility }
         return Application(
             router: router(configuration, dependencies: dependencies),
             server: .guardedHTTP1(limits: configuration.httpLimits, idleTimeout: .seconds(configuration.idleTimeoutSeconds)),

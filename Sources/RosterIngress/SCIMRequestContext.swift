@@ -1,4 +1,5 @@
 public import Hummingbird
+public import SCIMCore
 
 /// The per-request context: who the caller is, once authenticated.
 public struct SCIMRequestContext: RequestContext {
@@ -12,6 +13,15 @@ public struct SCIMRequestContext: RequestContext {
     public var audit: AuditTrace?
 
     public var directoryID: String? { caller?.directoryID }
+
+    /// `base` with the extensions declared for the caller's directory.
+    public func resourceType(_ base: ResourceType) -> ResourceType { caller?.schemas.type(base) ?? base }
+
+    /// What the caller's configuration does with extension URNs nobody declared.
+    public var undeclaredExtensions: UndeclaredExtensionPolicy { caller?.undeclared ?? .reject }
+
+    /// The declared extensions of `base` as a command carries them to its worker.
+    public func extensionsWire(_ base: ResourceType) -> [UInt8] { caller?.schemas.wire(base) ?? [] }
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -1,7 +1,7 @@
 import Foundation
 public import GRDB
 public import RosterProtocol
-import SCIMCore
+public import SCIMCore
 
 /// The table logic every resource store shares: finding a row under its version, reading it
 /// back as a ``StoredResource``, writing under the uniqueness rule, counting, and paging.
@@ -58,7 +58,9 @@ extension ResourceTable {
     }
 
     /// The SQL of a filtered, sorted query of a directory.
-    public func query(directoryID: String, filter: String?, sortBy: String?, descending: Bool, locationPrefix: String) throws -> Query {
+    /// `declared`: this type with the directory's extensions, when it declares any.
+    public func query(directoryID: String, filter: String?, sortBy: String?, descending: Bool, locationPrefix: String, declared: ResourceType? = nil) throws -> Query {
+        let type = declared ?? self.type
         var condition = SQLCondition(sql: "\(name).directoryId = ?", arguments: [directoryID])
         if let filter {
             condition = condition.and(try self.condition(try type.validateFilter(filter), directoryID: directoryID, locationPrefix: locationPrefix))

@@ -51,6 +51,8 @@ public struct CreateGroup: Command {
     public static let name = "groups.create"
     public typealias Reply = StoredGroup
     public var directoryID: String
+    /// The directory's declared extension schemas for this type (`DeclaredSchemas.wire`); empty: none.
+    public var extensions: [UInt8] = []
     /// The normalised attributes and their canonical JSON.
     public var body: CanonicalAttributes
     public var attributes: [String: JSONValue] { body.object }
@@ -67,6 +69,7 @@ public struct CreateGroup: Command {
         directoryID = m.directoryID
         body = try CanonicalAttributes(json: m.attributesJson)
         members = m.members.map(GroupMember.init(message:))
+        extensions = Array(m.extensionsJson)
     }
 
     public var message: Roster_V1_CreateGroup {
@@ -74,6 +77,7 @@ public struct CreateGroup: Command {
         m.directoryID = directoryID
         m.attributesJson = attributesJSON
         m.members = members.map(\.message)
+        m.extensionsJson = Data(extensions)
         return m
     }
 }
@@ -107,6 +111,8 @@ public struct ReplaceGroup: Command {
     public static let name = "groups.replace"
     public typealias Reply = StoredGroup
     public var directoryID: String
+    /// The directory's declared extension schemas for this type (`DeclaredSchemas.wire`); empty: none.
+    public var extensions: [UInt8] = []
     public var id: String
     /// The normalised attributes and their canonical JSON.
     public var body: CanonicalAttributes
@@ -129,6 +135,7 @@ public struct ReplaceGroup: Command {
         body = try CanonicalAttributes(json: m.attributesJson)
         members = m.members.map(GroupMember.init(message:))
         ifMatch = m.hasIfMatch ? Int(m.ifMatch) : nil
+        extensions = Array(m.extensionsJson)
     }
 
     public var message: Roster_V1_ReplaceGroup {
@@ -138,6 +145,7 @@ public struct ReplaceGroup: Command {
         m.attributesJson = attributesJSON
         m.members = members.map(\.message)
         if let ifMatch { m.ifMatch = Int64(ifMatch) }
+        m.extensionsJson = Data(extensions)
         return m
     }
 }
@@ -147,6 +155,8 @@ public struct PatchGroup: Command {
     public static let name = "groups.patch"
     public typealias Reply = StoredGroup
     public var directoryID: String
+    /// The directory's declared extension schemas for this type (`DeclaredSchemas.wire`); empty: none.
+    public var extensions: [UInt8] = []
     public var id: String
     public var operations: JSONValue
     public var ifMatch: Int?
@@ -163,6 +173,7 @@ public struct PatchGroup: Command {
     public init(message m: Roster_V1_PatchGroup) throws(SCIMError) {
         self.init(directoryID: m.directoryID, id: m.id, operations: try WireJSON.value(m.operationsJson, field: "operations"),
                   ifMatch: m.hasIfMatch ? Int(m.ifMatch) : nil, includeMembers: m.includeMembers)
+        extensions = Array(m.extensionsJson)
     }
 
     public var message: Roster_V1_PatchGroup {
@@ -172,6 +183,7 @@ public struct PatchGroup: Command {
         m.operationsJson = WireJSON.bytes(operations)
         if let ifMatch { m.ifMatch = Int64(ifMatch) }
         m.includeMembers = includeMembers
+        m.extensionsJson = Data(extensions)
         return m
     }
 }

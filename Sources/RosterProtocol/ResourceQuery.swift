@@ -1,3 +1,4 @@
+import Foundation
 import SCIMCore
 import SwiftProtobuf
 
@@ -8,6 +9,8 @@ import SwiftProtobuf
 /// and validates it again (microseconds) rather than shipping an encoded syntax tree.
 public struct ResourceQuery: WireCodable, Equatable {
     public var directoryID: String
+    /// The directory's declared extension schemas for this type (`DeclaredSchemas.wire`); empty: none.
+    public var extensions: [UInt8] = []
     public var filter: String?
     public var startIndex: Int
     public var count: Int
@@ -30,6 +33,7 @@ public struct ResourceQuery: WireCodable, Equatable {
     public init(message m: Roster_V1_ResourceQuery) {
         self.init(directoryID: m.directoryID, filter: m.hasFilter ? m.filter : nil, startIndex: Int(m.startIndex), count: Int(m.count),
                   sortBy: m.hasSortBy ? m.sortBy : nil, descending: m.descending, locationPrefix: m.locationPrefix)
+        extensions = Array(m.extensionsJson)
     }
 
     public var message: Roster_V1_ResourceQuery {
@@ -41,6 +45,7 @@ public struct ResourceQuery: WireCodable, Equatable {
         if let sortBy { m.sortBy = sortBy }
         m.descending = descending
         m.locationPrefix = locationPrefix
+        m.extensionsJson = Data(extensions)
         return m
     }
 }

@@ -46,6 +46,8 @@ public struct IdPConfiguration: WireCodable, Equatable {
     public var applicationGroups: [String]
     public var enabled: Bool
     public var version: Int
+    /// What this configuration's requests do with extension URNs nobody declared.
+    public var undeclaredExtensions: UndeclaredExtensionPolicy = .store
 
     public init(
         id: String, name: String, directoryID: String, authMethod: AuthMethod, tokenSHA256: String?, basicUsername: String?,
@@ -71,6 +73,7 @@ public struct IdPConfiguration: WireCodable, Equatable {
             tokenSHA256: m.hasTokenSha256 ? m.tokenSha256 : nil, basicUsername: m.hasBasicUsername ? m.basicUsername : nil,
             basicPasswordHash: m.hasBasicPasswordHash ? m.basicPasswordHash : nil, deleteMode: try DeleteMode(proto: m.deleteMode),
             defaultGroups: m.defaultGroups, applicationGroups: m.applicationGroups, enabled: m.enabled, version: Int(m.version))
+        undeclaredExtensions = m.undeclaredExtensions == .reject ? .reject : .store  // unspecified (an older writer): the default
     }
 
     public var message: Roster_V1_IdPConfiguration {
@@ -87,6 +90,7 @@ public struct IdPConfiguration: WireCodable, Equatable {
         m.applicationGroups = applicationGroups
         m.enabled = enabled
         m.version = Int64(version)
+        m.undeclaredExtensions = undeclaredExtensions == .reject ? .reject : .store
         return m
     }
 }

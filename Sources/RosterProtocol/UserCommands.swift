@@ -70,6 +70,8 @@ public struct CreateUser: Command {
     public static let name = "users.create"
     public typealias Reply = StoredResource
     public var directoryID: String
+    /// The directory's declared extension schemas for this type (`DeclaredSchemas.wire`); empty: none.
+    public var extensions: [UInt8] = []
     /// The normalised attributes and their canonical JSON.
     public var body: CanonicalAttributes
     public var attributes: [String: JSONValue] { body.object }
@@ -91,6 +93,7 @@ public struct CreateUser: Command {
         body = try CanonicalAttributes(json: m.attributesJson)
         passwordHash = m.hasPasswordHash ? m.passwordHash : nil
         joinGroups = m.joinGroups
+        extensions = Array(m.extensionsJson)
     }
 
     public var message: Roster_V1_CreateUser {
@@ -99,6 +102,7 @@ public struct CreateUser: Command {
         m.attributesJson = attributesJSON
         if let passwordHash { m.passwordHash = passwordHash }
         m.joinGroups = joinGroups
+        m.extensionsJson = Data(extensions)
         return m
     }
 }
@@ -129,6 +133,8 @@ public struct ReplaceUser: Command {
     public static let name = "users.replace"
     public typealias Reply = StoredResource
     public var directoryID: String
+    /// The directory's declared extension schemas for this type (`DeclaredSchemas.wire`); empty: none.
+    public var extensions: [UInt8] = []
     public var id: String
     /// The normalised attributes and their canonical JSON.
     public var body: CanonicalAttributes
@@ -151,6 +157,7 @@ public struct ReplaceUser: Command {
         body = try CanonicalAttributes(json: m.attributesJson)
         passwordHash = m.hasPasswordHash ? m.passwordHash : nil
         ifMatch = m.hasIfMatch ? Int(m.ifMatch) : nil
+        extensions = Array(m.extensionsJson)
     }
 
     public var message: Roster_V1_ReplaceUser {
@@ -160,6 +167,7 @@ public struct ReplaceUser: Command {
         m.attributesJson = attributesJSON
         if let passwordHash { m.passwordHash = passwordHash }
         if let ifMatch { m.ifMatch = Int64(ifMatch) }
+        m.extensionsJson = Data(extensions)
         return m
     }
 }
@@ -246,6 +254,8 @@ public struct PatchUser: Command {
     public static let name = "users.patch"
     public typealias Reply = StoredResource
     public var directoryID: String
+    /// The directory's declared extension schemas for this type (`DeclaredSchemas.wire`); empty: none.
+    public var extensions: [UInt8] = []
     public var id: String
     /// The operations as the ingress validated them (`PatchRequest.wire`); may be empty when only the password changes.
     public var operations: JSONValue
@@ -265,6 +275,7 @@ public struct PatchUser: Command {
     public init(message m: Roster_V1_PatchUser) throws(SCIMError) {
         self.init(directoryID: m.directoryID, id: m.id, operations: try WireJSON.value(m.operationsJson, field: "operations"),
                   passwordHash: m.hasPasswordHash ? m.passwordHash : nil, clearPassword: m.clearPassword_p, ifMatch: m.hasIfMatch ? Int(m.ifMatch) : nil)
+        extensions = Array(m.extensionsJson)
     }
 
     public var message: Roster_V1_PatchUser {
@@ -275,6 +286,7 @@ public struct PatchUser: Command {
         if let passwordHash { m.passwordHash = passwordHash }
         m.clearPassword_p = clearPassword
         if let ifMatch { m.ifMatch = Int64(ifMatch) }
+        m.extensionsJson = Data(extensions)
         return m
     }
 }

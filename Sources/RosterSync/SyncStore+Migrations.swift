@@ -34,6 +34,28 @@ extension SyncStore {
                 t.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v3-extensionSchemaAndObservation") { db in
+            try db.alter(table: "configuration") { t in t.add(column: "undeclaredExtensions", .text).notNull().defaults(to: "store") }
+            try db.create(table: "extensionSchema") { t in
+                t.column("directoryId", .text).notNull().references("directory", onDelete: .cascade)
+                t.column("resourceType", .text).notNull()
+                t.column("urn", .text).notNull().collate(.nocase)
+                t.column("declaration", .text).notNull()
+                t.column("created", .text).notNull()
+                t.column("updated", .text).notNull()
+                t.primaryKey(["directoryId", "resourceType", "urn"])
+            }
+            try db.create(table: "observation") { t in
+                t.column("configurationId", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("detail", .text).notNull()
+                t.column("count", .integer).notNull()
+                t.column("firstSeen", .text).notNull()
+                t.column("lastSeen", .text).notNull()
+                t.primaryKey(["configurationId", "kind", "name"])
+            }
+        }
         return migrator
     }
 }

@@ -19,6 +19,7 @@ public enum SyncStore {
         table.register(DeleteConfiguration.self) { db, c in
             try db.statement("DELETE FROM configuration WHERE id = ?").execute(arguments: [c.id])
             guard db.changesCount == 1 else { throw SCIMError.notFound("No configuration '\(c.id)'.") }
+            try db.statement("DELETE FROM observation WHERE configurationId = ?").execute(arguments: [c.id])
             return Empty()
         }
         table.registerRead(GetSettings.self) { db, _ in try settings(db) }
@@ -30,6 +31,7 @@ public enum SyncStore {
             try db.statement("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)").execute(arguments: [c.key, c.value])
             return try settings(db)
         }
+        registerSchemaCommands(&table)
         return table
     }
 
@@ -81,10 +83,10 @@ public enum SyncStore {
                 saved.version = 1
                 try db.statement("""
                     INSERT INTO configuration (id, name, directoryId, authMethod, tokenSHA256, basicUsername, basicPasswordHash, deleteMode,
-                    defaultGroups, applicationGroups, enabled, version, created, lastModified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+                    defaultGroups, applicationGroups, enabled, version, created, lastModified, undeclaredExtensions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
                     """).execute(arguments: [saved.id, saved.name, saved.directoryID, saved.authMethod.rawValue, saved.tokenSHA256?.lowercased(),
                                              saved.basicUsername, saved.basicPasswordHash, saved.deleteMode.rawValue, groups(saved.defaultGroups),
-                                             groups(saved.applicationGroups), saved.enabled, now, now])
+                                             groups(saved.applicationGroups), saved.enabled, now, now, saved.undeclaredExtensions.rawValue])
             } else {
                 guard let version = try Int.fetchOne(db.statement("SELECT version FROM configuration WHERE id = ?"), arguments: [saved.id]) else {
                     throw SCIMError.notFound("No configuration '\(saved.id)'.")
@@ -93,10 +95,10 @@ public enum SyncStore {
                 saved.version = version + 1
                 try db.statement("""
                     UPDATE configuration SET name = ?, directoryId = ?, authMethod = ?, tokenSHA256 = ?, basicUsername = ?, basicPasswordHash = ?,
-                    deleteMode = ?, defaultGroups = ?, applicationGroups = ?, enabled = ?, version = ?, lastModified = ? WHERE id = ?
+                    deleteMode = ?, defaultGroups = ?, applicationGroups = ?, enabled = ?, version = ?, lastModified = ?, undeclaredExtensions = ? WHERE id = ?
                     """).execute(arguments: [saved.name, saved.directoryID, saved.authMethod.rawValue, saved.tokenSHA256?.lowercased(), saved.basicUsername,
                                              saved.basicPasswordHash, saved.deleteMode.rawValue, groups(saved.defaultGroups), groups(saved.applicationGroups),
-                                             saved.enabled, saved.version, now, saved.id])
+                                             saved.enabled, saved.version, now, saved.undeclaredExtensions.rawValue, saved.id])
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw SCIMError.uniqueness("The configuration's name, token or Basic username is already used by another configuration.")
@@ -114,12 +116,14 @@ public enum SyncStore {
             let text: String = row[column]
             return (try? JSONValue.parse(Array(text.utf8)).arrayValue?.compactMap(\.stringValue)) ?? []
         }
-        return IdPConfiguration(
+        var c = IdPConfiguration(
             id: row["id"], name: row["name"], directoryID: row["directoryId"],
             authMethod: IdPConfiguration.AuthMethod(rawValue: row["authMethod"]) ?? .bearer, tokenSHA256: row["tokenSHA256"],
             basicUsername: row["basicUsername"], basicPasswordHash: row["basicPasswordHash"],
             deleteMode: IdPConfiguration.DeleteMode(rawValue: row["deleteMode"]) ?? .delete, defaultGroups: names("defaultGroups"),
             applicationGroups: names("applicationGroups"), enabled: row["enabled"], version: row["version"])
+        c.undeclaredExtensions = UndeclaredExtensionPolicy(rawValue: row["undeclaredExtensions"]) ?? .store
+        return c
     }
 }
 

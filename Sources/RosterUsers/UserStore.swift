@@ -29,6 +29,7 @@ public enum UserStore {
     }
 
     static func create(_ db: Database, _ c: CreateUser) throws -> StoredResource {
+        try table.checkDeclaredUniqueness(db, type: try DeclaredSchemas.type(.user, wire: c.extensions), directoryID: c.directoryID, attributes: c.attributes, excludingID: nil)
         let fields = UserFields(c.attributes)
         let (seq, stored) = try table.insert(db, directoryID: c.directoryID, attributes: c.attributes, json: c.attributesJSON, extra: fields.columns(c.passwordHash))
         try writeEmails(db, seq: seq, directoryID: c.directoryID, fields.emailKeys)
@@ -47,6 +48,7 @@ public enum UserStore {
 
     static func replace(_ db: Database, _ c: ReplaceUser) throws -> StoredResource {
         let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
+        try table.checkDeclaredUniqueness(db, type: try DeclaredSchemas.type(.user, wire: c.extensions), directoryID: c.directoryID, attributes: c.attributes, excludingID: c.id.lowercased())
         // PUT replaces what the client may write; a password is kept unless a new one is sent.
         return try write(db, existing, directoryID: c.directoryID, attributes: c.attributes, passwordHash: c.passwordHash ?? existing["passwordHash"])
     }
@@ -55,8 +57,10 @@ public enum UserStore {
         let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
         let current = try table.stored(existing)
         let operations = c.operations.arrayValue?.isEmpty == false ? try PatchRequest(wire: c.operations) : PatchRequest(operations: [])
-        let patched = try PatchEngine.user.apply(operations, to: current.attributes, resourceID: current.id)
-        let normalized = try ResourceNormalizer.user.normalize(patched)
+        // What the ingress let through for undeclared extensions is kept: it decided the policy.
+        let type = try DeclaredSchemas.type(.user, wire: c.extensions)
+        let patched = try PatchEngine(type, undeclared: .store).apply(operations, to: current.attributes, resourceID: current.id)
+        let normalized = try ResourceNormalizer(type, undeclared: .store).normalize(patched)
         guard normalized.writeOnly.isEmpty else {
             throw SCIMError.invalidValue("A password may only be set through the 'password' attribute.")
         }
@@ -65,6 +69,7 @@ public enum UserStore {
         if normalized.resource == current.attributes && passwordHash == oldHash {
             return current  // nothing changed: same version, no write
         }
+        try table.checkDeclaredUniqueness(db, type: type, directoryID: c.directoryID, attributes: normalized.resource, excludingID: current.id)
         return try write(db, existing, directoryID: c.directoryID, attributes: normalized.resource, passwordHash: passwordHash)
     }
 
@@ -104,7 +109,8 @@ public enum UserStore {
 
     static func query(_ db: Database, _ c: QueryUsers) throws -> QueryResult {
         let q = c.query
-        let sql = try table.query(directoryID: q.directoryID, filter: q.filter, sortBy: q.sortBy, descending: q.descending, locationPrefix: q.locationPrefix)
+        let sql = try table.query(directoryID: q.directoryID, filter: q.filter, sortBy: q.sortBy, descending: q.descending, locationPrefix: q.locationPrefix,
+                                  declared: try DeclaredSchemas.type(.user, wire: q.extensions))
         let (total, rows) = try table.page(db, sql, directoryID: q.directoryID, filtered: q.filter != nil, startIndex: q.startIndex, count: q.count)
         return QueryResult(totalResults: total, resources: try rows.map(table.stored))
     }

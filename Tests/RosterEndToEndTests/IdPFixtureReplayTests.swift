@@ -6,7 +6,9 @@ import Testing
 /// Every flow under `Fixtures/<idp>/` (the requests each IdP really sends, `../shared/IDP-NOTES.md`),
 /// replayed step by step against the real stack: status, `scimType` and the listed members of
 /// each answer must be what the fixture says. A flow marked `pending` names what Roster lacks; it
-/// is listed, not run.
+/// is listed, not run. A step with `"admin": true` is the operator's (the admin API, with the admin
+/// token: declaring a schema); one with `"eventually": true` is retried for up to 5 s until its
+/// status matches (the first request after a declaration, which every ingress applies within 1 s).
 @Suite(.serialized)
 struct IdPFixtureReplayTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
@@ -38,14 +40,15 @@ struct IdPFixtureReplayTests {
                 var saved: [String: String] = [:]
                 for step in flow["steps"]?.arrayValue ?? [] {
                     steps += 1
-                    try await Self.replay(try #require(step.objectValue), in: file.lastPathComponent, saved: &saved, http: system.http)
+                    let admin = TestHTTP(base: system.http.base, token: e2eAdminToken)
+                    try await Self.replay(try #require(step.objectValue), in: file.lastPathComponent, saved: &saved, http: system.http, admin: admin)
                 }
             }
             print("idp-replay \(idp): \(files.count - pending.count) flows, \(steps) steps\(pending.isEmpty ? "" : "; pending: " + pending.joined(separator: "; "))")
         }
     }
 
-    static func replay(_ step: [String: JSONValue], in flow: String, saved: inout [String: String], http: TestHTTP) async throws {
+    static func replay(_ step: [String: JSONValue], in flow: String, saved: inout [String: String], http: TestHTTP, admin: TestHTTP) async throws {
         func substituted(_ text: String) -> String {
             saved.reduce(text) { $0.replacingOccurrences(of: "${\($1.key)}", with: $1.value) }
         }
@@ -56,13 +59,21 @@ struct IdPFixtureReplayTests {
         for (key, value) in step["headers"]?.objectValue ?? [:] { headers[key] = value.stringValue }
         let body = step["body"].map { substituted(String(decoding: $0.serialized(), as: UTF8.self)) }
         if body != nil, headers.keys.allSatisfy({ $0.lowercased() != "content-type" }) { headers["Content-Type"] = "application/scim+json" }
-        let reply = try await http.send(method, path, body: body, headers: headers)
         let expect = step["expect"]?.objectValue ?? [:]
         guard case .int(let expected)? = expect["status"] else {
             Issue.record("\(name): no expect.status")
             return
         }
         let status = Int(expected)
+        let client = step["admin"] == .bool(true) ? admin : http
+        var reply = try await client.send(method, path, body: body, headers: headers)
+        if step["eventually"] == .bool(true) {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while reply.status != status, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                reply = try await client.send(method, path, body: body, headers: headers)
+            }
+        }
         #expect(reply.status == status, "\(name): \(method) \(path) answered \(reply.status), not \(status): \(String(decoding: reply.body.prefix(400), as: UTF8.self))")
         if let scimType = expect["scimType"], reply.status >= 400 {
             #expect(reply.object["scimType"] == (scimType.isNull ? nil : scimType), "\(name): scimType \(reply.object["scimType"].map { "\($0)" } ?? "none")")

@@ -76,9 +76,39 @@ struct SCIM11Tests {
         #expect(patched["emails"] == .array([.object(["value": .string("b@x"), "type": .string("work")])]))
     }
 
-    @Test func vendorSchemasGetA400NamingThem() {
+    @Test func vendorExtensionsGetA400NamingThemWhenTheConfigurationRejectsUndeclaredOnes() {
+        let body = json(#"{"schemas":["urn:scim:schemas:core:1.0","urn:okta:custom:group:1.0"],"displayName":"G","urn:okta:custom:group:1.0":{"description":"d"}}"#).objectValue!
+        let error = expectSCIMError(status: 400, scimType: .invalidSyntax) { try SCIM11.resourceToV2(body, type: .group, undeclared: .reject) }
+        #expect(error?.detail.contains("urn:okta:custom:group:1.0") == true)
+    }
+
+    @Test func oktasGroupDescriptionIsKeptUnderItsOwnURNWhenUndeclaredExtensionsAreStored() throws {
+        let body = json(#"{"schemas":["urn:scim:schemas:core:1.0","urn:okta:custom:group:1.0"],"displayName":"G","urn:okta:custom:group:1.0":{"description":"d"}}"#).objectValue!
+        let v2 = try SCIM11.resourceToV2(body, type: .group, undeclared: .store)
+        #expect(v2["schemas"] == .array([.string(CoreSchemas.groupURN), .string("urn:okta:custom:group:1.0")]))
+        #expect(v2["urn:okta:custom:group:1.0"] == .object(["description": .string("d")]))
+        let stored = try ResourceNormalizer(.group, undeclared: .store).normalize(v2).resource
+        #expect(SCIM11.resourceFromV2(stored, type: .group)["schemas"] == .array([.string(SCIM11.coreURN), .string("urn:okta:custom:group:1.0")]))
+    }
+
+    @Test func aSchemaMarkerWithoutAttributesIsIgnoredInSCIM11AsIn20() throws {
+        let v2 = try SCIM11.resourceToV2(json(#"{"schemas":["urn:scim:schemas:core:1.0","urn:okta:custom:group:1.0"],"displayName":"G"}"#).objectValue!, type: .group)
+        #expect(v2["schemas"] == .array([.string(CoreSchemas.groupURN)]))
+    }
+}
+
+/// SCIM 1.1 with an extension the operator declared: one URN in both versions.
+struct SCIM11DeclaredExtensionTests {
+    @Test func pingFederatesCustomExtensionTranslatesBothWays() throws {
+        let urn = "urn:scim:schemas:extension:custom:1.0"
+        let type = ResourceType.user.declaring([try Schema(declaration: json(#"{"id":"\#(urn)","attributes":[{"name":"supervisor"},{"name":"territories","multiValued":true}]}"#))])
+        let v2 = try SCIM11.resourceToV2(json(#"{"schemas":["urn:scim:schemas:core:1.0","\#(urn)"],"userName":"c","\#(urn)":{"supervisor":"J"}}"#).objectValue!, type: type)
+        #expect(v2["schemas"] == .array([.string(CoreSchemas.userURN), .string(urn)]))
+        let patch = try SCIM11.patchToV2(json(#"{"schemas":["urn:scim:schemas:core:1.0"],"\#(urn)":{"territories":["Idaho"]},"meta":{"attributes":["\#(urn):supervisor"]}}"#).objectValue!, type: type)
+        #expect(patch.operations.contains(.init(op: .remove, path: "\(urn):supervisor", value: nil)))
+        #expect(patch.operations.contains(.init(op: .add, path: "\(urn):territories", value: .array([.string("Idaho")]))))
         expectSCIMError(status: 400, scimType: .invalidSyntax) {
-            try SCIM11.resourceToV2(json(#"{"schemas":["urn:scim:schemas:core:1.0","urn:okta:custom:group:1.0"],"displayName":"G"}"#).objectValue!, type: .group)
+            try SCIM11.patchToV2(json(#"{"schemas":["urn:scim:schemas:core:1.0"],"urn:other:1.0":{"a":1}}"#).objectValue!, type: type)
         }
     }
 }

@@ -42,13 +42,14 @@ struct AdminController {
             guard let name = body["name"]?.stringValue else { throw SCIMError.invalidValue("'name' is required.") }
             return SCIMResponse.json(.created, view(try await sync.send(CreateDirectory(name: name), shardKey: "")))
         }
+        addSchemaRoutes(to: group)
         group.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: AdminOpenAPI.document)))
         }
     }
 
     /// By id or by name.
-    private func find(_ key: String) async throws -> IdPConfiguration {
+    func find(_ key: String) async throws -> IdPConfiguration {
         let all = try await sync.send(ListConfigurations(), shardKey: "").configurations
         guard let c = all.first(where: { $0.id == key || $0.name.lowercased() == key.lowercased() }) else {
             throw SCIMError.notFound("No configuration '\(key)'.")
@@ -72,6 +73,7 @@ struct AdminController {
             id: "", name: name, directoryID: directoryID, authMethod: method, tokenSHA256: nil, basicUsername: nil, basicPasswordHash: nil,
             deleteMode: try mode(body["deleteMode"]) ?? .delete, defaultGroups: try names(body["defaultGroups"]) ?? [],
             applicationGroups: try names(body["applicationGroups"]) ?? [], enabled: body["enabled"]?.lenientBool ?? true, version: 0)
+        c.undeclaredExtensions = try policy(body["undeclaredExtensions"]) ?? .store
         let secret = try await setCredential(&c, body: body)
         let saved = try await save(c, newDirectory: newDirectory, ifMatch: nil)
         return SCIMResponse.json(.created, withSecret(try await view(saved, request: request), secret))
@@ -86,6 +88,7 @@ struct AdminController {
         if let groups = try names(body["defaultGroups"]) { c.defaultGroups = groups }
         if let groups = try names(body["applicationGroups"]) { c.applicationGroups = groups }
         if let enabled = body["enabled"]?.lenientBool { c.enabled = enabled }
+        if let policy = try policy(body["undeclaredExtensions"]) { c.undeclaredExtensions = policy }
         return SCIMResponse.json(.ok, try await view(try await save(c, ifMatch: try request.ifMatchVersion()), request: request))
     }
 
@@ -121,6 +124,12 @@ struct AdminController {
         return m
     }
 
+    private func policy(_ value: JSONValue?) throws(SCIMError) -> UndeclaredExtensionPolicy? {
+        guard let value else { return nil }
+        guard let p = value.stringValue.flatMap(UndeclaredExtensionPolicy.init(rawValue:)) else { throw SCIMError.invalidValue("'undeclaredExtensions' must be store or reject.") }
+        return p
+    }
+
     private func names(_ value: JSONValue?) throws(SCIMError) -> [String]? {
         guard let value else { return nil }
         guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else { throw SCIMError.invalidValue("Group lists must be arrays of names.") }
@@ -146,7 +155,7 @@ struct AdminController {
     }
 
     /// A directory's id, from its id or its name (ignoring case).
-    private func directory(_ key: String) async throws -> String {
+    func directory(_ key: String) async throws -> String {
         let all = try await sync.send(ListDirectories(), shardKey: "").directories
         guard let match = all.first(where: { $0.id == key }) ?? all.first(where: { $0.name.lowercased() == key.lowercased() }) else {
             throw SCIMError.invalidValue("No directory '\(key)' (by id or name): see GET /admin/api/v1/directories.")
@@ -166,6 +175,7 @@ struct AdminController {
             "authMethod": .string(c.authMethod.rawValue),
             "deleteMode": .string(c.deleteMode.rawValue), "defaultGroups": .array(c.defaultGroups.map(JSONValue.string)),
             "applicationGroups": .array(c.applicationGroups.map(JSONValue.string)), "enabled": .bool(c.enabled), "version": .int(Int64(c.version)),
+            "undeclaredExtensions": .string(c.undeclaredExtensions.rawValue),
             "scimBaseUrls": .object(["v2": .string("\(base)/scim/v2"), "v1.1": .string("\(base)/scim/v1")]),
             "scimBaseUrlNote": .string(configuration.publicURL == nil
                 ? "Built from the listening address (or an http.allowedHosts Host); behind a proxy set http.publicUrl to the URL your IdP must use."

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import RosterCrypto
 public import RosterProtocol
-import SCIMCore
+public import SCIMCore
 import ServiceLifecycle
 import Synchronization
 
@@ -14,18 +14,26 @@ public struct Caller: Sendable, Equatable {
     public var deleteMode: IdPConfiguration.DeleteMode
     public var defaultGroups: [String]
     public var applicationGroups: [String]
+    /// The extension schemas declared for the directory.
+    public var schemas: DeclaredSchemas
+    /// What this configuration's requests do with extension URNs nobody declared.
+    public var undeclared: UndeclaredExtensionPolicy
 
-    public init(configurationID: String, configurationName: String? = nil, directoryID: String, deleteMode: IdPConfiguration.DeleteMode = .delete, defaultGroups: [String] = [], applicationGroups: [String] = []) {
+    public init(configurationID: String, configurationName: String? = nil, directoryID: String, deleteMode: IdPConfiguration.DeleteMode = .delete, defaultGroups: [String] = [], applicationGroups: [String] = [],
+                schemas: DeclaredSchemas = .none, undeclared: UndeclaredExtensionPolicy = .store) {
         self.configurationID = configurationID
         self.configurationName = configurationName ?? configurationID
         self.directoryID = directoryID
         self.deleteMode = deleteMode
         self.defaultGroups = defaultGroups
         self.applicationGroups = applicationGroups
+        self.schemas = schemas
+        self.undeclared = undeclared
     }
 
-    init(_ c: IdPConfiguration) {
-        self.init(configurationID: c.id, configurationName: c.name, directoryID: c.directoryID, deleteMode: c.deleteMode, defaultGroups: c.defaultGroups, applicationGroups: c.applicationGroups)
+    init(_ c: IdPConfiguration, schemas: DeclaredSchemas) {
+        self.init(configurationID: c.id, configurationName: c.name, directoryID: c.directoryID, deleteMode: c.deleteMode, defaultGroups: c.defaultGroups, applicationGroups: c.applicationGroups,
+                  schemas: schemas, undeclared: c.undeclaredExtensions)
     }
 }
 
@@ -48,20 +56,27 @@ public final class CredentialStore: Sendable {
         state.withLock { $0.byToken = self.staticTokens }
     }
 
-    /// Replaces the dynamic credentials with `configurations`.
-    public func update(_ configurations: [IdPConfiguration]) {
-        var tokens = staticTokens
+    /// Replaces the dynamic credentials with `configurations`, and the declared schemas of every
+    /// directory (the static tokens' directories too) with `schemas`.
+    public func update(_ configurations: [IdPConfiguration], schemas: [String: DeclaredSchemas] = [:]) {
+        var tokens = staticTokens.mapValues { caller in
+            var c = caller
+            c.schemas = schemas[caller.directoryID] ?? .none
+            return c
+        }
         var users: [String: (hash: String, version: Int, caller: Caller)] = [:]
         for c in configurations where c.enabled {
+            let caller = Caller(c, schemas: schemas[c.directoryID] ?? .none)
             switch c.authMethod {
-            case .bearer: if let digest = c.tokenSHA256 { tokens[digest.lowercased()] = Caller(c) }
+            case .bearer: if let digest = c.tokenSHA256 { tokens[digest.lowercased()] = caller }
             case .basic:
-                if let user = c.basicUsername, let hash = c.basicPasswordHash { users[user] = (hash, c.version, Caller(c)) }
+                if let user = c.basicUsername, let hash = c.basicPasswordHash { users[user] = (hash, c.version, caller) }
             }
         }
         state.withLock { s in
             // Drop every verified login whose configuration changed or went away.
-            if s.byUsername.mapValues(\.version) != users.mapValues(\.version) || s.byToken != tokens { s.verifiedBasic.removeAll() }
+            if s.byUsername.mapValues(\.version) != users.mapValues(\.version) || s.byToken != tokens
+                || s.byUsername.mapValues(\.caller) != users.mapValues(\.caller) { s.verifiedBasic.removeAll() }
             s.byToken = tokens
             s.byUsername = users
         }
@@ -103,7 +118,8 @@ struct CredentialRefresher: Service {
         var lastAuditSetting = recorder?.isEnabled
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                store.update(try await sync.send(ListConfigurations(), shardKey: "").configurations)
+                let configurations = try await sync.send(ListConfigurations(), shardKey: "").configurations
+                store.update(configurations, schemas: try await sync.send(ListSchemas(), shardKey: "").byDirectory)
                 if let recorder {
                     let enabled = try await sync.send(GetSettings(), shardKey: "").isAuditEnabled
                     if enabled != lastAuditSetting { recorder.setEnabled(enabled) }

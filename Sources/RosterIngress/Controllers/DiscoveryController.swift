@@ -29,9 +29,10 @@ struct DiscoveryController {
         return schemes
     }
 
-    var schemas: [Schema] {
+    /// The schemas of `types`, each once, in their order.
+    static func schemas(_ types: [ResourceType]) -> [Schema] {
         var seen: [Schema] = []
-        for type in resourceTypes {
+        for type in types {
             for schema in type.schemas where !seen.contains(where: { $0.id == schema.id }) { seen.append(schema) }
         }
         return seen
@@ -41,8 +42,10 @@ struct DiscoveryController {
         group.get("ServiceProviderConfig") { request, context in
             SCIMResponse.json(.ok, serviceProviderConfig(request, basic: context.directoryID.map(credentials.usesBasic) ?? false))
         }
-        addCollection(to: group, "ResourceTypes", what: "resource type", resourceTypes, id: \.name) { $0.representation(location: $1) }
-        addCollection(to: group, "Schemas", what: "schema", schemas, id: \.id) { $0.representation(location: $1) }
+        // The caller's directory's declared extensions are listed with the built-in ones.
+        let types = resourceTypes
+        addCollection(to: group, "ResourceTypes", what: "resource type", { context in types.map(context.resourceType) }, id: \.name) { $0.representation(location: $1) }
+        addCollection(to: group, "Schemas", what: "schema", { context in Self.schemas(types.map(context.resourceType)) }, id: \.id) { $0.representation(location: $1) }
         Self.refuseWrites(on: group, ["ServiceProviderConfig", "ResourceTypes", "ResourceTypes/:id", "Schemas", "Schemas/:id"])
     }
 
@@ -59,16 +62,16 @@ struct DiscoveryController {
 
     /// `GET /<endpoint>` as a ListResponse and `GET /<endpoint>/<id>`.
     private func addCollection<Item: Sendable>(
-        to group: RouterGroup<SCIMRequestContext>, _ endpoint: String, what: String, _ items: [Item], id: @escaping @Sendable (Item) -> String,
-        render: @escaping @Sendable (Item, String) -> JSONValue
+        to group: RouterGroup<SCIMRequestContext>, _ endpoint: String, what: String, _ items: @escaping @Sendable (SCIMRequestContext) -> [Item],
+        id: @escaping @Sendable (Item) -> String, render: @escaping @Sendable (Item, String) -> JSONValue
     ) {
-        group.get(RouterPath(endpoint)) { request, _ in
-            let all = items.map { render($0, location(request, endpoint, id($0))) }
+        group.get(RouterPath(endpoint)) { request, context in
+            let all = items(context).map { render($0, location(request, endpoint, id($0))) }
             return SCIMResponse.json(.ok, ListResponse(totalResults: all.count, startIndex: 1, resources: all).body)
         }
         group.get(RouterPath("\(endpoint)/:id")) { request, context in
             let wanted = try context.parameters.require("id")
-            guard let item = items.first(where: { id($0) == wanted }) else { throw SCIMError.notFound("No \(what) '\(wanted)'.") }
+            guard let item = items(context).first(where: { id($0).lowercased() == wanted.lowercased() }) else { throw SCIMError.notFound("No \(what) '\(wanted)'.") }
             return SCIMResponse.json(.ok, render(item, location(request, endpoint, wanted)))
         }
     }

@@ -14,14 +14,17 @@ struct GroupsEndpoint: ResourceEndpoint {
     var renderer: ResourceRenderer { ResourceRenderer(type: .group, configuration: configuration) }
 
     func create(_ body: [String: JSONValue], request: Request, context: SCIMRequestContext, directory: String) async throws -> Written {
-        let (attributes, members) = try await normalize(body, directory: directory)
-        return written(try await groups.send(CreateGroup(directoryID: directory, attributes: attributes, members: members), shardKey: directory), request: request)
+        let (attributes, members) = try await normalize(body, directory: directory, context: context)
+        var command = CreateGroup(directoryID: directory, attributes: attributes, members: members)
+        command.extensions = context.extensionsWire(type)
+        return written(try await groups.send(command, shardKey: directory), request: request)
     }
 
     /// A group's members are streamed in pages of `scim.memberPageSize`: a group of 100,000 members is
     /// never held whole in the ingress or the worker. (Once the first bytes are sent the status is
     /// 200; a worker failing mid-stream ends the connection rather than send a wrong body.)
     func get(_ id: String, request: Request, context: SCIMRequestContext, directory: String) async throws -> Response {
+        let renderer = renderer(context)
         let projection = renderer.projection(request)
         // A projection inside members (`attributes=members.value`) is rendered whole, through the projection.
         let projectsInsideMembers = (request.uri.query ?? "").lowercased().contains("members.")
@@ -62,8 +65,10 @@ struct GroupsEndpoint: ResourceEndpoint {
     }
 
     func replace(_ id: String, body: [String: JSONValue], ifMatch: Int?, request: Request, context: SCIMRequestContext, directory: String) async throws -> Written {
-        let (attributes, members) = try await normalize(body, directory: directory)
-        let stored = try await groups.send(ReplaceGroup(directoryID: directory, id: id, attributes: attributes, members: members, ifMatch: ifMatch), shardKey: directory)
+        let (attributes, members) = try await normalize(body, directory: directory, context: context)
+        var command = ReplaceGroup(directoryID: directory, id: id, attributes: attributes, members: members, ifMatch: ifMatch)
+        command.extensions = context.extensionsWire(type)
+        let stored = try await groups.send(command, shardKey: directory)
         return written(stored, request: request)
     }
 
@@ -73,8 +78,9 @@ struct GroupsEndpoint: ResourceEndpoint {
     {
         try await checkMembers(try Self.addedMembers(operations), directory: directory)
         let includeMembers = showsBody && renderer.projection(request).includes("members")
-        let stored = try await groups.send(
-            PatchGroup(directoryID: directory, id: id, operations: operations.wire, ifMatch: ifMatch, includeMembers: includeMembers), shardKey: directory)
+        var command = PatchGroup(directoryID: directory, id: id, operations: operations.wire, ifMatch: ifMatch, includeMembers: includeMembers)
+        command.extensions = context.extensionsWire(type)
+        let stored = try await groups.send(command, shardKey: directory)
         return written(stored, request: request)
     }
 
@@ -106,8 +112,8 @@ struct GroupsEndpoint: ResourceEndpoint {
     }
 
     /// Validates and normalises a Group body, and checks its members.
-    private func normalize(_ body: [String: JSONValue], directory: String) async throws -> ([String: JSONValue], [GroupMember]) {
-        var attributes = try ResourceNormalizer.group.normalize(body).resource
+    private func normalize(_ body: [String: JSONValue], directory: String, context: SCIMRequestContext) async throws -> ([String: JSONValue], [GroupMember]) {
+        var attributes = try ResourceNormalizer(context.resourceType(type), undeclared: context.undeclaredExtensions).normalize(body).resource
         let members = try (attributes.removeValue(forKey: "members")?.arrayValue ?? []).map { element throws(SCIMError) in try GroupMember(element: element) }
         try await checkMembers(members, directory: directory)
         return (attributes, members)

@@ -25,7 +25,7 @@ struct ResourceController<Endpoint: ResourceEndpoint>: Sendable {
     @Sendable func create(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let directory = try context.requireDirectory()
         let written = try await endpoint.create(try await request.jsonObject(limit: configuration.maxBodyBytes), request: request, context: context, directory: directory)
-        return renderer.render(written, status: .created, request: request)
+        return endpoint.renderer(context).render(written, status: .created, request: request)
     }
 
     @Sendable func get(_ request: Request, context: SCIMRequestContext) async throws -> Response {
@@ -38,7 +38,7 @@ struct ResourceController<Endpoint: ResourceEndpoint>: Sendable {
         let ifMatch = try request.ifMatchVersion()
         let body = try await request.jsonObject(limit: configuration.maxBodyBytes)
         let written = try await endpoint.replace(id, body: body, ifMatch: ifMatch, request: request, context: context, directory: directory)
-        return renderer.render(written, status: .ok, request: request)
+        return endpoint.renderer(context).render(written, status: .ok, request: request)
     }
 
     /// PATCH (RFC 7644 §3.5.2): validated here, applied by the worker to the stored resource.
@@ -49,11 +49,12 @@ struct ResourceController<Endpoint: ResourceEndpoint>: Sendable {
         let directory = try context.requireDirectory()
         let id = try context.parameters.require("id")
         let ifMatch = try request.ifMatchVersion()
-        let operations = try PatchRequest(body: try await request.jsonObject(limit: configuration.maxBodyBytes))
+        let received = try PatchRequest(body: try await request.jsonObject(limit: configuration.maxBodyBytes))
+        let operations = try PatchEngine(context.resourceType(type), undeclared: context.undeclaredExtensions).checked(received)
         let minimal = request.prefersMinimal || (endpoint.answersPatchMinimally(operations) && !request.asksForRepresentation)
         let written = try await endpoint.patch(id, operations, ifMatch: ifMatch, showsBody: !minimal, request: request, context: context, directory: directory)
         if minimal { return Response(status: .noContent, headers: [.eTag: SCIMResponse.etag(version: written.resource.version)]) }
-        return renderer.render(written, status: .ok, request: request)
+        return endpoint.renderer(context).render(written, status: .ok, request: request)
     }
 
     @Sendable func delete(_ request: Request, context: SCIMRequestContext) async throws -> Response {
@@ -65,22 +66,24 @@ struct ResourceController<Endpoint: ResourceEndpoint>: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: SCIMRequestContext) async throws -> Response {
-        try await run(try renderer.search(request), request: request, context: context)
+        try await run(try endpoint.renderer(context).search(request), request: request, context: context)
     }
 
     /// `POST /<endpoint>/.search` (RFC 7644 §3.4.3): the query in the body.
     @Sendable func search(_ request: Request, context: SCIMRequestContext) async throws -> Response {
-        let search = try SearchRequest(body: try await request.jsonObject(limit: configuration.maxBodyBytes), type: type)
+        let search = try SearchRequest(body: try await request.jsonObject(limit: configuration.maxBodyBytes), type: context.resourceType(type))
         return try await run(search, request: request, context: context)
     }
 
     private func run(_ search: SearchRequest, request: Request, context: SCIMRequestContext) async throws -> Response {
-        if let filter = search.filter { _ = try type.validateFilter(filter) }  // a bad filter fails here, before anything is sent
-        if let sortBy = search.sortBy { _ = try type.sortAttribute(sortBy) }
+        let declared = context.resourceType(type)
+        if let filter = search.filter { _ = try declared.validateFilter(filter) }  // a bad filter fails here, before anything is sent
+        if let sortBy = search.sortBy { _ = try declared.sortAttribute(sortBy) }
         let (startIndex, count) = renderer.page(search)
         let directory = try context.requireDirectory()
-        let page = try await endpoint.page(search, try renderer.query(search, startIndex: startIndex, count: count, request: request, directory: directory),
-                                           request: request, directory: directory)
+        var query = try renderer.query(search, startIndex: startIndex, count: count, request: request, directory: directory)
+        query.extensions = context.extensionsWire(type)
+        let page = try await endpoint.page(search, query, request: request, directory: directory)
         return SCIMResponse.json(.ok, ListResponse(totalResults: page.total, startIndex: startIndex, resources: page.resources).body)
     }
 }

@@ -34,4 +34,11 @@ protocol ResourceEndpoint: Sendable {
 
 extension ResourceEndpoint {
     func answersPatchMinimally(_ operations: PatchRequest) -> Bool { false }
+
+    /// The renderer of this type with the caller's declared extensions: projections
+    /// (`attributes=urn:…:tag`) and `returned` apply to them too.
+    func renderer(_ context: SCIMRequestContext) -> ResourceRenderer {
+        let declared = context.resourceType(type)
+        return declared.extensions.count == type.extensions.count ? renderer : ResourceRenderer(type: declared, configuration: renderer.configuration)
+    }
 }

@@ -14,8 +14,8 @@ struct SCIM11DiscoveryController {
         group.get("ServiceProviderConfigs") { _, context in
             SCIMResponse.json(.ok, serviceProviderConfigs(basic: context.directoryID.map(credentials.usesBasic) ?? false))
         }
-        group.get("Schemas") { _, _ in
-            let all = resourceTypes.map(schema)
+        group.get("Schemas") { _, context in
+            let all = resourceTypes.map { schema(context.resourceType($0)) }
             return SCIMResponse.json(.ok, .object(["schemas": .array([.string(SCIM11.coreURN)]), "totalResults": .int(Int64(all.count)), "Resources": .array(all)]))
         }
         group.get("Schemas/:name") { _, context in
@@ -23,9 +23,17 @@ struct SCIM11DiscoveryController {
             guard let type = resourceTypes.first(where: { $0.name.lowercased() == name.lowercased() }) else {
                 throw SCIMError.notFound("No schema '\(name)': the SCIM 1.1 schemas are \(resourceTypes.map(\.name).joined(separator: ", ")).")
             }
-            return SCIMResponse.json(.ok, schema(type))
+            return SCIMResponse.json(.ok, schema(context.resourceType(type)))
         }
-        DiscoveryController.refuseWrites(on: group, ["ServiceProviderConfigs", "Schemas", "Schemas/:name"])
+        // Not in SCIM 1.1, but Okta's 1.1 spec test reads it: the types, each with its 1.1 schema.
+        group.get("ResourceTypes") { _, _ in
+            let all: [JSONValue] = resourceTypes.map { type in
+                .object(["schemas": .array([.string(SCIM11.coreURN)]), "id": .string(type.name), "name": .string(type.name), "endpoint": .string("/\(type.endpoint)"),
+                         "description": .string(type.description), "schema": .string(SCIM11.coreURN)])
+            }
+            return SCIMResponse.json(.ok, .object(["schemas": .array([.string(SCIM11.coreURN)]), "totalResults": .int(Int64(all.count)), "Resources": .array(all)]))
+        }
+        DiscoveryController.refuseWrites(on: group, ["ServiceProviderConfigs", "Schemas", "Schemas/:name", "ResourceTypes"])
     }
 
     func serviceProviderConfigs(basic: Bool) -> JSONValue {
@@ -45,10 +53,12 @@ struct SCIM11DiscoveryController {
     /// A 1.1 schema resource: the type's core attributes, and its extensions' under their 1.1 URN.
     func schema(_ type: ResourceType) -> JSONValue {
         var attributes = type.schema.attributes.filter { $0.name != "meta" }.map(\.representation)
-        for ext in type.extensions where ext.id == CoreSchemas.enterpriseUserURN {
+        for ext in type.extensions {
+            // The enterprise extension has a 1.1 URN of its own; a declared one keeps its URN.
+            let urn = ext.id == CoreSchemas.enterpriseUserURN ? SCIM11.enterpriseURN : ext.id
             attributes += ext.attributes.map { attribute -> JSONValue in
                 var o = attribute.representation.objectValue ?? [:]
-                o["schema"] = .string(SCIM11.enterpriseURN)
+                o["schema"] = .string(urn)
                 return .object(o)
             }
         }

@@ -15,22 +15,25 @@ struct UsersEndpoint: ResourceEndpoint {
     var renderer: ResourceRenderer { ResourceRenderer(type: .user, configuration: configuration) }
 
     func create(_ body: [String: JSONValue], request: Request, context: SCIMRequestContext, directory: String) async throws -> Written {
-        let (attributes, passwordHash) = try await normalize(body)
+        let (attributes, passwordHash) = try await normalize(body, context)
         let joins = (context.caller?.defaultGroups ?? []) + (context.caller?.applicationGroups ?? [])
-        let stored = try await users.send(CreateUser(directoryID: directory, attributes: attributes, passwordHash: passwordHash, joinGroups: joins), shardKey: directory)
+        var command = CreateUser(directoryID: directory, attributes: attributes, passwordHash: passwordHash, joinGroups: joins)
+        command.extensions = context.extensionsWire(type)
+        let stored = try await users.send(command, shardKey: directory)
         return Written(resource: stored)  // a new user is in no group yet
     }
 
     func get(_ id: String, request: Request, context: SCIMRequestContext, directory: String) async throws -> Response {
         let stored = try await users.send(GetUser(directoryID: directory, id: id), shardKey: directory)
         if let notModified = try renderer.notModified(request, version: stored.version) { return notModified }
-        return renderer.render(try await withGroups(stored, request: request, directory: directory, committed: false), status: .ok, request: request)
+        return renderer(context).render(try await withGroups(stored, request: request, directory: directory, committed: false), status: .ok, request: request)
     }
 
     func replace(_ id: String, body: [String: JSONValue], ifMatch: Int?, request: Request, context: SCIMRequestContext, directory: String) async throws -> Written {
-        let (attributes, passwordHash) = try await normalize(body)
-        let stored = try await users.send(
-            ReplaceUser(directoryID: directory, id: id, attributes: attributes, passwordHash: passwordHash, ifMatch: ifMatch), shardKey: directory)
+        let (attributes, passwordHash) = try await normalize(body, context)
+        var command = ReplaceUser(directoryID: directory, id: id, attributes: attributes, passwordHash: passwordHash, ifMatch: ifMatch)
+        command.extensions = context.extensionsWire(type)
+        let stored = try await users.send(command, shardKey: directory)
         return try await withGroups(stored, request: request, directory: directory, committed: true)
     }
 
@@ -41,9 +44,10 @@ struct UsersEndpoint: ResourceEndpoint {
         let (operations, password) = try operations.extractingPassword()
         var passwordHash: String?
         if case .set(let clear) = password { passwordHash = try await passwords.hash(clear) }
-        let stored = try await users.send(
-            PatchUser(directoryID: directory, id: id, operations: operations.wire, passwordHash: passwordHash, clearPassword: password == .remove,
-                      ifMatch: ifMatch), shardKey: directory)
+        var command = PatchUser(directoryID: directory, id: id, operations: operations.wire, passwordHash: passwordHash, clearPassword: password == .remove,
+                                ifMatch: ifMatch)
+        command.extensions = context.extensionsWire(type)
+        let stored = try await users.send(command, shardKey: directory)
         return showsBody ? try await withGroups(stored, request: request, directory: directory, committed: true) : Written(resource: stored)
     }
 
@@ -53,8 +57,9 @@ struct UsersEndpoint: ResourceEndpoint {
         }
         // This configuration's rule: DELETE deactivates; the user stays, with `active: false`.
         let deactivate = PatchRequest(operations: [.init(op: .replace, path: "active", value: .bool(false))])
-        let stored = try await users.send(
-            PatchUser(directoryID: directory, id: id, operations: deactivate.wire, passwordHash: nil, clearPassword: false, ifMatch: ifMatch), shardKey: directory)
+        var command = PatchUser(directoryID: directory, id: id, operations: deactivate.wire, passwordHash: nil, clearPassword: false, ifMatch: ifMatch)
+        command.extensions = context.extensionsWire(type)
+        let stored = try await users.send(command, shardKey: directory)
         return stored.attributes["userName"]?.stringValue
     }
 
@@ -69,8 +74,8 @@ struct UsersEndpoint: ResourceEndpoint {
     // MARK: - Helpers
 
     /// Validates and normalises a User body; hashes the password (never stored in clear).
-    private func normalize(_ body: [String: JSONValue]) async throws -> ([String: JSONValue], String?) {
-        let normalized = try ResourceNormalizer.user.normalize(body)
+    private func normalize(_ body: [String: JSONValue], _ context: SCIMRequestContext) async throws -> ([String: JSONValue], String?) {
+        let normalized = try ResourceNormalizer(context.resourceType(type), undeclared: context.undeclaredExtensions).normalize(body)
         guard let password = normalized.writeOnly["password"]?.stringValue else { return (normalized.resource, nil) }
         return (normalized.resource, try await passwords.hash(password))
     }

@@ -77,13 +77,15 @@ struct SCIM11Requests: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         if let filter = request.uri.queryParameters["filter"] { try SCIM11.checkFilter(String(filter)) }
-        if let type = SCIM11Answers.type(of: request.uri.path, in: types), [.post, .put, .patch].contains(request.method) {
+        if let base = SCIM11Answers.type(of: request.uri.path, in: types), [.post, .put, .patch].contains(request.method) {
             let body = try await request.jsonObject(limit: maxBodyBytes)
+            let type = context.resourceType(base)
             let v2: JSONValue
             if request.method == .patch {
-                v2 = .object(["schemas": .array([.string(PatchRequest.schemaURN)]), "Operations": try SCIM11.patchToV2(body, type: type).wire])
+                let operations = try SCIM11.patchToV2(body, type: type, undeclared: context.undeclaredExtensions)
+                v2 = .object(["schemas": .array([.string(PatchRequest.schemaURN)]), "Operations": operations.wire])
             } else {
-                v2 = .object(try SCIM11.resourceToV2(body, type: type))
+                v2 = .object(try SCIM11.resourceToV2(body, type: type, undeclared: context.undeclaredExtensions))
             }
             request.body = RequestBody(buffer: ByteBuffer(bytes: v2.serialized()))
         }

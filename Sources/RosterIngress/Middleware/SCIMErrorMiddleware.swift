@@ -12,7 +12,11 @@ public struct SCIMErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            return Self.response(for: error, request: request, context: context)
+            let response = Self.response(for: error, request: request, context: context)
+            // No route under /scim/v1 (so its group never ran): the 1.1 client still gets 1.1's error shape.
+            let path = request.uri.path.lowercased()
+            if path == "/scim/v1" || path.hasPrefix("/scim/v1/") { return (try? await SCIM11Answers.translate(response, type: nil)) ?? response }
+            return response
         }
     }
 

@@ -295,6 +295,12 @@ public nonisolated struct Roster_V1_ResourceQuery: Sendable {
   /// empty when the sender did not give one.
   public var locationPrefix: String = String()
 
+  /// The extension schemas the operator declared for this type in the directory, as one JSON
+  /// array of RFC 7643 §7 declarations (UTF-8); empty: none. The worker validates, filters,
+  /// sorts and PATCHes with them, so both processes apply the schemas the request was checked
+  /// against.
+  public var extensionsJson: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -503,7 +509,7 @@ nonisolated extension Roster_V1_StoredResource: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Roster_V1_ResourceQuery: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ResourceQuery"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}filter\0\u{3}start_index\0\u{1}count\0\u{3}sort_by\0\u{1}descending\0\u{3}location_prefix\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}filter\0\u{3}start_index\0\u{1}count\0\u{3}sort_by\0\u{1}descending\0\u{3}location_prefix\0\u{3}extensions_json\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -518,6 +524,7 @@ nonisolated extension Roster_V1_ResourceQuery: SwiftProtobuf.Message, SwiftProto
       case 5: try { try decoder.decodeSingularStringField(value: &self._sortBy) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.descending) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.locationPrefix) }()
+      case 8: try { try decoder.decodeSingularBytesField(value: &self.extensionsJson) }()
       default: break
       }
     }
@@ -549,6 +556,9 @@ nonisolated extension Roster_V1_ResourceQuery: SwiftProtobuf.Message, SwiftProto
     if !self.locationPrefix.isEmpty {
       try visitor.visitSingularStringField(value: self.locationPrefix, fieldNumber: 7)
     }
+    if !self.extensionsJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.extensionsJson, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -560,6 +570,7 @@ nonisolated extension Roster_V1_ResourceQuery: SwiftProtobuf.Message, SwiftProto
     if lhs._sortBy != rhs._sortBy {return false}
     if lhs.descending != rhs.descending {return false}
     if lhs.locationPrefix != rhs.locationPrefix {return false}
+    if lhs.extensionsJson != rhs.extensionsJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -156,6 +156,12 @@ public nonisolated struct Roster_V1_CreateGroup: Sendable {
   /// The initial members, already checked to be users of the directory.
   public var members: [Roster_V1_GroupMember] = []
 
+  /// The extension schemas the operator declared for this type in the directory, as one JSON
+  /// array of RFC 7643 §7 declarations (UTF-8); empty: none. The worker validates, filters,
+  /// sorts and PATCHes with them, so both processes apply the schemas the request was checked
+  /// against.
+  public var extensionsJson: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -212,6 +218,12 @@ public nonisolated struct Roster_V1_ReplaceGroup: Sendable {
   /// Clears the value of `ifMatch`. Subsequent reads from it will return its default value.
   public mutating func clearIfMatch() {self._ifMatch = nil}
 
+  /// The extension schemas the operator declared for this type in the directory, as one JSON
+  /// array of RFC 7643 §7 declarations (UTF-8); empty: none. The worker validates, filters,
+  /// sorts and PATCHes with them, so both processes apply the schemas the request was checked
+  /// against.
+  public var extensionsJson: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -249,6 +261,12 @@ public nonisolated struct Roster_V1_PatchGroup: Sendable {
 
   /// Return the members in the reply (false: `StoredGroup.members` stays absent).
   public var includeMembers: Bool = false
+
+  /// The extension schemas the operator declared for this type in the directory, as one JSON
+  /// array of RFC 7643 §7 declarations (UTF-8); empty: none. The worker validates, filters,
+  /// sorts and PATCHes with them, so both processes apply the schemas the request was checked
+  /// against.
+  public var extensionsJson: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -701,7 +719,7 @@ nonisolated extension Roster_V1_GroupQueryResult: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Roster_V1_CreateGroup: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CreateGroup"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{3}attributes_json\0\u{1}members\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{3}attributes_json\0\u{1}members\0\u{3}extensions_json\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -712,6 +730,7 @@ nonisolated extension Roster_V1_CreateGroup: SwiftProtobuf.Message, SwiftProtobu
       case 1: try { try decoder.decodeSingularStringField(value: &self.directoryID) }()
       case 2: try { try decoder.decodeSingularBytesField(value: &self.attributesJson) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.members) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.extensionsJson) }()
       default: break
       }
     }
@@ -727,6 +746,9 @@ nonisolated extension Roster_V1_CreateGroup: SwiftProtobuf.Message, SwiftProtobu
     if !self.members.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.members, fieldNumber: 3)
     }
+    if !self.extensionsJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.extensionsJson, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -734,6 +756,7 @@ nonisolated extension Roster_V1_CreateGroup: SwiftProtobuf.Message, SwiftProtobu
     if lhs.directoryID != rhs.directoryID {return false}
     if lhs.attributesJson != rhs.attributesJson {return false}
     if lhs.members != rhs.members {return false}
+    if lhs.extensionsJson != rhs.extensionsJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -781,7 +804,7 @@ nonisolated extension Roster_V1_GetGroup: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Roster_V1_ReplaceGroup: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReplaceGroup"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}id\0\u{3}attributes_json\0\u{1}members\0\u{3}if_match\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}id\0\u{3}attributes_json\0\u{1}members\0\u{3}if_match\0\u{3}extensions_json\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -794,6 +817,7 @@ nonisolated extension Roster_V1_ReplaceGroup: SwiftProtobuf.Message, SwiftProtob
       case 3: try { try decoder.decodeSingularBytesField(value: &self.attributesJson) }()
       case 4: try { try decoder.decodeRepeatedMessageField(value: &self.members) }()
       case 5: try { try decoder.decodeSingularInt64Field(value: &self._ifMatch) }()
+      case 6: try { try decoder.decodeSingularBytesField(value: &self.extensionsJson) }()
       default: break
       }
     }
@@ -819,6 +843,9 @@ nonisolated extension Roster_V1_ReplaceGroup: SwiftProtobuf.Message, SwiftProtob
     try { if let v = self._ifMatch {
       try visitor.visitSingularInt64Field(value: v, fieldNumber: 5)
     } }()
+    if !self.extensionsJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.extensionsJson, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -828,6 +855,7 @@ nonisolated extension Roster_V1_ReplaceGroup: SwiftProtobuf.Message, SwiftProtob
     if lhs.attributesJson != rhs.attributesJson {return false}
     if lhs.members != rhs.members {return false}
     if lhs._ifMatch != rhs._ifMatch {return false}
+    if lhs.extensionsJson != rhs.extensionsJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -835,7 +863,7 @@ nonisolated extension Roster_V1_ReplaceGroup: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Roster_V1_PatchGroup: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PatchGroup"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}id\0\u{3}operations_json\0\u{3}if_match\0\u{3}include_members\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}id\0\u{3}operations_json\0\u{3}if_match\0\u{3}include_members\0\u{3}extensions_json\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -848,6 +876,7 @@ nonisolated extension Roster_V1_PatchGroup: SwiftProtobuf.Message, SwiftProtobuf
       case 3: try { try decoder.decodeSingularBytesField(value: &self.operationsJson) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self._ifMatch) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.includeMembers) }()
+      case 6: try { try decoder.decodeSingularBytesField(value: &self.extensionsJson) }()
       default: break
       }
     }
@@ -873,6 +902,9 @@ nonisolated extension Roster_V1_PatchGroup: SwiftProtobuf.Message, SwiftProtobuf
     if self.includeMembers != false {
       try visitor.visitSingularBoolField(value: self.includeMembers, fieldNumber: 5)
     }
+    if !self.extensionsJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.extensionsJson, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -882,6 +914,7 @@ nonisolated extension Roster_V1_PatchGroup: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.operationsJson != rhs.operationsJson {return false}
     if lhs._ifMatch != rhs._ifMatch {return false}
     if lhs.includeMembers != rhs.includeMembers {return false}
+    if lhs.extensionsJson != rhs.extensionsJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -16,6 +16,11 @@
 /// removed field is marked `reserved`. Every Swift optional is a proto3 `optional` field, so nil
 /// and "" stay distinct. Secrets appear only as digests and hashes, never in clear.
 
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 public import SwiftProtobuf
 
 // If the compiler emits an error on this type, it is because this file
@@ -113,6 +118,9 @@ public nonisolated struct Roster_V1_IdPConfiguration: Sendable {
   /// The configuration's version; increases with every save.
   public var version: Int64 = 0
 
+  /// The policy for extension URNs nobody declared.
+  public var undeclaredExtensions: Roster_V1_IdPConfiguration.UndeclaredExtensions = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// How the IdP authenticates (Swift `IdPConfiguration.AuthMethod`). Mapping:
@@ -205,6 +213,54 @@ public nonisolated struct Roster_V1_IdPConfiguration: Sendable {
       .unspecified,
       .delete,
       .disable,
+    ]
+
+  }
+
+  /// What a request does with an extension URN no schema of the directory declares (Swift
+  /// `UndeclaredExtensionPolicy`). Mapping: UNDECLARED_EXTENSIONS_STORE = .store,
+  /// UNDECLARED_EXTENSIONS_REJECT = .reject. UNSPECIFIED (what an older writer sends) reads as
+  /// .store, the default.
+  public nonisolated enum UndeclaredExtensions: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+
+    /// Not set: read as the default, store.
+    case unspecified // = 0
+
+    /// Kept as given, returned as stored, not filterable; reported in the compatibility report.
+    case store // = 1
+
+    /// 400 invalidSyntax naming the URN.
+    case reject // = 2
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .unspecified
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .unspecified
+      case 1: self = .store
+      case 2: self = .reject
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .unspecified: return 0
+      case .store: return 1
+      case .reject: return 2
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [Roster_V1_IdPConfiguration.UndeclaredExtensions] = [
+      .unspecified,
+      .store,
+      .reject,
     ]
 
   }
@@ -393,6 +449,184 @@ public nonisolated struct Roster_V1_PutSetting: Sendable {
   public init() {}
 }
 
+/// An extension schema an operator declared for a directory ("SCIM customisation"). The reply
+/// of `sync.putSchema`.
+public nonisolated struct Roster_V1_ExtensionSchema: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The directory it extends.
+  public var directoryID: String = String()
+
+  /// The resource type it extends: `User` or `Group`.
+  public var resourceType: String = String()
+
+  /// The schema URN (its `id`), as declared.
+  public var urn: String = String()
+
+  /// The RFC 7643 §7 declaration as JSON text (UTF-8), as the worker validated it.
+  public var declarationJson: Data = Data()
+
+  /// When it was first declared and last replaced, as RFC 3339 timestamps.
+  public var created: String = String()
+
+  public var updated: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Command `sync.putSchema`; reply: `ExtensionSchema`.
+/// Declares an extension schema for a directory's resource type, or replaces the one with the
+/// same URN.
+public nonisolated struct Roster_V1_PutSchema: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The schema to store; `created` and `updated` are ignored.
+  public var schema: Roster_V1_ExtensionSchema {
+    get {_schema ?? Roster_V1_ExtensionSchema()}
+    set {_schema = newValue}
+  }
+  /// Returns true if `schema` has been explicitly set.
+  public var hasSchema: Bool {self._schema != nil}
+  /// Clears the value of `schema`. Subsequent reads from it will return its default value.
+  public mutating func clearSchema() {self._schema = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _schema: Roster_V1_ExtensionSchema? = nil
+}
+
+/// Command `sync.listSchemas`; reply: `SchemaList`.
+/// Every declared schema of every directory (the ingress caches them). No parameters.
+public nonisolated struct Roster_V1_ListSchemas: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The reply of `sync.listSchemas`.
+public nonisolated struct Roster_V1_SchemaList: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var schemas: [Roster_V1_ExtensionSchema] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Command `sync.deleteSchema`; reply: `Empty`.
+/// Removes a declaration. Stored values under its URN stay, and are then undeclared data.
+public nonisolated struct Roster_V1_DeleteSchema: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var directoryID: String = String()
+
+  public var resourceType: String = String()
+
+  public var urn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// What the ingresses saw of one configuration's traffic: one line of its compatibility
+/// report (the client it was, a tolerance its requests needed, an undeclared extension).
+public nonisolated struct Roster_V1_Observation: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The configuration.
+  public var configurationID: String = String()
+
+  /// `client` (name: the IdP; detail: its last User-Agent), `tolerance` (name: the rule) or
+  /// `undeclaredExtension` (name: the URN; detail: its attribute names, comma-separated).
+  public var kind: String = String()
+
+  public var name: String = String()
+
+  public var detail: String = String()
+
+  /// How many requests: a delta in `sync.recordObservations`, the total in its reply.
+  public var count: Int64 = 0
+
+  /// First and last seen, RFC 3339.
+  public var firstSeen: String = String()
+
+  public var lastSeen: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Command `sync.recordObservations`; reply: `Empty`.
+/// Adds an ingress's counts since its last report.
+public nonisolated struct Roster_V1_RecordObservations: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var observations: [Roster_V1_Observation] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Command `sync.listObservations`; reply: `ObservationList`.
+public nonisolated struct Roster_V1_ListObservations: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Absent: every configuration.
+  public var configurationID: String {
+    get {_configurationID ?? String()}
+    set {_configurationID = newValue}
+  }
+  /// Returns true if `configurationID` has been explicitly set.
+  public var hasConfigurationID: Bool {self._configurationID != nil}
+  /// Clears the value of `configurationID`. Subsequent reads from it will return its default value.
+  public mutating func clearConfigurationID() {self._configurationID = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _configurationID: String? = nil
+}
+
+/// The reply of `sync.listObservations`.
+public nonisolated struct Roster_V1_ObservationList: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var observations: [Roster_V1_Observation] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "roster.v1"
@@ -439,7 +673,7 @@ nonisolated extension Roster_V1_Directory: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Roster_V1_IdPConfiguration: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".IdPConfiguration"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{3}directory_id\0\u{3}auth_method\0\u{3}token_sha256\0\u{3}basic_username\0\u{3}basic_password_hash\0\u{3}delete_mode\0\u{3}default_groups\0\u{3}application_groups\0\u{1}enabled\0\u{1}version\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{3}directory_id\0\u{3}auth_method\0\u{3}token_sha256\0\u{3}basic_username\0\u{3}basic_password_hash\0\u{3}delete_mode\0\u{3}default_groups\0\u{3}application_groups\0\u{1}enabled\0\u{1}version\0\u{3}undeclared_extensions\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -459,6 +693,7 @@ nonisolated extension Roster_V1_IdPConfiguration: SwiftProtobuf.Message, SwiftPr
       case 10: try { try decoder.decodeRepeatedStringField(value: &self.applicationGroups) }()
       case 11: try { try decoder.decodeSingularBoolField(value: &self.enabled) }()
       case 12: try { try decoder.decodeSingularInt64Field(value: &self.version) }()
+      case 13: try { try decoder.decodeSingularEnumField(value: &self.undeclaredExtensions) }()
       default: break
       }
     }
@@ -505,6 +740,9 @@ nonisolated extension Roster_V1_IdPConfiguration: SwiftProtobuf.Message, SwiftPr
     if self.version != 0 {
       try visitor.visitSingularInt64Field(value: self.version, fieldNumber: 12)
     }
+    if self.undeclaredExtensions != .unspecified {
+      try visitor.visitSingularEnumField(value: self.undeclaredExtensions, fieldNumber: 13)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -521,6 +759,7 @@ nonisolated extension Roster_V1_IdPConfiguration: SwiftProtobuf.Message, SwiftPr
     if lhs.applicationGroups != rhs.applicationGroups {return false}
     if lhs.enabled != rhs.enabled {return false}
     if lhs.version != rhs.version {return false}
+    if lhs.undeclaredExtensions != rhs.undeclaredExtensions {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -532,6 +771,10 @@ nonisolated extension Roster_V1_IdPConfiguration.AuthMethod: SwiftProtobuf._Prot
 
 nonisolated extension Roster_V1_IdPConfiguration.DeleteMode: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DELETE_MODE_UNSPECIFIED\0\u{1}DELETE_MODE_DELETE\0\u{1}DELETE_MODE_DISABLE\0")
+}
+
+nonisolated extension Roster_V1_IdPConfiguration.UndeclaredExtensions: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0UNDECLARED_EXTENSIONS_UNSPECIFIED\0\u{1}UNDECLARED_EXTENSIONS_STORE\0\u{1}UNDECLARED_EXTENSIONS_REJECT\0")
 }
 
 nonisolated extension Roster_V1_CreateDirectory: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -815,6 +1058,338 @@ nonisolated extension Roster_V1_PutSetting: SwiftProtobuf.Message, SwiftProtobuf
   public static func ==(lhs: Roster_V1_PutSetting, rhs: Roster_V1_PutSetting) -> Bool {
     if lhs.key != rhs.key {return false}
     if lhs.value != rhs.value {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_ExtensionSchema: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExtensionSchema"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{3}resource_type\0\u{1}urn\0\u{3}declaration_json\0\u{1}created\0\u{1}updated\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.directoryID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.resourceType) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.urn) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.declarationJson) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.created) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.updated) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.directoryID.isEmpty {
+      try visitor.visitSingularStringField(value: self.directoryID, fieldNumber: 1)
+    }
+    if !self.resourceType.isEmpty {
+      try visitor.visitSingularStringField(value: self.resourceType, fieldNumber: 2)
+    }
+    if !self.urn.isEmpty {
+      try visitor.visitSingularStringField(value: self.urn, fieldNumber: 3)
+    }
+    if !self.declarationJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.declarationJson, fieldNumber: 4)
+    }
+    if !self.created.isEmpty {
+      try visitor.visitSingularStringField(value: self.created, fieldNumber: 5)
+    }
+    if !self.updated.isEmpty {
+      try visitor.visitSingularStringField(value: self.updated, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_ExtensionSchema, rhs: Roster_V1_ExtensionSchema) -> Bool {
+    if lhs.directoryID != rhs.directoryID {return false}
+    if lhs.resourceType != rhs.resourceType {return false}
+    if lhs.urn != rhs.urn {return false}
+    if lhs.declarationJson != rhs.declarationJson {return false}
+    if lhs.created != rhs.created {return false}
+    if lhs.updated != rhs.updated {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_PutSchema: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PutSchema"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}schema\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._schema) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._schema {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_PutSchema, rhs: Roster_V1_PutSchema) -> Bool {
+    if lhs._schema != rhs._schema {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_ListSchemas: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListSchemas"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_ListSchemas, rhs: Roster_V1_ListSchemas) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_SchemaList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SchemaList"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}schemas\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.schemas) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.schemas.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.schemas, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_SchemaList, rhs: Roster_V1_SchemaList) -> Bool {
+    if lhs.schemas != rhs.schemas {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_DeleteSchema: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DeleteSchema"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{3}resource_type\0\u{1}urn\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.directoryID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.resourceType) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.urn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.directoryID.isEmpty {
+      try visitor.visitSingularStringField(value: self.directoryID, fieldNumber: 1)
+    }
+    if !self.resourceType.isEmpty {
+      try visitor.visitSingularStringField(value: self.resourceType, fieldNumber: 2)
+    }
+    if !self.urn.isEmpty {
+      try visitor.visitSingularStringField(value: self.urn, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_DeleteSchema, rhs: Roster_V1_DeleteSchema) -> Bool {
+    if lhs.directoryID != rhs.directoryID {return false}
+    if lhs.resourceType != rhs.resourceType {return false}
+    if lhs.urn != rhs.urn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_Observation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Observation"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}configuration_id\0\u{1}kind\0\u{1}name\0\u{1}detail\0\u{1}count\0\u{3}first_seen\0\u{3}last_seen\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.configurationID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.detail) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.count) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.firstSeen) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.lastSeen) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.configurationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.configurationID, fieldNumber: 1)
+    }
+    if !self.kind.isEmpty {
+      try visitor.visitSingularStringField(value: self.kind, fieldNumber: 2)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 3)
+    }
+    if !self.detail.isEmpty {
+      try visitor.visitSingularStringField(value: self.detail, fieldNumber: 4)
+    }
+    if self.count != 0 {
+      try visitor.visitSingularInt64Field(value: self.count, fieldNumber: 5)
+    }
+    if !self.firstSeen.isEmpty {
+      try visitor.visitSingularStringField(value: self.firstSeen, fieldNumber: 6)
+    }
+    if !self.lastSeen.isEmpty {
+      try visitor.visitSingularStringField(value: self.lastSeen, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_Observation, rhs: Roster_V1_Observation) -> Bool {
+    if lhs.configurationID != rhs.configurationID {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.detail != rhs.detail {return false}
+    if lhs.count != rhs.count {return false}
+    if lhs.firstSeen != rhs.firstSeen {return false}
+    if lhs.lastSeen != rhs.lastSeen {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_RecordObservations: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordObservations"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}observations\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.observations) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.observations.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.observations, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_RecordObservations, rhs: Roster_V1_RecordObservations) -> Bool {
+    if lhs.observations != rhs.observations {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_ListObservations: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListObservations"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}configuration_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self._configurationID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._configurationID {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_ListObservations, rhs: Roster_V1_ListObservations) -> Bool {
+    if lhs._configurationID != rhs._configurationID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_ObservationList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ObservationList"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}observations\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.observations) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.observations.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.observations, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_ObservationList, rhs: Roster_V1_ObservationList) -> Bool {
+    if lhs.observations != rhs.observations {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -76,6 +76,12 @@ public nonisolated struct Roster_V1_CreateUser: Sendable {
   /// outbox; empty: none.
   public var joinGroups: [String] = []
 
+  /// The extension schemas the operator declared for this type in the directory, as one JSON
+  /// array of RFC 7643 §7 declarations (UTF-8); empty: none. The worker validates, filters,
+  /// sorts and PATCHes with them, so both processes apply the schemas the request was checked
+  /// against.
+  public var extensionsJson: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -137,6 +143,12 @@ public nonisolated struct Roster_V1_ReplaceUser: Sendable {
   public var hasIfMatch: Bool {self._ifMatch != nil}
   /// Clears the value of `ifMatch`. Subsequent reads from it will return its default value.
   public mutating func clearIfMatch() {self._ifMatch = nil}
+
+  /// The extension schemas the operator declared for this type in the directory, as one JSON
+  /// array of RFC 7643 §7 declarations (UTF-8); empty: none. The worker validates, filters,
+  /// sorts and PATCHes with them, so both processes apply the schemas the request was checked
+  /// against.
+  public var extensionsJson: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -241,6 +253,12 @@ public nonisolated struct Roster_V1_PatchUser: Sendable {
   /// Clears the value of `ifMatch`. Subsequent reads from it will return its default value.
   public mutating func clearIfMatch() {self._ifMatch = nil}
 
+  /// The extension schemas the operator declared for this type in the directory, as one JSON
+  /// array of RFC 7643 §7 declarations (UTF-8); empty: none. The worker validates, filters,
+  /// sorts and PATCHes with them, so both processes apply the schemas the request was checked
+  /// against.
+  public var extensionsJson: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -323,7 +341,7 @@ nonisolated extension Roster_V1_QueryResult: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Roster_V1_CreateUser: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CreateUser"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{3}attributes_json\0\u{3}password_hash\0\u{3}join_groups\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{3}attributes_json\0\u{3}password_hash\0\u{3}join_groups\0\u{3}extensions_json\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -335,6 +353,7 @@ nonisolated extension Roster_V1_CreateUser: SwiftProtobuf.Message, SwiftProtobuf
       case 2: try { try decoder.decodeSingularBytesField(value: &self.attributesJson) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self._passwordHash) }()
       case 4: try { try decoder.decodeRepeatedStringField(value: &self.joinGroups) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.extensionsJson) }()
       default: break
       }
     }
@@ -357,6 +376,9 @@ nonisolated extension Roster_V1_CreateUser: SwiftProtobuf.Message, SwiftProtobuf
     if !self.joinGroups.isEmpty {
       try visitor.visitRepeatedStringField(value: self.joinGroups, fieldNumber: 4)
     }
+    if !self.extensionsJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.extensionsJson, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -365,6 +387,7 @@ nonisolated extension Roster_V1_CreateUser: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.attributesJson != rhs.attributesJson {return false}
     if lhs._passwordHash != rhs._passwordHash {return false}
     if lhs.joinGroups != rhs.joinGroups {return false}
+    if lhs.extensionsJson != rhs.extensionsJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -407,7 +430,7 @@ nonisolated extension Roster_V1_GetUser: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Roster_V1_ReplaceUser: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ReplaceUser"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}id\0\u{3}attributes_json\0\u{3}password_hash\0\u{3}if_match\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}id\0\u{3}attributes_json\0\u{3}password_hash\0\u{3}if_match\0\u{3}extensions_json\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -420,6 +443,7 @@ nonisolated extension Roster_V1_ReplaceUser: SwiftProtobuf.Message, SwiftProtobu
       case 3: try { try decoder.decodeSingularBytesField(value: &self.attributesJson) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self._passwordHash) }()
       case 5: try { try decoder.decodeSingularInt64Field(value: &self._ifMatch) }()
+      case 6: try { try decoder.decodeSingularBytesField(value: &self.extensionsJson) }()
       default: break
       }
     }
@@ -445,6 +469,9 @@ nonisolated extension Roster_V1_ReplaceUser: SwiftProtobuf.Message, SwiftProtobu
     try { if let v = self._ifMatch {
       try visitor.visitSingularInt64Field(value: v, fieldNumber: 5)
     } }()
+    if !self.extensionsJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.extensionsJson, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -454,6 +481,7 @@ nonisolated extension Roster_V1_ReplaceUser: SwiftProtobuf.Message, SwiftProtobu
     if lhs.attributesJson != rhs.attributesJson {return false}
     if lhs._passwordHash != rhs._passwordHash {return false}
     if lhs._ifMatch != rhs._ifMatch {return false}
+    if lhs.extensionsJson != rhs.extensionsJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -539,7 +567,7 @@ nonisolated extension Roster_V1_QueryUsers: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Roster_V1_PatchUser: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PatchUser"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}id\0\u{3}operations_json\0\u{3}password_hash\0\u{3}clear_password\0\u{3}if_match\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}id\0\u{3}operations_json\0\u{3}password_hash\0\u{3}clear_password\0\u{3}if_match\0\u{3}extensions_json\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -553,6 +581,7 @@ nonisolated extension Roster_V1_PatchUser: SwiftProtobuf.Message, SwiftProtobuf.
       case 4: try { try decoder.decodeSingularStringField(value: &self._passwordHash) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.clearPassword_p) }()
       case 6: try { try decoder.decodeSingularInt64Field(value: &self._ifMatch) }()
+      case 7: try { try decoder.decodeSingularBytesField(value: &self.extensionsJson) }()
       default: break
       }
     }
@@ -581,6 +610,9 @@ nonisolated extension Roster_V1_PatchUser: SwiftProtobuf.Message, SwiftProtobuf.
     try { if let v = self._ifMatch {
       try visitor.visitSingularInt64Field(value: v, fieldNumber: 6)
     } }()
+    if !self.extensionsJson.isEmpty {
+      try visitor.visitSingularBytesField(value: self.extensionsJson, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -591,6 +623,7 @@ nonisolated extension Roster_V1_PatchUser: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs._passwordHash != rhs._passwordHash {return false}
     if lhs.clearPassword_p != rhs.clearPassword_p {return false}
     if lhs._ifMatch != rhs._ifMatch {return false}
+    if lhs.extensionsJson != rhs.extensionsJson {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -66,7 +66,7 @@ extension ResourceType {
                 schema = ext
                 urn = ext.id
             } else if prefix.lowercased() != self.schema.id.lowercased() {
-                throw SCIMError.invalidFilter("Unknown schema '\(prefix)' in '\(path)' for \(name).")
+                throw SCIMError.invalidFilter("Unknown schema '\(prefix)' in '\(path)' for \(name): only declared extensions can be filtered and sorted on (roster schema add).")
             }
         }
         if path.schema == nil, schema.attribute(path.attribute) == nil, let owner = Tolerance.extensionOwning(path.attribute, in: extensions) {

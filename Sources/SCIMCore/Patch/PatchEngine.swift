@@ -7,10 +7,16 @@
 public struct PatchEngine: Sendable {
     let core: Schema
     let extensions: [Schema]
+    /// `.store`: paths into an extension nobody declared set and remove its members as given.
+    let undeclared: UndeclaredExtensionPolicy
+    /// Attributes another store keeps (a group's `members`): their values are not canonicalised here.
+    let attached: Set<String>
 
-    public init(_ type: ResourceType) {
+    public init(_ type: ResourceType, undeclared: UndeclaredExtensionPolicy = .reject) {
         self.core = type.schema
         self.extensions = type.extensions
+        self.undeclared = undeclared
+        self.attached = type.attachedAttributes
     }
 
     public static let user = PatchEngine(.user)
@@ -22,6 +28,8 @@ public struct PatchEngine: Sendable {
         var attribute: SchemaAttribute?  // nil: the whole extension
         var filter: FilterExpression?
         var sub: SchemaAttribute?
+        /// In an extension nobody declared: no schema to check against, values kept as given.
+        var undeclared = false
     }
 
     public func apply(_ request: PatchRequest, to resource: [String: JSONValue], resourceID: String) throws(SCIMError) -> [String: JSONValue] {
@@ -50,16 +58,42 @@ public struct PatchEngine: Sendable {
                 continue
             default: break
             }
-            if let ext = extensions.first(where: { $0.id.lowercased() == key.lowercased() }) {
+            if let target = try wholeExtension(key) {
                 guard let members = value.objectValue else { throw SCIMError.invalidValue("'\(key)' must be an object.") }
                 for (name, v) in members where name.lowercased() != "schemas" {
-                    guard let attribute = ext.attribute(name) else { throw SCIMError.invalidPath("Unknown attribute '\(name)' in \(ext.id).") }
-                    try apply(op, Target(container: ext.id, schema: ext, attribute: attribute), v, to: &resource)
+                    try apply(op, try member(name, of: target), v, to: &resource)
                 }
                 continue
             }
             try apply(op, resolve(PatchPath(key, extensions: extensions.map(\.id))), value, to: &resource)
         }
+    }
+
+    /// A path-less value's key naming a whole extension, declared or (under `.store`) not.
+    func wholeExtension(_ key: String) throws(SCIMError) -> Target? {
+        if let ext = extensions.first(where: { $0.id.lowercased() == key.lowercased() }) { return Target(container: ext.id, schema: ext) }
+        guard key.lowercased().hasPrefix("urn:"), key.lowercased() != core.id.lowercased(), AttributePath(parsing: key)?.attribute.lowercased() == core.name.lowercased() else { return nil }
+        return try undeclaredTarget(key, attribute: nil, sub: nil)
+    }
+
+    /// The attribute `name` of a whole-extension target.
+    func member(_ name: String, of target: Target) throws(SCIMError) -> Target {
+        guard let ext = target.container else { throw SCIMError.invalidPath("The path names no attribute.") }
+        if target.undeclared { return try undeclaredTarget(ext, attribute: name, sub: nil) }
+        guard let attribute = target.schema.attribute(name) else { throw SCIMError.invalidPath("Unknown attribute '\(name)' in \(ext).") }
+        if attribute.mutability == .readOnly { throw SCIMError.mutability("'\(attribute.name)' is read-only.") }
+        return Target(container: ext, schema: target.schema, attribute: attribute)
+    }
+
+    /// A path into an extension nobody declared: refused, or (`.store`) a schemaless target.
+    private func undeclaredTarget(_ urn: String, attribute: String?, sub: String?) throws(SCIMError) -> Target {
+        guard undeclared == .store else {
+            Tolerance.noteRefusedExtension(urn, attributes: attribute.map { [$0] } ?? [])
+            throw SCIMError.invalidPath("Unknown schema '\(urn)'.")
+        }
+        Tolerance.noteUndeclared(urn, attributes: attribute.map { [$0] } ?? [])
+        let schema = Schema(id: urn, name: urn, description: "", attributes: [])
+        return Target(container: urn, schema: schema, attribute: attribute.map { SchemaAttribute($0) }, sub: sub.map { SchemaAttribute($0) }, undeclared: true)
     }
 
     func resolve(_ path: PatchPath) throws(SCIMError) -> Target {
@@ -70,6 +104,13 @@ public struct PatchEngine: Sendable {
                 schema = ext
                 container = ext.id
             } else if urn.lowercased() != core.id.lowercased() {
+                if undeclared == .store, path.filter == nil, let name = path.attribute {
+                    // `urn:…:Custom:2.0:User` parses as attribute `User` of `urn:…:Custom:2.0`: the whole extension.
+                    if path.subAttribute == nil, name.lowercased() == core.name.lowercased() { return try undeclaredTarget("\(urn):\(name)", attribute: nil, sub: nil) }
+                    return try undeclaredTarget(urn, attribute: name, sub: path.subAttribute)
+                }
+                if undeclared == .store { throw SCIMError.invalidPath("'\(urn)' is not a declared extension: value filters need its schema (declare it).") }
+                Tolerance.noteRefusedExtension(urn, attributes: path.attribute.map { [$0] } ?? [])
                 throw SCIMError.invalidPath("Unknown schema '\(urn)'.")
             }
         }
@@ -95,17 +136,17 @@ public struct PatchEngine: Sendable {
     private func apply(_ op: PatchRequest.Op, _ target: Target, _ value: JSONValue?, to resource: inout [String: JSONValue]) throws(SCIMError) {
         guard let attribute = target.attribute else {
             // The whole extension.
-            guard let ext = target.container else { throw SCIMError.invalidPath("The path names no attribute.") }
+            guard let ext = target.container.map({ Self.key($0, in: resource) }) else { throw SCIMError.invalidPath("The path names no attribute.") }
             if op == .remove { resource.removeValue(forKey: ext); return }
             guard let members = value?.objectValue else { throw SCIMError.invalidValue("The value for \(ext) must be an object.") }
             if op == .replace { resource.removeValue(forKey: ext) }
             for (name, v) in members where name.lowercased() != "schemas" {  // some clients repeat `schemas` inside an extension
-                guard let a = target.schema.attribute(name) else { throw SCIMError.invalidPath("Unknown attribute '\(name)' in \(ext).") }
-                try apply(.add, Target(container: ext, schema: target.schema, attribute: a), v, to: &resource)
+                try apply(.add, try member(name, of: target), v, to: &resource)
             }
             return
         }
-        var container = target.container.map { resource[$0]?.objectValue ?? [:] } ?? resource
+        let containerKey = target.container.map { Self.key($0, in: resource) }
+        var container = containerKey.map { resource[$0]?.objectValue ?? [:] } ?? resource
         if attribute.required, op == .remove, target.sub == nil, target.filter == nil {
             throw SCIMError.invalidValue("'\(attribute.name)' is required and cannot be removed.")
         }
@@ -131,10 +172,17 @@ public struct PatchEngine: Sendable {
         } else {
             container[attribute.name] = value
         }
-        if let ext = target.container {
+        if let ext = containerKey {
             resource[ext] = container.isEmpty ? nil : .object(container)
         } else {
             resource = container
         }
+    }
+
+    /// The key an extension is stored under: its own spelling when the resource has it in another case.
+    static func key(_ urn: String, in resource: [String: JSONValue]) -> String {
+        if resource[urn] != nil { return urn }
+        let lower = urn.lowercased()
+        return resource.keys.first { $0.lowercased() == lower } ?? urn
     }
 }

@@ -50,6 +50,7 @@ public struct PatchRequest: Sendable, Equatable {
             guard let name = o[caseInsensitive: "op"]?.stringValue, let op = Op(rawValue: name.lowercased()) else {
                 throw SCIMError.invalidSyntax("Operation \(index + 1): 'op' must be add, replace or remove.")
             }
+            if name != op.rawValue { Tolerance.note(.capitalisedOp) }
             var path: String?
             switch o[caseInsensitive: "path"] {
             case nil, .null?: path = nil
@@ -63,7 +64,7 @@ public struct PatchRequest: Sendable, Equatable {
             if op == .remove, path == nil {
                 throw SCIMError.noTarget("Operation \(index + 1): 'remove' needs a 'path'.")
             }
-            if let path { _ = try PatchPath(path, extensions: []) }  // fail early, with the detail, on a malformed path
+            if let path { _ = try PatchPath(path, extensions: []) } else { Tolerance.note(.pathlessPatch) }  // fail early on a malformed path
             return Operation(op: op, path: path, value: value)
         }
     }

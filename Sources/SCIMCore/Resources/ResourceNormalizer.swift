@@ -1,16 +1,19 @@
 /// Checks a client-sent resource against its schemas and rewrites it in canonical form.
 ///
 /// Attribute names are matched case-insensitively and written back with the schema's spelling;
-/// unknown attributes and unknown schema URNs are rejected (400 invalidSyntax, naming them);
+/// unknown attributes are rejected (400 invalidSyntax, naming them), and so are unknown schema
+/// URNs unless the policy for undeclared extensions keeps them as given;
 /// read-only attributes are dropped as RFC 7643 §2.2 allows; booleans sent as strings are read;
 /// ``Tolerance`` lists the other liberties taken.
 public struct ResourceNormalizer: Sendable {
     public var core: Schema
     public var extensions: [Schema]
+    public var undeclared: UndeclaredExtensionPolicy
 
-    public init(_ type: ResourceType) {
+    public init(_ type: ResourceType, undeclared: UndeclaredExtensionPolicy = .reject) {
         self.core = type.schema
         self.extensions = type.extensions
+        self.undeclared = undeclared
     }
 
     public static let user = ResourceNormalizer(.user)
@@ -41,7 +44,10 @@ public struct ResourceNormalizer: Sendable {
                         throw SCIMError.invalidSyntax("Unknown attribute '\(k)' in \(ext.id).")
                     }
                     if attr.mutability == .readOnly { continue }
-                    if let v = try canonicalValue(v, for: attr, path: "\(ext.id):\(attr.name)") { canonical[attr.name] = v }
+                    if let v = try Self.canonicalValue(v, for: attr, path: "\(ext.id):\(attr.name)") { canonical[attr.name] = v }
+                }
+                for attr in ext.attributes where attr.required && canonical[attr.name] == nil {
+                    throw SCIMError.invalidValue("'\(ext.id):\(attr.name)' is required.")
                 }
                 if !canonical.isEmpty {
                     resource[ext.id] = .object(canonical)
@@ -51,12 +57,26 @@ public struct ResourceNormalizer: Sendable {
             }
             guard let attr = core.attribute(key) else {
                 if lower.hasPrefix("urn:") {
-                    throw SCIMError.invalidSyntax("Unknown schema extension '\(key)'.")
+                    guard undeclared == .store else {
+                        Tolerance.noteRefusedExtension(key, attributes: value.objectValue?.keys ?? [:].keys)
+                        throw SCIMError.invalidSyntax("Unknown schema extension '\(key)'.")
+                    }
+                    guard let object = value.objectValue else {
+                        if value.isNull { continue }
+                        throw SCIMError.invalidSyntax("'\(key)' must be an object of the extension's attributes.")
+                    }
+                    let kept = object.filter { $0.key.lowercased() != "schemas" && !$0.value.isNull }
+                    Tolerance.noteUndeclared(key, attributes: kept.keys)
+                    if !kept.isEmpty {
+                        resource[key] = .object(kept)
+                        usedExtensions.append(key)
+                    }
+                    continue
                 }
                 throw SCIMError.invalidSyntax("Unknown attribute '\(key)' for \(core.name).")
             }
             if attr.mutability == .readOnly { continue }
-            guard let canonical = try canonicalValue(value, for: attr, path: attr.name) else { continue }
+            guard let canonical = try Self.canonicalValue(value, for: attr, path: attr.name) else { continue }
             if attr.mutability == .writeOnly || attr.returned == .never {
                 writeOnly[attr.name] = canonical
             } else {
@@ -90,6 +110,8 @@ public struct ResourceNormalizer: Sendable {
         for urn in list {
             guard let match = known.first(where: { $0.lowercased() == urn.lowercased() }) else {
                 if Tolerance.isIgnorableSchema(urn, in: body) { continue }
+                if undeclared == .store { continue }  // its attributes are kept, and listed, below
+                Tolerance.noteRefusedExtension(urn, attributes: body[caseInsensitive: urn]?.objectValue?.keys ?? [:].keys)
                 throw SCIMError.invalidSyntax("Unknown schema '\(urn)'.")
             }
             result.append(match)
@@ -101,16 +123,21 @@ public struct ResourceNormalizer: Sendable {
     }
 
     /// The value in canonical form, or nil when it is null/empty and should be left out.
-    func canonicalValue(_ value: JSONValue, for attr: SchemaAttribute, path: String) throws(SCIMError) -> JSONValue? {
+    static func canonicalValue(_ value: JSONValue, for attr: SchemaAttribute, path: String) throws(SCIMError) -> JSONValue? {
         if value.isNull { return nil }
         if attr.multiValued {
             let elements: [JSONValue]
-            if let array = value.arrayValue { elements = array } else { elements = [value] }  // a lone value: as one element
+            if let array = value.arrayValue {
+                elements = array
+            } else {
+                Tolerance.note(.loneValueForMultiValued)
+                elements = [value]  // a lone value: as one element
+            }
             var out: [JSONValue] = []
             var single = attr
             single.multiValued = false
             for element in elements {
-                if let v = try canonicalValue(element, for: single, path: path) { out.append(v) }
+                if let v = try Self.canonicalValue(element, for: single, path: path) { out.append(v) }
             }
             return out.isEmpty ? nil : .array(out)
         }
@@ -125,13 +152,14 @@ public struct ResourceNormalizer: Sendable {
                     throw SCIMError.invalidSyntax("Unknown sub-attribute '\(k)' of '\(path)'.")
                 }
                 if sub.mutability == .readOnly && attr.mutability != .readOnly { continue }
-                if let v = try canonicalValue(v, for: sub, path: "\(path).\(sub.name)") { canonical[sub.name] = v }
+                if let v = try Self.canonicalValue(v, for: sub, path: "\(path).\(sub.name)") { canonical[sub.name] = v }
             }
             return canonical.isEmpty ? nil : .object(canonical)
         case .boolean:
             guard let b = value.lenientBool else {
                 throw SCIMError.invalidValue("'\(path)' must be a boolean.")
             }
+            if case .string = value { Tolerance.note(.stringBoolean) }
             return .bool(b)
         case .integer:
             switch value {

@@ -9,10 +9,15 @@ public enum Tolerance {
     /// `"value": [{"$ref": …, "value": …}]` for the single-valued `manager`.
     public static func complexValue(_ value: JSONValue, for attribute: SchemaAttribute) -> [String: JSONValue]? {
         if let object = value.objectValue { return object }
-        if let array = value.arrayValue, array.count == 1, let object = array[0].objectValue { return object }
+        if let array = value.arrayValue, array.count == 1, let object = array[0].objectValue {
+            note(.arrayForSingleComplex)
+            return object
+        }
         guard attribute.subAttribute("value") != nil else { return nil }
         switch value {
-        case .string, .int, .double, .bool: return ["value": value]
+        case .string, .int, .double, .bool:
+            note(.bareComplexValue)
+            return ["value": value]
         default: return nil
         }
     }
@@ -23,7 +28,10 @@ public enum Tolerance {
     /// carry attributes is still refused. Applied by ``ResourceNormalizer``.
     public static func isIgnorableSchema(_ uri: String, in body: [String: JSONValue]) -> Bool {
         let lower = uri.lowercased()
-        return !body.keys.contains { $0.lowercased() == lower }
+        guard !body.keys.contains(where: { $0.lowercased() == lower }) else { return false }
+        note(.ignoredSchemaMarker)
+        noteForeignSchema(uri)
+        return true
     }
 
     /// An attribute name without a schema URN that the core schema lacks names the attribute of
@@ -32,6 +40,8 @@ public enum Tolerance {
     /// engine and the filter resolution.
     public static func extensionOwning(_ name: String, in extensions: [Schema]) -> Schema? {
         let owners = extensions.filter { $0.attribute(name) != nil }
-        return owners.count == 1 ? owners[0] : nil
+        guard owners.count == 1 else { return nil }
+        note(.unqualifiedExtensionAttribute)
+        return owners[0]
     }
 }

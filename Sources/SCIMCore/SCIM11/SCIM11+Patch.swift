@@ -3,7 +3,7 @@
 /// removed first; then singular attributes are replaced, complex ones merged, and multi-valued
 /// ones added to, except elements marked `"operation": "delete"`, which are removed.
 extension SCIM11 {
-    public static func patchToV2(_ body: [String: JSONValue], type: ResourceType) throws(SCIMError) -> PatchRequest {
+    public static func patchToV2(_ body: [String: JSONValue], type: ResourceType, undeclared: UndeclaredExtensionPolicy = .reject) throws(SCIMError) -> PatchRequest {
         var removals: [PatchRequest.Operation] = []
         var cleared: Set<String> = []
         if let meta = body[caseInsensitive: "meta"]?.objectValue, let names = meta[caseInsensitive: "attributes"] {
@@ -28,7 +28,16 @@ extension SCIM11 {
                     try operations += attributeOperations("\(ext.id):\(name)", attribute: ext.attribute(name), value: v, cleared: cleared)
                 }
             default:
-                if key.lowercased().hasPrefix("urn:") { throw SCIMError.invalidSyntax("Unknown schema extension '\(key)' for a SCIM 1.1 \(type.name).") }
+                if key.lowercased().hasPrefix("urn:") {
+                    guard let urn = v2URN(key, type: type, undeclared: undeclared), let members = value.objectValue else {
+                        throw SCIMError.invalidSyntax("Unknown schema extension '\(key)' for a SCIM 1.1 \(type.name).")
+                    }
+                    let ext = type.extension(urn)
+                    for (name, v) in members where name.lowercased() != "schemas" {
+                        try operations += attributeOperations("\(urn):\(name)", attribute: ext?.attribute(name), value: v, cleared: cleared)
+                    }
+                    continue
+                }
                 try operations += attributeOperations(key, attribute: type.schema.attribute(key), value: value, cleared: cleared)
             }
         }
@@ -53,6 +62,7 @@ extension SCIM11 {
             }
             let operation = o.removeValue(forKey: "operation")?.stringValue?.lowercased()
             if operation == "delete" {
+                Tolerance.note(.scim11ElementDelete)
                 if cleared.contains(path.lowercased()) { continue }  // already cleared by meta.attributes
                 guard let v = o[caseInsensitive: "value"]?.stringValue else {
                     throw SCIMError.invalidValue("An element of '\(path)' with \"operation\": \"delete\" needs a 'value'.")
@@ -73,7 +83,10 @@ extension SCIM11 {
             return ext.id + name.dropFirst(enterpriseURN.count)
         }
         if lower.hasPrefix(coreURN + ":") { return String(name.dropFirst(coreURN.count + 1)) }
-        if lower.hasPrefix("urn:") { throw SCIMError.invalidPath("Unknown schema in '\(name)' for a SCIM 1.1 \(type.name).") }
+        // A declared extension's attribute: the same path in both versions.
+        if lower.hasPrefix("urn:"), !type.extensions.contains(where: { lower.hasPrefix($0.id.lowercased() + ":") && $0.id != CoreSchemas.enterpriseUserURN }) {
+            throw SCIMError.invalidPath("Unknown schema in '\(name)' for a SCIM 1.1 \(type.name).")
+        }
         return name
     }
 }

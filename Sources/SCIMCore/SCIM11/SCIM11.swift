@@ -8,18 +8,23 @@ public enum SCIM11 {
     public static let coreURN = "urn:scim:schemas:core:1.0"
     public static let enterpriseURN = "urn:scim:schemas:extension:enterprise:1.0"
 
-    /// The 2.0 URN a 1.1 URN stands for, for `type`; nil for URNs 1.1 does not define.
-    static func v2URN(_ urn: String, type: ResourceType) -> String? {
+    /// The 2.0 URN a 1.1 URN stands for, for `type`; nil for URNs 1.1 does not define. An
+    /// extension the operator declared has one URN in both versions (`urn:okta:custom:group:1.0`),
+    /// and so, under `.store`, has one nobody declared.
+    static func v2URN(_ urn: String, type: ResourceType, undeclared: UndeclaredExtensionPolicy = .reject) -> String? {
         switch urn.lowercased() {
         case coreURN: return type.schema.id
         case enterpriseURN: return type.extension(CoreSchemas.enterpriseUserURN)?.id
-        default: return nil
+        case type.schema.id.lowercased(), CoreSchemas.enterpriseUserURN.lowercased(): return nil
+        default:
+            if let declared = type.extension(urn) { return declared.id }
+            return undeclared == .store && urn.lowercased().hasPrefix("urn:") ? urn : nil
         }
     }
 
     /// A 1.1 resource (POST, PUT) as its 2.0 form: the schema URNs and the enterprise extension's
     /// key are mapped; a URN 1.1 does not define gets 400 naming it.
-    public static func resourceToV2(_ body: [String: JSONValue], type: ResourceType) throws(SCIMError) -> [String: JSONValue] {
+    public static func resourceToV2(_ body: [String: JSONValue], type: ResourceType, undeclared: UndeclaredExtensionPolicy = .reject) throws(SCIMError) -> [String: JSONValue] {
         var out: [String: JSONValue] = [:]
         for (key, value) in body {
             switch key.lowercased() {
@@ -27,7 +32,10 @@ public enum SCIM11 {
                 guard let list = value.arrayValue?.compactMap(\.stringValue) else { throw SCIMError.invalidSyntax("'schemas' must be an array of schema URNs.") }
                 var mapped: [JSONValue] = []
                 for urn in list {
-                    guard let v2 = v2URN(urn, type: type) else { throw SCIMError.invalidSyntax("Unknown schema '\(urn)' for a SCIM 1.1 \(type.name).") }
+                    guard let v2 = v2URN(urn, type: type, undeclared: undeclared) else {
+                        if Tolerance.isIgnorableSchema(urn, in: body) { continue }
+                        throw SCIMError.invalidSyntax("Unknown schema '\(urn)' for a SCIM 1.1 \(type.name).")
+                    }
                     mapped.append(.string(v2))
                 }
                 out["schemas"] = .array(mapped)
@@ -37,7 +45,13 @@ public enum SCIM11 {
             case "meta":
                 continue  // read-only in a resource; `meta.attributes` belongs to PATCH
             default:
-                if key.lowercased().hasPrefix("urn:") { throw SCIMError.invalidSyntax("Unknown schema extension '\(key)' for a SCIM 1.1 \(type.name).") }
+                if key.lowercased().hasPrefix("urn:") {
+                    guard let v2 = v2URN(key, type: type, undeclared: undeclared) else {
+                        throw SCIMError.invalidSyntax("Unknown schema extension '\(key)' for a SCIM 1.1 \(type.name).")
+                    }
+                    out[v2] = value
+                    continue
+                }
                 out[key] = value
             }
         }
@@ -54,6 +68,8 @@ public enum SCIM11 {
             out[enterpriseURN] = ext
             schemas.append(.string(enterpriseURN))
         }
+        // Declared and stored extensions keep their URN (one URN in both versions).
+        for key in out.keys.sorted() where key.lowercased().hasPrefix("urn:") && key != enterpriseURN { schemas.append(.string(key)) }
         out["schemas"] = .array(schemas)
         if case .object(var meta)? = out["meta"] {
             meta.removeValue(forKey: "resourceType")

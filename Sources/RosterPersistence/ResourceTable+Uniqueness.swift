@@ -1,0 +1,24 @@
+public import GRDB
+public import SCIMCore
+
+extension ResourceTable {
+    /// `uniqueness: server` of the directory's declared extension attributes (RFC 7643 §2.2):
+    /// no other resource of the directory holds the same value (case-insensitively unless the
+    /// attribute is caseExact). Without an index: a declared unique attribute costs one scan of the
+    /// directory per write that sets it.
+    public func checkDeclaredUniqueness(_ db: Database, type declared: ResourceType, directoryID: String, attributes: [String: JSONValue], excludingID: String?) throws {
+        for ext in declared.extensions where !type.extensions.contains(where: { $0.id == ext.id }) {
+            for attr in ext.attributes where attr.uniqueness == .server {
+                guard let value = attributes[ext.id]?.objectValue?[attr.name], !value.isNull else { continue }
+                let path = "$.\"\(ext.id)\".\(attr.name)"
+                let text = value.stringValue ?? value.serializedString()
+                let compare = value.stringValue == nil ? "json_extract(json, ?) = json_extract(?, '$')"
+                    : attr.caseExact ? "json_extract(json, ?) = ?" : "scim_fold(json_extract(json, ?)) = scim_fold(?)"
+                let sql = "SELECT 1 FROM \(name) WHERE directoryId = ? AND id <> ? AND \(compare) LIMIT 1"
+                if try Int.fetchOne(db.statement(sql), arguments: [directoryID, excludingID ?? "", path, text]) != nil {
+                    throw SCIMError.uniqueness("'\(ext.id):\(attr.name)' must be unique, and '\(text)' is already used by another \(type.name).")
+                }
+            }
+        }
+    }
+}
