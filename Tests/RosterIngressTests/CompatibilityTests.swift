@@ -53,3 +53,13 @@ struct CompatibilityTests {
         #expect(CompatibilityMiddleware.isRespelled(path, endpoints: ["Users", "Groups", "ServiceProviderConfig"]) == respelled)
     }
 }
+
+struct AdminOpenAPITests {
+    @Test func theDocumentIsJSONAndDescribesTheSchemaAndCompatibilityRoutes() throws {
+        let document = try JSONValue.parse(Array(AdminOpenAPI.document.utf8))
+        let paths = try #require(document.objectValue?["paths"]?.objectValue)
+        for path in ["/directories/{directory}/schemas", "/directories/{directory}/schemas/{urn}", "/configurations/{id}/compatibility"] {
+            #expect(paths[path] != nil, "\(path) is not described")
+        }
+    }
+}
