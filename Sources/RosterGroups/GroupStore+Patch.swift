@@ -39,9 +39,9 @@ extension GroupStore {
             // What the ingress let through for undeclared extensions is kept: it decided the policy.
             let type = try DeclaredSchemas.type(.group, wire: c.extensions)
             let patched = try PatchEngine(type, undeclared: .store).apply(PatchRequest(operations: attributeOperations), to: attributes, resourceID: current.resource.id)
-            var normalized = try ResourceNormalizer(type, undeclared: .store).normalize(patched).resource
+            var normalized = try ResourceNormalizer(type, undeclared: .store).normalize(patched, keepingUnchangedFrom: attributes).resource
             normalized.removeValue(forKey: "members")
-            try table.checkDeclaredUniqueness(db, type: type, directoryID: c.directoryID, attributes: normalized, excludingID: current.resource.id)
+            try table.checkDeclaredUniqueness(db, type: type, directoryID: c.directoryID, attributes: normalized, excludingID: current.resource.id, previous: attributes)
             attributes = normalized
         }
         if attributes == current.resource.attributes && !membersChanged {

@@ -43,7 +43,8 @@ public enum GroupStore {
 
     static func replace(_ db: Database, _ c: ReplaceGroup) throws -> StoredGroup {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
-        try table.checkDeclaredUniqueness(db, type: try DeclaredSchemas.type(.group, wire: c.extensions), directoryID: c.directoryID, attributes: c.attributes, excludingID: existing["id"])
+        try table.checkDeclaredUniqueness(db, type: try DeclaredSchemas.type(.group, wire: c.extensions), directoryID: c.directoryID, attributes: c.attributes,
+                                          excludingID: existing["id"], previous: try table.stored(existing).attributes)
         let seq: Int64 = existing["seq"]
         try db.statement("DELETE FROM groupMember WHERE groupSeq = ?").execute(arguments: [seq])
         try addMembers(db, seq: seq, c.members)

@@ -64,12 +64,18 @@ extension ResourceTable {
             let rows: Rows?
             do throws(SCIMError) { rows = try elements(of: sort) } catch { throw SCIMError.invalidValue("Cannot sort by '\(sort.key)': \(error.detail)") }
             if rows != nil { throw SCIMError.invalidValue("Cannot sort \(type.name) resources by '\(sort.attribute.name)'.") }
-            let field = sort.subAttribute?.name ?? "value"
-            // The primary (else first) element's value.
-            x = Expression(sql: """
-                (SELECT json_extract(e.value, '$.\(field)') FROM json_each(\(name).json, '\(jsonPath(sort, element: false))') AS e \
-                ORDER BY json_extract(e.value, '$.primary') IS NOT 1, e.key LIMIT 1)
-                """, folded: false)
+            let path = jsonPath(sort, element: false)
+            if sort.attribute.type == .complex {
+                let field = sort.subAttribute?.name ?? "value"
+                // The primary (else first) element's value; elements stored as something else than objects sort as absent.
+                x = Expression(sql: """
+                    (SELECT json_extract(\(Self.object("e")), '$.\(field)') FROM json_each(\(name).json, '\(path)') AS e \
+                    ORDER BY json_extract(\(Self.object("e")), '$.primary') IS NOT 1, e.key LIMIT 1)
+                    """, folded: false)
+            } else {
+                // A multi-valued simple attribute (a declared extension's): its first value.
+                x = Expression(sql: "(SELECT e.value FROM json_each(\(name).json, '\(path)') AS e ORDER BY e.key LIMIT 1)", folded: false)
+            }
         } else {
             do throws(SCIMError) { x = try expression(sort, scope: .row, locationPrefix: locationPrefix) } catch {
                 throw SCIMError.invalidValue("Cannot sort by '\(sort.key)': \(error.detail)")
@@ -114,7 +120,7 @@ extension ResourceTable {
                 }
                 return Expression(sql: column, folded: false)
             }
-            return Expression(sql: "json_extract(e.value, '$.\(sub.name)')", folded: false)
+            return Expression(sql: "json_extract(\(Self.object("e")), '$.\(sub.name)')", folded: false)
         }
         switch storage[a.key] {
         case .column(let c, let folded)?: return Expression(sql: "\(name).\(c)", folded: folded)
@@ -130,12 +136,18 @@ extension ResourceTable {
         return Expression(sql: "json_extract(\(name).json, '\(jsonPath(a, element: true))')", folded: false)
     }
 
-    /// `$.name.sub`, or `$."urn".name.sub` in an extension; without `.sub` for `json_each`.
+    /// `$.name.sub`, or `$."urn".name.sub` in an extension; without `.sub` for `json_each`. Names
+    /// come from schemas (a declared URN can hold neither `'` nor `"`); quotes are doubled anyway,
+    /// as the SQL literal the path is written into requires.
     private func jsonPath(_ a: ResolvedAttribute, element: Bool) -> String {
         var path = "$"
         if let urn = a.extensionURN { path += ".\"\(urn)\"" }
         path += ".\(a.attribute.name)"
         if element, let sub = a.subAttribute { path += ".\(sub.name)" }
-        return path
+        return path.replacingOccurrences(of: "'", with: "''")
     }
+
+    /// A `json_each` element's value when it is an object, else NULL: `json_extract` on a plain
+    /// string element (stored before its extension was declared complex) would be an SQL error.
+    static func object(_ element: String) -> String { "CASE WHEN \(element).type = 'object' THEN \(element).value END" }
 }

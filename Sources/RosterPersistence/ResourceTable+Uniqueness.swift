@@ -6,10 +6,14 @@ extension ResourceTable {
     /// no other resource of the directory holds the same value (case-insensitively unless the
     /// attribute is caseExact). Without an index: a declared unique attribute costs one scan of the
     /// directory per write that sets it.
-    public func checkDeclaredUniqueness(_ db: Database, type declared: ResourceType, directoryID: String, attributes: [String: JSONValue], excludingID: String?) throws {
+    /// `previous`: the resource before this write; a value it already had is not checked again
+    /// (it may predate the declaration).
+    public func checkDeclaredUniqueness(_ db: Database, type declared: ResourceType, directoryID: String, attributes: [String: JSONValue], excludingID: String?,
+                                        previous: [String: JSONValue]? = nil) throws {
         for ext in declared.extensions where !type.extensions.contains(where: { $0.id == ext.id }) {
             for attr in ext.attributes where attr.uniqueness == .server {
                 guard let value = attributes[ext.id]?.objectValue?[attr.name], !value.isNull else { continue }
+                if previous?[ext.id]?.objectValue?[attr.name] == value { continue }
                 let path = "$.\"\(ext.id)\".\(attr.name)"
                 let text = value.stringValue ?? value.serializedString()
                 let compare = value.stringValue == nil ? "json_extract(json, ?) = json_extract(?, '$')"

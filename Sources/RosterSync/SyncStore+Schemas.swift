@@ -8,6 +8,8 @@ import SCIMCore
 extension SyncStore {
     /// At most this many extensions per directory and resource type: each arrives with every command.
     static let maxExtensionsPerType = 20
+    /// Rows of the compatibility report kept per configuration.
+    static let maxObservationsPerConfiguration = 200
 
     static func registerSchemaCommands(_ table: inout CommandTable) {
         table.register(PutSchema.self) { try putSchema($0, $1.schema) }
@@ -77,13 +79,17 @@ extension SyncStore {
             ON CONFLICT (configurationId, kind, name) DO UPDATE SET detail = excluded.detail, count = count + excluded.count,
             firstSeen = min(firstSeen, excluded.firstSeen), lastSeen = max(lastSeen, excluded.lastSeen)
             """)
+        let rows = try db.statement("SELECT COUNT(*) FROM observation WHERE configurationId = ?")
         for o in observations where o.count > 0 {
-            var detail = String(o.detail.prefix(512))
-            if o.kind == .undeclaredExtension, let old = try String.fetchOne(read, arguments: [o.configurationID, o.kind.rawValue, o.name]) {
-                let names = Set(old.split(separator: ",").map(String.init)).union(o.detail.split(separator: ",").map(String.init))
-                detail = names.sorted().joined(separator: ",")
+            var name = String(o.name.prefix(512))
+            let old = try String.fetchOne(read, arguments: [o.configurationID, o.kind.rawValue, name])
+            // Bounded per configuration, whatever the ingresses send: the rest is counted as other.
+            if old == nil, try Int.fetchOne(rows, arguments: [o.configurationID]) ?? 0 >= maxObservationsPerConfiguration { name = "(other)" }
+            var detail = o.detail
+            if o.kind == .undeclaredExtension, let old {
+                detail = Set(old.split(separator: ",").map(String.init)).union(o.detail.split(separator: ",").map(String.init)).sorted().joined(separator: ",")
             }
-            try upsert.execute(arguments: [o.configurationID, o.kind.rawValue, String(o.name.prefix(512)), detail, o.count, o.firstSeen, o.lastSeen])
+            try upsert.execute(arguments: [o.configurationID, o.kind.rawValue, name, String(detail.prefix(1024)), o.count, o.firstSeen, o.lastSeen])
         }
     }
 

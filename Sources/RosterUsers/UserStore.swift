@@ -48,7 +48,8 @@ public enum UserStore {
 
     static func replace(_ db: Database, _ c: ReplaceUser) throws -> StoredResource {
         let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
-        try table.checkDeclaredUniqueness(db, type: try DeclaredSchemas.type(.user, wire: c.extensions), directoryID: c.directoryID, attributes: c.attributes, excludingID: c.id.lowercased())
+        try table.checkDeclaredUniqueness(db, type: try DeclaredSchemas.type(.user, wire: c.extensions), directoryID: c.directoryID, attributes: c.attributes,
+                                          excludingID: existing["id"], previous: try table.stored(existing).attributes)
         // PUT replaces what the client may write; a password is kept unless a new one is sent.
         return try write(db, existing, directoryID: c.directoryID, attributes: c.attributes, passwordHash: c.passwordHash ?? existing["passwordHash"])
     }
@@ -60,7 +61,7 @@ public enum UserStore {
         // What the ingress let through for undeclared extensions is kept: it decided the policy.
         let type = try DeclaredSchemas.type(.user, wire: c.extensions)
         let patched = try PatchEngine(type, undeclared: .store).apply(operations, to: current.attributes, resourceID: current.id)
-        let normalized = try ResourceNormalizer(type, undeclared: .store).normalize(patched)
+        let normalized = try ResourceNormalizer(type, undeclared: .store).normalize(patched, keepingUnchangedFrom: current.attributes)
         guard normalized.writeOnly.isEmpty else {
             throw SCIMError.invalidValue("A password may only be set through the 'password' attribute.")
         }
@@ -69,7 +70,8 @@ public enum UserStore {
         if normalized.resource == current.attributes && passwordHash == oldHash {
             return current  // nothing changed: same version, no write
         }
-        try table.checkDeclaredUniqueness(db, type: type, directoryID: c.directoryID, attributes: normalized.resource, excludingID: current.id)
+        try table.checkDeclaredUniqueness(db, type: type, directoryID: c.directoryID, attributes: normalized.resource, excludingID: current.id,
+                                          previous: current.attributes)
         return try write(db, existing, directoryID: c.directoryID, attributes: normalized.resource, passwordHash: passwordHash)
     }
 

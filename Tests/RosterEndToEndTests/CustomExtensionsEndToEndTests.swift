@@ -119,6 +119,37 @@ struct CustomExtensionsEndToEndTests {
         }
     }
 
+    @Test func declaringASchemaOverStoredValuesNeverBlocksDeprovisioning() async throws {
+        try await withRunningSystem { system in
+            try #require(await system.ready(), "\(system.logText)")
+            let http = system.http
+            let urn = "urn:acme:hr:2.0:User"
+            var ids: [String] = []
+            for name in ["stored.a", "stored.b"] {
+                let reply = try await http.send("POST", "/scim/v2/Users", body: #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"\#(name)","\#(urn)":{"badge":"B-1","level":"high","tags":["x","y"]}}"#,
+                                                headers: ["Content-Type": "application/scim+json"])
+                #expect(reply.status == 201, "\(reply.object)")
+                ids.append(try #require(reply.object["id"]?.stringValue))
+            }
+            let declared = try await TestHTTP(base: http.base, token: e2eAdminToken).send("POST", "/admin/api/v1/directories/default/schemas", body: #"""
+                {"resourceType":"User","schema":{"id":"\#(urn)","attributes":[{"name":"badge","uniqueness":"server"},{"name":"level","type":"integer"},{"name":"tags","multiValued":true}]}}
+                """#, headers: ["Content-Type": "application/json"])
+            #expect(declared.status == 201, "\(declared.object)")
+            try #require(await served(urn, http))
+            let deactivated = try await http.send("PATCH", "/scim/v2/Users/\(ids[0])", body: #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}"#,
+                                                  headers: ["Content-Type": "application/scim+json"])
+            #expect(deactivated.status == 200 && deactivated.object["active"] == .bool(false), "\(deactivated.object)")
+            let changed = try await http.send("PATCH", "/scim/v2/Users/\(ids[1])", body: #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"\#(urn):level","value":"top"}]}"#,
+                                              headers: ["Content-Type": "application/scim+json"])
+            #expect(changed.status == 400 && changed.object["scimType"] == .string("invalidValue"), "a changed value must fit: \(changed.object)")
+            let sorted = try await http.send("GET", "/scim/v2/Users?sortBy=\(urn):tags&filter=userName%20sw%20%22stored.%22")
+            #expect(sorted.status == 200 && sorted.object["totalResults"] == .int(2), "\(sorted.object)")
+            let search = try await http.send("POST", "/scim/v2/.search", body: #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"\#(urn):badge eq \"b-1\""}"#,
+                                             headers: ["Content-Type": "application/scim+json"])
+            #expect(search.status == 200 && search.object["totalResults"] == .int(2), "root search takes declared attributes: \(search.object)")
+        }
+    }
+
     @Test func aSCIM11PathWithNoRouteAnswersInSCIM11sErrorShape() async throws {
         try await withRunningSystem { system in
             try #require(await system.ready(), "\(system.logText)")

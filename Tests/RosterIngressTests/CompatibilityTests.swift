@@ -45,6 +45,17 @@ struct CompatibilityTests {
         #expect(log.drain().first { $0.configurationID == "c2" }?.count == 2, "an undelivered report goes with the next one")
     }
 
+    @Test func aClientInventingNamesCannotGrowTheLog() {
+        let log = CompatibilityLog()
+        for n in 0..<500 {
+            log.record(configurationID: "c1", userAgent: "Agent\(n)/1.0", observed: .init(undeclared: ["urn:x:\(n)": Set((0..<100).map { "a\($0)" })]))
+        }
+        let drained = log.drain()
+        #expect(drained.filter { $0.kind == .client }.count == CompatibilityLog.namesPerKind + 1)
+        #expect(drained.first { $0.kind == .client && $0.name == CompatibilityLog.otherName }?.count == 500 - CompatibilityLog.namesPerKind)
+        #expect(drained.filter { $0.kind == .undeclaredExtension }.allSatisfy { $0.detail.split(separator: ",").count <= CompatibilityLog.attributesPerExtension })
+    }
+
     @Test(arguments: [
         ("/scim/v2/Users", false), ("/scim/v2/users", true), ("/scim/v2/Users/", true), ("/scim/v2/Users/abc", false),
         ("/scim/v2/serviceproviderconfig", true), ("/scim/v1/Groups", false), ("/scim/v2/Nothing", false),

@@ -12,7 +12,8 @@ struct DeclaredSchemaTests {
           {"name":"badgeNumber","type":"string","uniqueness":"server"},
           {"name":"clearance","type":"integer","required":true},
           {"name":"sites","type":"complex","multiValued":true,"subAttributes":[{"name":"value","type":"string"},{"name":"since","type":"dateTime"}]},
-          {"name":"secret","type":"string","returned":"never","mutability":"writeOnly"}]}
+          {"name":"internal","type":"string","returned":"never"},
+          {"name":"audit","type":"string","returned":"request"}]}
         """#)
     static var type: ResourceType { get throws { ResourceType.user.declaring([try Schema(declaration: declaration)]) } }
 
@@ -21,7 +22,7 @@ struct DeclaredSchemaTests {
         #expect(schema.id == Self.urn && schema.name == "ContosoUser")
         #expect(schema.attribute("BADGENUMBER")?.uniqueness == .server)
         #expect(schema.attribute("sites")?.multiValued == true && schema.attribute("sites")?.subAttribute("since")?.type == .dateTime)
-        #expect(schema.attribute("secret")?.returned == .never)
+        #expect(schema.attribute("internal")?.returned == .never && schema.attribute("audit")?.returned == .request)
         #expect(try Schema(declaration: schema.declaration) == schema)
     }
 
@@ -41,6 +42,11 @@ struct DeclaredSchemaTests {
         (#"{"id":"urn:x:y","attributes":[{"name":"a","multivalued":true}]}"#, .invalidSyntax),
         (#"{"id":"urn:x:y","attributes":[{"name":"a","required":"yes"}]}"#, .invalidValue),
         (#"["urn:x:y"]"#, .invalidSyntax),
+        (#"{"id":"urn:x:o'neil","attributes":[{"name":"a"}]}"#, .invalidValue),
+        (#"{"id":"urn:x:'||(SELECT/**/1)||'","attributes":[{"name":"a"}]}"#, .invalidValue),
+        (#"{"id":"urn:x:y","attributes":[{"name":"pin","mutability":"writeOnly"}]}"#, .invalidValue),
+        (#"{"id":"urn:x:y","attributes":[{"name":"a","mutability":"readOnly","required":true}]}"#, .invalidValue),
+        (#"{"id":"urn:x:y","attributes":[{"name":"externalId"}]}"#, .invalidValue),
     ])
     func aBadDeclarationIsA400NamingWhatIsWrong(_ text: String, _ scimType: SCIMErrorType) {
         expectSCIMError(status: 400, scimType: scimType) { try Schema(declaration: json(text)) }
@@ -69,7 +75,7 @@ struct DeclaredSchemaTests {
         #expect(type.accepts(filter: #"\#(Self.urn):costCenter eq "c" and \#(Self.urn):sites[value sw "HQ"]"#))
         #expect(try type.sortAttribute("\(Self.urn):clearance").attribute.name == "clearance")
         #expect(!ResourceType.user.accepts(filter: #"\#(Self.urn):costCenter eq "c""#), "undeclared: not filterable")
-        expectSCIMError(status: 400, scimType: .invalidFilter) { try type.validateFilter(#"\#(Self.urn):secret eq "x""#) }
+        expectSCIMError(status: 400, scimType: .invalidFilter) { try type.validateFilter(#"\#(Self.urn):internal eq "x""#) }
     }
 
     @Test func anUndeclaredExtensionIsRefusedOrKeptAsGivenByPolicy() throws {
@@ -130,5 +136,61 @@ struct DeclaredSchemaTests {
         #expect(observed.undeclared == ["urn:acme:hr:1.0": ["level"]])
         Tolerance.note(.stringBoolean)  // no observer: nothing to note, nothing breaks
         #expect(observer.observed.rules.count == 5)
+    }
+
+    @Test func anIntegerOutsideSixtyFourBitsIsA400NotACrash() throws {
+        let normalizer = ResourceNormalizer(try Self.type)
+        for number in ["9223372036854775808", "1e19", "-1e300"] {
+            expectSCIMError(status: 400, scimType: .invalidValue) {
+                try normalizer.normalize(json(#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"u","\#(Self.urn)":{"clearance":\#(number)}}"#).objectValue!)
+            }
+            expectSCIMError(status: 400, scimType: .invalidValue) {
+                try PatchEngine(try Self.type).checked(try PatchRequest(wire: json(#"[{"op":"replace","path":"\#(Self.urn):clearance","value":\#(number)}]"#)))
+            }
+        }
+    }
+
+    @Test func aNullSubAttributeInAPatchedComplexValueClearsIt() throws {
+        let engine = PatchEngine(.user)
+        let user = try ResourceNormalizer.user.normalize(json(#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"u","name":{"givenName":"B","middleName":"M"}}"#).objectValue!).resource
+        for operation in [#"{"op":"replace","path":"name","value":{"givenName":"A","middleName":null}}"#, #"{"op":"replace","value":{"name":{"givenName":"A","middleName":null}}}"#] {
+            let checked = try engine.checked(try PatchRequest(wire: json("[\(operation)]")))
+            let patched = try ResourceNormalizer.user.normalize(try engine.apply(checked, to: user, resourceID: "x")).resource
+            #expect(patched["name"] == .object(["givenName": .string("A")]), "\(operation)")
+        }
+    }
+
+    @Test func valuesStoredBeforeADeclarationDoNotBlockALaterPatch() throws {
+        let stored = try ResourceNormalizer(.user, undeclared: .store).normalize(json(#"""
+            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"u","\#(Self.urn)":{"clearance":"high","legacy":"x"}}
+            """#).objectValue!).resource
+        let engine = PatchEngine(try Self.type, undeclared: .store)
+        let deactivated = try engine.apply(try PatchRequest(wire: json(#"[{"op":"replace","path":"active","value":false}]"#)), to: stored, resourceID: "x")
+        let normalized = try ResourceNormalizer(try Self.type, undeclared: .store).normalize(deactivated, keepingUnchangedFrom: stored).resource
+        #expect(normalized["active"] == .bool(false) && normalized[Self.urn] == stored[Self.urn], "kept as stored until changed")
+        let changed = try engine.apply(try PatchRequest(wire: json(#"[{"op":"replace","path":"\#(Self.urn):clearance","value":"higher"}]"#)), to: stored, resourceID: "x")
+        expectSCIMError(status: 400, scimType: .invalidValue) { try ResourceNormalizer(try Self.type, undeclared: .store).normalize(changed, keepingUnchangedFrom: stored) }
+    }
+
+    @Test func returnedNeverAndRequestApplyToDeclaredAttributes() throws {
+        let type = try Self.type
+        let resource: [String: JSONValue] = ["schemas": .array([.string(CoreSchemas.userURN)]), "id": .string("x"), "userName": .string("u"),
+                                             Self.urn: .object(["costCenter": .string("c"), "internal": .string("i"), "audit": .string("a")])]
+        #expect(Projection(attributes: nil, excludedAttributes: nil, type: type).apply(resource)[Self.urn] == .object(["costCenter": .string("c")]))
+        let asked = Projection(attributes: "\(Self.urn):audit,\(Self.urn):internal", excludedAttributes: nil, type: type).apply(resource)
+        #expect(asked[Self.urn] == .object(["audit": .string("a")]), "request when asked; never, never")
+    }
+
+    @Test func aWholeUndeclaredExtensionWhoseURNEndsInAVersionIsPatchable() throws {
+        let engine = PatchEngine(.group, undeclared: .store)
+        let group: [String: JSONValue] = ["schemas": .array([.string(CoreSchemas.groupURN)]), "displayName": .string("G")]
+        let patched = try engine.apply(try engine.checked(try PatchRequest(wire: json(#"""
+            [{"op":"replace","value":{"urn:okta:custom:group:1.0":{"description":"d"}}},{"op":"add","path":"urn:acme:group:2.0","value":{"owner":"o"}}]
+            """#))), to: group, resourceID: "g")
+        #expect(patched["urn:okta:custom:group:1.0"] == .object(["description": .string("d")]))
+        #expect(patched["urn:acme:group:2.0"] == .object(["owner": .string("o")]))
+        expectSCIMError(status: 400, scimType: .invalidPath) {
+            try PatchEngine.group.apply(try PatchRequest(wire: json(#"[{"op":"add","path":"urn:acme:group:2.0","value":{"owner":"o"}}]"#)), to: group, resourceID: "g")
+        }
     }
 }

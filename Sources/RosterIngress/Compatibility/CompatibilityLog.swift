@@ -15,6 +15,13 @@ public final class CompatibilityLog: Sendable {
 
     private let state = Mutex<[Key: Observation]>([:])
 
+    /// Distinct names kept per configuration and kind between two reports; the rest are counted
+    /// under ``otherName``: a client varying its User-Agent or inventing URNs cannot grow this.
+    static let namesPerKind = 32
+    static let otherName = "(other)"
+    /// Attribute names kept per undeclared extension.
+    static let attributesPerExtension = 64
+
     public init() {}
 
     /// One request of `configurationID`.
@@ -26,8 +33,11 @@ public final class CompatibilityLog: Sendable {
         for (urn, attributes) in observed.undeclared { lines.append((.undeclaredExtension, urn, attributes.sorted().joined(separator: ","))) }
         state.withLock { entries in
             for (kind, name, detail) in lines {
-                let key = Key(configurationID: configurationID, kind: kind, name: name)
-                var o = entries[key] ?? Observation(configurationID: configurationID, kind: kind, name: name, count: 0, firstSeen: now, lastSeen: now)
+                var key = Key(configurationID: configurationID, kind: kind, name: name)
+                if entries[key] == nil, entries.keys.count(where: { $0.configurationID == configurationID && $0.kind == kind }) >= Self.namesPerKind {
+                    key.name = Self.otherName
+                }
+                var o = entries[key] ?? Observation(configurationID: configurationID, kind: kind, name: key.name, count: 0, firstSeen: now, lastSeen: now)
                 o.count += 1
                 o.lastSeen = now
                 o.detail = Self.merged(kind, o.detail, detail)
@@ -61,6 +71,7 @@ public final class CompatibilityLog: Sendable {
     /// A client's detail is its latest User-Agent; an undeclared extension's, all its attribute names.
     static func merged(_ kind: Observation.Kind, _ old: String, _ new: String) -> String {
         guard kind == .undeclaredExtension else { return new.isEmpty ? old : new }
-        return Set(old.split(separator: ",").map(String.init) + new.split(separator: ",").map(String.init)).sorted().joined(separator: ",")
+        let names = Set(old.split(separator: ",").map(String.init) + new.split(separator: ",").map(String.init)).sorted()
+        return names.prefix(attributesPerExtension).joined(separator: ",")
     }
 }

@@ -16,12 +16,14 @@ struct RootSearchController {
     @Sendable func search(_ request: Request, context: SCIMRequestContext) async throws -> Response {
         let directory = try context.requireDirectory()
         let body = try await request.jsonObject(limit: configuration.maxBodyBytes)
-        let search = try SearchRequest(body: body, type: endpoints[0].type)
+        // Each type with the caller's directory's declared extensions.
+        let declared = { (endpoint: any ResourceEndpoint) in context.resourceType(endpoint.type) }
+        let search = try SearchRequest(body: body, type: declared(endpoints[0]))
         var applicable = endpoints
         if let filter = search.filter {
-            applicable = endpoints.filter { $0.type.accepts(filter: filter) }
+            applicable = endpoints.filter { declared($0).accepts(filter: filter) }
             // No type accepts it: say why, as the first type's query would.
-            if applicable.isEmpty { _ = try endpoints[0].type.validateFilter(filter) }
+            if applicable.isEmpty { _ = try declared(endpoints[0]).validateFilter(filter) }
         }
         let (startIndex, count) = endpoints[0].renderer.page(search)
         var total = 0
@@ -29,8 +31,9 @@ struct RootSearchController {
         for endpoint in applicable {
             // The page continues from where the previous types' results end.
             let skip = max(0, startIndex - 1 - total)
-            let typed = search.projected(for: endpoint.type)
-            let query = try endpoint.renderer.query(typed, startIndex: skip + 1, count: count - resources.count, request: request, directory: directory)
+            let typed = search.projected(for: declared(endpoint))
+            var query = try endpoint.renderer.query(typed, startIndex: skip + 1, count: count - resources.count, request: request, directory: directory)
+            query.extensions = context.extensionsWire(endpoint.type)
             let page = try await endpoint.page(typed, query, request: request, directory: directory)
             total += page.total
             resources += page.resources

@@ -55,6 +55,11 @@ extension PatchEngine {
         let path = [target.container, attribute.name].compactMap { $0 }.joined(separator: ":")
         if let sub = target.sub { return try ResourceNormalizer.canonicalValue(value, for: sub, path: "\(path).\(sub.name)") ?? value }
         if target.filter != nil { attribute.multiValued = false }  // the value is one element
-        return try ResourceNormalizer.canonicalValue(value, for: attribute, path: path) ?? value
+        guard let canonical = try ResourceNormalizer.canonicalValue(value, for: attribute, path: path) else { return value }
+        // An explicit null inside a complex value clears that sub-attribute (RFC 7643 §2.5): the
+        // normaliser leaves nulls out, so they are put back for the engine.
+        guard !attribute.multiValued, attribute.type == .complex, let given = value.objectValue, case .object(var object) = canonical else { return canonical }
+        for (key, member) in given where member.isNull { object[attribute.subAttribute(key)?.name ?? key] = .null }
+        return .object(object)
     }
 }

@@ -72,7 +72,9 @@ public struct PatchEngine: Sendable {
     /// A path-less value's key naming a whole extension, declared or (under `.store`) not.
     func wholeExtension(_ key: String) throws(SCIMError) -> Target? {
         if let ext = extensions.first(where: { $0.id.lowercased() == key.lowercased() }) { return Target(container: ext.id, schema: ext) }
-        guard key.lowercased().hasPrefix("urn:"), key.lowercased() != core.id.lowercased(), AttributePath(parsing: key)?.attribute.lowercased() == core.name.lowercased() else { return nil }
+        guard key.lowercased().hasPrefix("urn:"), key.lowercased() != core.id.lowercased() else { return nil }
+        // A key ending in the type's name (`…:2.0:User`) or in no attribute name (`…:group:1.0`) names a whole extension.
+        if let path = AttributePath(parsing: key), path.attribute.lowercased() != core.name.lowercased() || path.subAttribute != nil { return nil }
         return try undeclaredTarget(key, attribute: nil, sub: nil)
     }
 
@@ -104,6 +106,7 @@ public struct PatchEngine: Sendable {
                 schema = ext
                 container = ext.id
             } else if urn.lowercased() != core.id.lowercased() {
+                if undeclared == .store, path.filter == nil, path.attribute == nil { return try undeclaredTarget(urn, attribute: nil, sub: nil) }
                 if undeclared == .store, path.filter == nil, let name = path.attribute {
                     // `urn:…:Custom:2.0:User` parses as attribute `User` of `urn:…:Custom:2.0`: the whole extension.
                     if path.subAttribute == nil, name.lowercased() == core.name.lowercased() { return try undeclaredTarget("\(urn):\(name)", attribute: nil, sub: nil) }

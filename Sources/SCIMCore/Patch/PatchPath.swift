@@ -22,7 +22,15 @@ public struct PatchPath: Sendable, Equatable {
             return
         }
         guard let open = text.firstIndex(of: "[") else {
-            guard let path = AttributePath(parsing: text) else { throw SCIMError.invalidPath("'\(text)' is not a valid attribute path.") }
+            guard let path = AttributePath(parsing: text) else {
+                // `urn:okta:custom:group:1.0`: no attribute name at its end, so a whole extension
+                // the type does not declare (the engine decides whether that is allowed).
+                if text.lowercased().hasPrefix("urn:"), !text.hasSuffix(":") {
+                    self.init(schema: text, attribute: nil)
+                    return
+                }
+                throw SCIMError.invalidPath("'\(text)' is not a valid attribute path.")
+            }
             self.init(schema: path.schema, attribute: path.attribute, subAttribute: path.subAttribute)
             return
         }

@@ -70,21 +70,39 @@ public struct Projection: Sendable {
     /// The resource as the client asked to see it.
     public func apply(_ resource: [String: JSONValue]) -> [String: JSONValue] {
         var out = resource
-        // `returned: never` never leaves, whatever was asked.
+        // `returned: never` never leaves, whatever was asked; in an extension as in the core.
         for attr in core.attributes where attr.returned == .never { out.removeValue(forKey: attr.name) }
+        strip(.never, from: &out)
         switch mode {
         case .all:
             for attr in core.attributes where attr.returned == .request { out.removeValue(forKey: attr.name) }
+            strip(.request, from: &out)
             return out
         case .except(let paths):
+            strip(.request, from: &out)
             for path in paths { remove(path, from: &out) }
             return out
         case .only(let paths):
             var kept: [String: JSONValue] = [:]
             for key in ["schemas", "id"] { kept[key] = out[key] }
             for attr in core.attributes where attr.returned == .always { kept[attr.name] = out[attr.name] }
+            for ext in extensions {
+                for attr in ext.attributes where attr.returned == .always {
+                    copy(ResolvedPath(container: ext.id, attribute: attr.name, subAttribute: nil), from: out, to: &kept)
+                }
+            }
             for path in paths { copy(path, from: out, to: &kept) }
             return kept
+        }
+    }
+
+    /// Removes the extension attributes whose `returned` is `returned`.
+    private func strip(_ returned: SchemaAttribute.Returned, from resource: inout [String: JSONValue]) {
+        for ext in extensions {
+            let names = ext.attributes.filter { $0.returned == returned }.map(\.name)
+            guard !names.isEmpty, var object = resource[ext.id]?.objectValue else { continue }
+            for name in names { object.removeValue(forKey: name) }
+            resource[ext.id] = object.isEmpty ? nil : .object(object)
         }
     }
 

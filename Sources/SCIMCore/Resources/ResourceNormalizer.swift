@@ -25,7 +25,10 @@ public struct ResourceNormalizer: Sendable {
         public var writeOnly: [String: JSONValue]
     }
 
-    public func normalize(_ body: [String: JSONValue]) throws(SCIMError) -> Result {
+    /// `stored`: the resource as it was before a PATCH. Members of declared extensions it already
+    /// held unchanged are kept as they are, so that declaring a schema over data stored before
+    /// never blocks a later PATCH (a deactivation) of that resource; what a request changes must fit.
+    public func normalize(_ body: [String: JSONValue], keepingUnchangedFrom stored: [String: JSONValue]? = nil) throws(SCIMError) -> Result {
         _ = try declaredSchemas(body)
         var resource: [String: JSONValue] = [:]
         var writeOnly: [String: JSONValue] = [:]
@@ -39,14 +42,19 @@ public struct ResourceNormalizer: Sendable {
                     throw SCIMError.invalidSyntax("'\(key)' must be an object of \(ext.name) attributes.")
                 }
                 var canonical: [String: JSONValue] = [:]
+                let before = stored?[key]?.objectValue
                 for (k, v) in object where k.lowercased() != "schemas" {  // some clients repeat `schemas` inside an extension
+                    if let old = before?[k], old == v {
+                        canonical[k] = v
+                        continue
+                    }
                     guard let attr = ext.attribute(k) else {
                         throw SCIMError.invalidSyntax("Unknown attribute '\(k)' in \(ext.id).")
                     }
                     if attr.mutability == .readOnly { continue }
                     if let v = try Self.canonicalValue(v, for: attr, path: "\(ext.id):\(attr.name)") { canonical[attr.name] = v }
                 }
-                for attr in ext.attributes where attr.required && canonical[attr.name] == nil {
+                for attr in ext.attributes where attr.required && canonical[attr.name] == nil && before != object {
                     throw SCIMError.invalidValue("'\(ext.id):\(attr.name)' is required.")
                 }
                 if !canonical.isEmpty {
@@ -164,7 +172,9 @@ public struct ResourceNormalizer: Sendable {
         case .integer:
             switch value {
             case .int: return value
-            case .double(let d) where d == d.rounded(): return .int(Int64(d))
+            case .double(let d):
+                guard let n = Int64(exactly: d) else { throw SCIMError.invalidValue("'\(path)' must be an integer between -2^63 and 2^63-1.") }
+                return .int(n)
             default: throw SCIMError.invalidValue("'\(path)' must be an integer.")
             }
         case .decimal:

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An extension schema an operator declares for a directory ("SCIM customisation"), read from
 /// its RFC 7643 §7 representation. Strict, unlike what IdPs send: a typo in a declaration should
 /// fail where the admin sees it, not silently change what Roster accepts.
@@ -9,9 +11,14 @@ extension Schema {
     /// Reads a declaration; every problem is 400 naming it.
     public init(declaration: JSONValue) throws(SCIMError) {
         guard let object = declaration.objectValue else { throw SCIMError.invalidSyntax("A schema declaration is a JSON object (RFC 7643 §7).") }
-        guard let id = object["id"]?.stringValue, id.lowercased().hasPrefix("urn:"), id.count <= 256,
-              !id.contains(where: { $0.isWhitespace || $0 == "\"" }), !id.hasSuffix(":")
-        else { throw SCIMError.invalidValue("The schema 'id' must be a URN (urn:…), at most 256 characters, without spaces or quotes.") }
+        // The URN ends up inside JSON paths of SQL text (filters, sorting): only characters that
+        // can break neither are allowed, which covers the URNs IdPs use.
+        guard let id = object["id"]?.stringValue, id.lowercased().hasPrefix("urn:"), id.count <= 256, !id.hasSuffix(":"), !id.contains("::"),
+              id.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.urnCharacters.contains($0)) })
+        else { throw SCIMError.invalidValue("The schema 'id' must be a URN (urn:…), at most 256 characters of letters, digits and : . _ - + only.") }
+        if let description = object["description"]?.stringValue, description.count > 1024 {
+            throw SCIMError.invalidValue("The schema's 'description' is longer than 1,024 characters.")
+        }
         let lower = id.lowercased()
         if Self.reservedURNs.contains(lower) || Self.reservedPrefixes.contains(where: { lower.hasPrefix($0) }) {
             throw SCIMError.invalidValue("'\(id)' is a schema Roster defines itself; declare extensions under a URN of your own.")
@@ -65,7 +72,12 @@ extension SchemaAttribute {
         for key in o.keys where !Self.declarationMembers.contains(key) {
             throw SCIMError.invalidSyntax("Unknown member '\(key)' in the declaration of \(where_).")
         }
-        if depth == 0, name.lowercased() == "schemas" { throw SCIMError.invalidValue("'schemas' cannot be declared as an attribute.") }
+        if depth == 0, ["schemas", "id", "externalid", "meta"].contains(name.lowercased()) {
+            throw SCIMError.invalidValue("'\(name)' cannot be declared in an extension: it is a common attribute of every resource.")
+        }
+        if let description = o["description"]?.stringValue, description.count > 1024 {
+            throw SCIMError.invalidValue("The description of \(where_) is longer than 1,024 characters.")
+        }
         func flag(_ key: String) throws(SCIMError) -> Bool {
             guard let v = o[key] else { return false }
             guard case .bool(let b) = v else { throw SCIMError.invalidValue("'\(key)' of \(where_) must be true or false.") }
@@ -78,12 +90,16 @@ extension SchemaAttribute {
         }
         func strings(_ key: String) throws(SCIMError) -> [String] {
             guard let v = o[key] else { return [] }
-            guard let list = v.arrayValue?.compactMap(\.stringValue), list.count == v.arrayValue?.count else {
-                throw SCIMError.invalidValue("'\(key)' of \(where_) must be an array of strings.")
+            guard let list = v.arrayValue?.compactMap(\.stringValue), list.count == v.arrayValue?.count, list.count <= 100 else {
+                throw SCIMError.invalidValue("'\(key)' of \(where_) must be an array of at most 100 strings.")
             }
             return list
         }
         let type: DataType = try keyword("type", DataType.string)
+        let mutability: Mutability = try keyword("mutability", Mutability.readWrite)
+        // Write-only values are secrets: Roster keeps those only as `password`, hashed.
+        if mutability == .writeOnly { throw SCIMError.invalidValue("\(where_): writeOnly extension attributes are not supported (Roster stores no secrets but a hashed password).") }
+        if mutability == .readOnly, try flag("required") { throw SCIMError.invalidValue("\(where_) cannot be both required and readOnly: no client could write it.") }
         let uniqueness: Uniqueness = try keyword("uniqueness", Uniqueness.none)
         let multiValued = try flag("multiValued")
         if uniqueness == .global { throw SCIMError.invalidValue("\(where_): uniqueness 'global' is not supported; use 'server' (unique in the directory) or 'none'.") }
@@ -96,13 +112,14 @@ extension SchemaAttribute {
             guard let list = o["subAttributes"]?.arrayValue, !list.isEmpty else {
                 throw SCIMError.invalidValue("\(where_) is complex and needs a non-empty 'subAttributes' array.")
             }
+            guard list.count <= 50 else { throw SCIMError.invalidValue("\(where_) declares \(list.count) sub-attributes; at most 50 are allowed.") }
             subAttributes = try Self.declarations(list, path: "\(path):\(name)", depth: 1)
         } else if o["subAttributes"] != nil {
             throw SCIMError.invalidValue("\(where_) is not complex and cannot have 'subAttributes'.")
         }
         self.init(
             name, type, multiValued: multiValued, required: try flag("required"), caseExact: try flag("caseExact"),
-            mutability: try keyword("mutability", Mutability.readWrite), returned: try keyword("returned", Returned.default), uniqueness: uniqueness,
+            mutability: mutability, returned: try keyword("returned", Returned.default), uniqueness: uniqueness,
             canonicalValues: try strings("canonicalValues"), referenceTypes: try strings("referenceTypes"), subAttributes: subAttributes,
             description: o["description"]?.stringValue)
     }
@@ -116,4 +133,9 @@ extension ResourceType {
         type.extensions += declared.filter { d in !extensions.contains { $0.id.lowercased() == d.id.lowercased() } }
         return type
     }
+}
+
+extension CharacterSet {
+    /// What a declared schema URN may contain.
+    static let urnCharacters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:._-+")
 }
