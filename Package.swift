@@ -212,7 +212,7 @@ let package = Package(
         .testTarget(name: "RosterIngressTests", dependencies: ["RosterIngress", "RosterTestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: swiftSettings),
         .testTarget(
             name: "RosterEndToEndTests",
-            dependencies: ["SCIMCore", "RosterConfig", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SCIMCore", "RosterConfig", "RosterMessaging", "RosterCLI", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

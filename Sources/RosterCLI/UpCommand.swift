@@ -18,8 +18,14 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "HTTP port of the ingress.")
     var httpPort: Int = 8080
 
-    @Option(help: "First loopback port for worker sockets (users = base, groups = base + 1, sync = base + 2, audit = base + 3).")
+    @Option(help: "First loopback port for worker sockets: the users shards from base, then the groups shards, then sync and audit (one shard each: users = base, groups = base + 1, sync = base + 2, audit = base + 3).")
     var zmqBasePort: Int = 5551
+
+    @Option(help: "How many users workers (shards) to start; directories are spread over them (fnv1a of the directory id). 1 to 16.")
+    var usersShards: Int = 1
+
+    @Option(help: "How many groups workers (shards) to start. 1 to 16.")
+    var groupsShards: Int = 1
 
     @Option(help: "Log level of every process (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
@@ -52,22 +58,26 @@ struct UpCommand: AsyncParsableCommand {
         // Nothing starts unless this is the only instance on the data directory and every port is free.
         let lock = try InstanceLock.acquire(in: dataURL)
         defer { close(lock.fd) }
-        let ports = [("HTTP", httpHost, httpPort)] + ["users", "groups", "sync", "audit"].enumerated().map { ("ZeroMQ \($1)", "127.0.0.1", zmqBasePort + $0) }
+        guard (1...16).contains(usersShards), (1...16).contains(groupsShards) else { throw ValidationError("--users-shards and --groups-shards take 1 to 16.") }
+        try ShardLayout.checkCounts(users: usersShards, groups: groupsShards, in: dataURL)
+        let layout = ShardLayout(basePort: zmqBasePort, users: usersShards, groups: groupsShards)
+        let ports = [("HTTP", httpHost, httpPort)] + layout.workers.map { ("ZeroMQ \($0.name)", "127.0.0.1", $0.port) }
         if let taken = PortCheck.firstTaken(ports.map { (name: $0.0, host: $0.1, port: $0.2) }) { throw CLIError(taken) }
         let bootstrap = try BootstrapToken.load(in: dataURL, environment: ProcessInfo.processInfo.environment)
         let admin = try BootstrapToken.load(in: dataURL, environment: ProcessInfo.processInfo.environment, variable: "ROSTER_ADMIN_TOKEN", fileName: "admin-token.sha256")
         let binaries = Supervisor.binaryDirectory()
-        let usersEndpoint = "tcp://127.0.0.1:\(zmqBasePort)"
-        let groupsEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 1)"
-        let syncEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 2)"
-        let auditEndpoint = "tcp://127.0.0.1:\(zmqBasePort + 3)"
+        // Every ingress and every users worker's outbox relay get the same ordered lists.
+        let usersEndpoint = layout.endpoints("users").joined(separator: ",")
+        let groupsEndpoint = layout.endpoints("groups").joined(separator: ",")
+        let syncEndpoint = layout.endpoints("sync")[0]
+        let auditEndpoint = layout.endpoints("audit")[0]
         let common = ["--log-level", logLevel]
-        let children = [
-            ChildSpec(name: "users", executable: binaries.appendingPathComponent("roster-users"),
-                      arguments: ["--zmq-bind", usersEndpoint, "--zmq-groups", groupsEndpoint,
-                                  "--db-path", dataURL.appendingPathComponent("users.sqlite").path] + common + extra["users", default: []]),
-            ChildSpec(name: "groups", executable: binaries.appendingPathComponent("roster-groups"),
-                      arguments: ["--zmq-bind", groupsEndpoint, "--db-path", dataURL.appendingPathComponent("groups.sqlite").path] + common + extra["groups", default: []]),
+        let shards = layout.workers.filter { $0.kind == "users" || $0.kind == "groups" }.map { worker in
+            ChildSpec(name: worker.name, executable: binaries.appendingPathComponent("roster-\(worker.kind)"),
+                      arguments: ["--zmq-bind", worker.endpoint, "--db-path", dataURL.appendingPathComponent(worker.storeFile).path]
+                          + (worker.kind == "users" ? ["--zmq-groups", groupsEndpoint] : []) + common + extra[worker.kind, default: []])
+        }
+        let children = shards + [
             ChildSpec(name: "sync", executable: binaries.appendingPathComponent("roster-sync"),
                       arguments: ["--zmq-bind", syncEndpoint, "--db-path", dataURL.appendingPathComponent("sync.sqlite").path,
                                   "--auth-bootstrap-token-sha256", bootstrap.sha256] + common + extra["sync", default: []]),

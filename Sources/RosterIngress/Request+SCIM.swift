@@ -25,4 +25,22 @@ extension Request {
         headers[HTTPField.Name("Prefer")!]?.lowercased().contains("return=representation") == true
             || uri.queryParameters["attributes"] != nil || uri.queryParameters["excludedAttributes"] != nil
     }
+
+    /// The query parameters, with `+` read as a space as HTML form encoding writes it (Java's
+    /// `URLEncoder`, which IdPs built on the JVM use: `filter=userName+eq+%22x%22`); a `+` meant
+    /// literally arrives as `%2B`. A tolerance, counted per configuration.
+    var scimQuery: [String: String] {
+        guard let raw = uri.query, !raw.isEmpty else { return [:] }
+        var out: [String: String] = [:]
+        for pair in raw.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) -> String? {
+                if text.contains("+") { Tolerance.note(.plusAsSpaceInQuery) }
+                return text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            }
+            guard let key = decoded(parts[0]), out[key] == nil else { continue }
+            out[key] = parts.count == 2 ? decoded(parts[1]) ?? String(parts[1]) : ""
+        }
+        return out
+    }
 }

@@ -19,22 +19,21 @@ struct ResourceRenderer: Sendable {
 
     /// `attributes` / `excludedAttributes` from the query string.
     func projection(_ request: Request) -> Projection {
-        let query = request.uri.queryParameters
-        return Projection(attributes: query["attributes"].map(String.init), excludedAttributes: query["excludedAttributes"].map(String.init),
-                          type: type)
+        let query = request.scimQuery
+        return Projection(attributes: query["attributes"], excludedAttributes: query["excludedAttributes"], type: type)
     }
 
     /// A query from the URL of a `GET` on the collection.
     func search(_ request: Request) throws(SCIMError) -> SearchRequest {
-        let query = request.uri.queryParameters
+        let query = request.scimQuery
         return SearchRequest(
-            filter: query["filter"].map(String.init), startIndex: try Self.integer(query["startIndex"], name: "startIndex"),
-            count: try Self.integer(query["count"], name: "count"), sortBy: query["sortBy"].map(String.init),
-            sortOrder: query["sortOrder"].map(String.init), projection: projection(request),
-            attributes: query["attributes"].map(String.init), excludedAttributes: query["excludedAttributes"].map(String.init))
+            filter: query["filter"], startIndex: try Self.integer(query["startIndex"], name: "startIndex"),
+            count: try Self.integer(query["count"], name: "count"), sortBy: query["sortBy"],
+            sortOrder: query["sortOrder"], projection: projection(request),
+            attributes: query["attributes"], excludedAttributes: query["excludedAttributes"])
     }
 
-    static func integer(_ value: Substring?, name: String) throws(SCIMError) -> Int? {
+    static func integer(_ value: String?, name: String) throws(SCIMError) -> Int? {
         guard let value else { return nil }
         guard let n = Int(value) else { throw SCIMError.invalidValue("'\(name)' must be an integer, not '\(value)'.") }
         return n

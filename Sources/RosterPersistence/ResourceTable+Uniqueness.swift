@@ -25,4 +25,24 @@ extension ResourceTable {
             }
         }
     }
+
+    /// `mutability: immutable` of declared extension attributes on PUT (RFC 7644 §3.5.1): a value
+    /// already set must be sent unchanged; one left out is kept.
+    public func keepingDeclaredImmutables(type declared: ResourceType, previous: [String: JSONValue], attributes: [String: JSONValue]) throws(SCIMError) -> [String: JSONValue] {
+        var out = attributes
+        for ext in declared.extensions where !type.extensions.contains(where: { $0.id == ext.id }) {
+            for attr in ext.attributes where attr.mutability == .immutable {
+                guard let old = previous[ext.id]?.objectValue?[attr.name] else { continue }
+                var object = out[ext.id]?.objectValue ?? [:]
+                if let new = object[attr.name] {
+                    guard new == old else { throw SCIMError.mutability("'\(ext.id):\(attr.name)' is immutable: it is set and cannot be changed.") }
+                    continue
+                }
+                object[attr.name] = old
+                out[ext.id] = .object(object)
+                if case .array(let schemas)? = out["schemas"], !schemas.contains(.string(ext.id)) { out["schemas"] = .array(schemas + [.string(ext.id)]) }
+            }
+        }
+        return out
+    }
 }

@@ -32,7 +32,10 @@ public enum SQLComparison {
         case .bool(let b):
             return op == .ne ? SQLCondition(sql: "(\(x) IS NULL OR \(x) <> ?)", arguments: [b]) : SQLCondition(sql: "\(x) = ?", arguments: [b])
         case .number(let n):
-            return SQLCondition(sql: op == .ne ? "(\(x) IS NULL OR \(x) <> ?)" : "\(x) \(orderOperator(op)) ?", arguments: [n])
+            // Only numbers compare with numbers: SQLite orders any text above every number, so a
+            // value stored as text (before its extension was declared numeric) would match `gt`.
+            let numeric = "typeof(\(x)) IN ('integer', 'real')"
+            return SQLCondition(sql: op == .ne ? "(\(x) IS NULL OR NOT \(numeric) OR \(x) <> ?)" : "(\(numeric) AND \(x) \(orderOperator(op)) ?)", arguments: [n])
         case .string(let s):
             let folded = [.string, .reference].contains(attr.type) && !attr.caseExact && !preFolded
             let lhs = folded ? "scim_fold(\(x))" : x

@@ -85,11 +85,19 @@ extension SyncStore {
             let old = try String.fetchOne(read, arguments: [o.configurationID, o.kind.rawValue, name])
             // Bounded per configuration, whatever the ingresses send: the rest is counted as other.
             if old == nil, try Int.fetchOne(rows, arguments: [o.configurationID]) ?? 0 >= maxObservationsPerConfiguration { name = "(other)" }
-            var detail = o.detail
-            if o.kind == .undeclaredExtension, let old {
-                detail = Set(old.split(separator: ",").map(String.init)).union(o.detail.split(separator: ",").map(String.init)).sorted().joined(separator: ",")
+            var detail = String(o.detail.prefix(1024))
+            if o.kind == .undeclaredExtension {
+                // Whole names only, at most 1,024 characters of them.
+                var kept: [String] = []
+                var length = 0
+                for name in Set((old ?? "").split(separator: ",").map(String.init)).union(o.detail.split(separator: ",").map(String.init)).sorted() {
+                    guard length + name.count + 1 <= 1024 else { break }
+                    kept.append(name)
+                    length += name.count + 1
+                }
+                detail = kept.joined(separator: ",")
             }
-            try upsert.execute(arguments: [o.configurationID, o.kind.rawValue, name, String(detail.prefix(1024)), o.count, o.firstSeen, o.lastSeen])
+            try upsert.execute(arguments: [o.configurationID, o.kind.rawValue, name, detail, o.count, o.firstSeen, o.lastSeen])
         }
     }
 

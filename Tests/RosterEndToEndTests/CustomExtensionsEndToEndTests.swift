@@ -8,6 +8,7 @@ import Testing
 @Suite(.serialized)
 struct CustomExtensionsEndToEndTests {
     static let entraURN = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User"
+    static let scim = ["Content-Type": "application/scim+json"]
 
     func cli(_ system: RunningSystem, _ arguments: [String]) async throws -> (Int32, String) {
         let log = system.directory.appendingPathComponent("cli-\(UUID().uuidString).log")
@@ -142,11 +143,29 @@ struct CustomExtensionsEndToEndTests {
             let changed = try await http.send("PATCH", "/scim/v2/Users/\(ids[1])", body: #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"\#(urn):level","value":"top"}]}"#,
                                               headers: ["Content-Type": "application/scim+json"])
             #expect(changed.status == 400 && changed.object["scimType"] == .string("invalidValue"), "a changed value must fit: \(changed.object)")
+            let numeric = try await http.send("GET", "/scim/v2/Users?filter=\(urn):level%20gt%201")
+            #expect(numeric.object["totalResults"] == .int(0), "a level stored as text is not a number greater than 1: \(numeric.object)")
+            let plus = try await http.send("GET", "/scim/v2/Users?filter=userName+eq+%22stored.a%22")
+            #expect(plus.object["totalResults"] == .int(1), "+ is a space in a form-encoded query: \(plus.object)")
             let sorted = try await http.send("GET", "/scim/v2/Users?sortBy=\(urn):tags&filter=userName%20sw%20%22stored.%22")
             #expect(sorted.status == 200 && sorted.object["totalResults"] == .int(2), "\(sorted.object)")
             let search = try await http.send("POST", "/scim/v2/.search", body: #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"\#(urn):badge eq \"b-1\""}"#,
                                              headers: ["Content-Type": "application/scim+json"])
             #expect(search.status == 200 && search.object["totalResults"] == .int(2), "root search takes declared attributes: \(search.object)")
+
+            // immutable: a PUT must send it unchanged; one that leaves it out keeps it.
+            let fixed = "urn:acme:fixed:2.0:User"
+            let declaredFixed = try await TestHTTP(base: http.base, token: e2eAdminToken).send("POST", "/admin/api/v1/directories/default/schemas", body: #"""
+                {"resourceType":"User","schema":{"id":"\#(fixed)","attributes":[{"name":"hireId","mutability":"immutable"}]}}
+                """#, headers: ["Content-Type": "application/json"])
+            #expect(declaredFixed.status == 201)
+            try #require(await served(fixed, http))
+            let hired = try await http.send("POST", "/scim/v2/Users", body: #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"hired","\#(fixed)":{"hireId":"H-1"}}"#, headers: Self.scim)
+            let hiredID = try #require(hired.object["id"]?.stringValue, "\(hired.object)")
+            let changedPut = try await http.send("PUT", "/scim/v2/Users/\(hiredID)", body: #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"hired","\#(fixed)":{"hireId":"H-2"}}"#, headers: Self.scim)
+            #expect(changedPut.status == 400 && changedPut.object["scimType"] == .string("mutability"), "\(changedPut.object)")
+            let omittedPut = try await http.send("PUT", "/scim/v2/Users/\(hiredID)", body: #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"hired","title":"T"}"#, headers: Self.scim)
+            #expect(omittedPut.status == 200 && omittedPut.object[fixed] == .object(["hireId": .string("H-1")]), "\(omittedPut.object)")
         }
     }
 

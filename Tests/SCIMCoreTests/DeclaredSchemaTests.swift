@@ -193,4 +193,36 @@ struct DeclaredSchemaTests {
             try PatchEngine.group.apply(try PatchRequest(wire: json(#"[{"op":"add","path":"urn:acme:group:2.0","value":{"owner":"o"}}]"#)), to: group, resourceID: "g")
         }
     }
+
+    @Test func whatAnUndeclaredExtensionMayBeIsBoundedUnderStore() {
+        let store = ResourceNormalizer(.user, undeclared: .store)
+        for key in ["urn:ietf:params:scim:schemas:core:2.0:User", "URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:GROUP", "urn:ietf:params:scim:api:messages:2.0:PatchOp",
+                    "urn:x y", "urn:x:\"q\"", "urn:" + String(repeating: "a", count: 300)] {
+            expectSCIMError(status: 400, scimType: .invalidSyntax) {
+                try store.normalize(["schemas": .array([.string(CoreSchemas.userURN)]), "userName": .string("u"), key: .object(["displayName": .string("D")])])
+            }
+        }
+        let many = JSONValue.object(Dictionary(uniqueKeysWithValues: (0...ResourceNormalizer.maxUndeclaredMembers).map { ("a\($0)", JSONValue.int(1)) }))
+        expectSCIMError(status: 400, scimType: .invalidValue) {
+            try store.normalize(["schemas": .array([.string(CoreSchemas.userURN)]), "userName": .string("u"), "urn:acme:1.0": many])
+        }
+    }
+
+    @Test func anIntegerGivenWithAFractionIsExactOrRefused() throws {
+        let normalizer = ResourceNormalizer(try Self.type)
+        let ok = try normalizer.normalize(json(#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"u","\#(Self.urn)":{"clearance":1e3}}"#).objectValue!)
+        #expect(ok.resource[Self.urn]?.objectValue?["clearance"] == .int(1000))
+        for number in ["12345678901234567890e-1", "-9223372036854775810", "9007199254740993.0"] {
+            expectSCIMError(status: 400, scimType: .invalidValue) {
+                try normalizer.normalize(json(#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"u","\#(Self.urn)":{"clearance":\#(number)}}"#).objectValue!)
+            }
+        }
+    }
+
+    @Test func aPatchOfMoreThanAThousandOperationsIsRefused() {
+        let operations = String(repeating: #"{"op":"add","path":"title","value":"t"},"#, count: PatchRequest.maxOperations) + #"{"op":"add","path":"title","value":"t"}"#
+        expectSCIMError(status: 400, scimType: .invalidValue) {
+            try PatchRequest(body: json(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[\#(operations)]}"#).objectValue!)
+        }
+    }
 }

@@ -49,7 +49,8 @@ extension AdminController {
         }
         return .object([
             "configuration": .string(c.name), "undeclaredExtensions": .string(c.undeclaredExtensions.rawValue),
-            "identityProvider": clients.first.map { .object(["name": .string($0.name), "lastSeen": .string($0.lastSeen), "userAgent": .string($0.detail)]) } ?? .null,
+            // The latest client with a name: "(other)" is the overflow of the report's bounds.
+            "identityProvider": (clients.first { $0.name != "(other)" } ?? clients.first).map { .object(["name": .string($0.name), "lastSeen": .string($0.lastSeen), "userAgent": .string($0.detail)]) } ?? .null,
             "clients": .array(clients.map { line($0, ["name": .string($0.name), "userAgent": .string($0.detail)]) }),
             "tolerances": .array(observed.filter { $0.kind == .tolerance }.map {
                 line($0, ["rule": .string($0.name), "description": .string(Tolerance.Rule(rawValue: $0.name)?.summary ?? "")])

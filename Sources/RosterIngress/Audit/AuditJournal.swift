@@ -15,6 +15,8 @@ struct AuditJournal {
     private let path: String
     private var size = 0
     private var acked = 0
+    /// A write failed: the file is not what memory holds until a rewrite succeeds.
+    private var stale = false
     /// Acknowledged bytes after which the journal is rewritten with only what is pending.
     static let compactAfter = 4 << 20
 
@@ -42,53 +44,76 @@ struct AuditJournal {
                 lineStart = i + 1
             }
         }
-        rewrite(lines[...])
+        stale = !rewrite(lines[...])
         return lines
     }
 
-    mutating func append(_ line: [UInt8]) {
+    /// Appends `line`, the last of `pending` (what memory holds, oldest first). After an append
+    /// that failed (a full disk), the journal no longer matches memory, and byte offsets into it
+    /// would point past records it has: it is rewritten from `pending` as soon as a write succeeds.
+    mutating func append(_ line: [UInt8], pending: ArraySlice<[UInt8]>) {
+        if stale {
+            stale = !rewrite(pending)
+            return
+        }
         let bytes = line + [0x0A]
-        if bytes.withUnsafeBytes({ pwrite(fd, $0.baseAddress, $0.count, off_t(size)) }) == bytes.count { size += bytes.count }
+        if bytes.withUnsafeBytes({ pwrite(fd, $0.baseAddress, $0.count, off_t(size)) }) == bytes.count {
+            size += bytes.count
+        } else {
+            stale = !rewrite(pending)
+        }
     }
 
     /// `bytes` more were delivered; `pending` is what memory still holds.
     mutating func acknowledge(bytes: Int, pending: ArraySlice<[UInt8]>) {
         acked += bytes
-        if pending.isEmpty || acked >= Self.compactAfter {
-            rewrite(pending)
+        if stale || pending.isEmpty || acked >= Self.compactAfter {
+            stale = !rewrite(pending)
         } else {
             writeAcked()
         }
     }
 
     /// Everything in memory went to the spool (a graceful stop).
-    mutating func clear() { rewrite([]) }
+    mutating func clear() { stale = !rewrite([]) }
 
     /// The journal made of `lines` alone: truncated in place when empty, else written to a
     /// temporary file and renamed over it, so a crash leaves the old or the new one, never a mix.
-    private mutating func rewrite(_ lines: ArraySlice<[UInt8]>) {
-        acked = 0
-        writeAcked()
+    /// Whether the journal now holds exactly `lines`.
+    @discardableResult
+    private mutating func rewrite(_ lines: ArraySlice<[UInt8]>) -> Bool {
         guard !lines.isEmpty else {
-            ftruncate(fd, 0)
+            guard ftruncate(fd, 0) == 0 else { return false }
             size = 0
-            return
+            acked = 0
+            return writeAcked()
         }
         var bytes: [UInt8] = []
         for line in lines { bytes += line; bytes.append(0x0A) }
         let temporary = path + ".tmp"
         let out = open(temporary, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard out >= 0, bytes.withUnsafeBytes({ write(out, $0.baseAddress, $0.count) }) == bytes.count, rename(temporary, path) == 0 else {
+        guard out >= 0, bytes.withUnsafeBytes({ write(out, $0.baseAddress, $0.count) }) == bytes.count else {
             if out >= 0 { close(out) }
-            return  // the old journal stays: at worst, records delivered twice
+            unlink(temporary)
+            return false  // the old journal stays, with its acknowledged length: at worst, records delivered twice
+        }
+        // The new file has no acknowledged bytes: the length is reset first, so a crash between
+        // the two steps replays at most what was already delivered.
+        acked = 0
+        guard writeAcked(), rename(temporary, path) == 0 else {
+            close(out)
+            unlink(temporary)
+            return false
         }
         close(fd)
         fd = out
         size = bytes.count
+        return true
     }
 
-    private func writeAcked() {
+    @discardableResult
+    private func writeAcked() -> Bool {
         var value = Int64(acked).littleEndian
-        _ = pwrite(ackFD, &value, 8, 0)
+        return pwrite(ackFD, &value, 8, 0) == 8
     }
 }

@@ -125,7 +125,7 @@ public final class AuditQueue: Sendable {
             let line = Array("{\"seq\":\(s.counters.enqueued),".utf8) + object.dropFirst()
             if !s.spooling && s.counters.memoryBytes + line.count <= limits.memoryBytes {
                 s.memory.append(line)
-                s.journal?.append(line)
+                s.journal?.append(line, pending: s.memory[s.head...])
                 s.counters.memoryBytes += line.count
                 return nil
             }

@@ -76,7 +76,7 @@ struct SCIM11Requests: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
-        if let filter = request.uri.queryParameters["filter"] { try SCIM11.checkFilter(String(filter)) }
+        if let filter = request.scimQuery["filter"] { try SCIM11.checkFilter(filter) }
         if let base = SCIM11Answers.type(of: request.uri.path, in: types), [.post, .put, .patch].contains(request.method) {
             let body = try await request.jsonObject(limit: maxBodyBytes)
             let type = context.resourceType(base)

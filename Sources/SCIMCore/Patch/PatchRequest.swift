@@ -26,6 +26,10 @@ public struct PatchRequest: Sendable, Equatable {
 
     public var operations: [Operation]
 
+    /// Operations one PATCH may carry (Entra and Okta send a few; a group push of thousands of
+    /// members is one operation with a list).
+    public static let maxOperations = 1000
+
     public init(operations: [Operation]) { self.operations = operations }
 
     /// Reads a PatchOp body; any structural problem is 400 invalidSyntax naming it.
@@ -42,6 +46,10 @@ public struct PatchRequest: Sendable, Equatable {
         }
         guard let list = raw.arrayValue else { throw SCIMError.invalidSyntax("'Operations' must be an array.") }
         guard !list.isEmpty else { throw SCIMError.invalidSyntax("'Operations' is empty: nothing to do.") }
+        // One PATCH is one transaction in the worker: bounded, so that none holds its writer for seconds.
+        guard list.count <= Self.maxOperations else {
+            throw SCIMError.invalidValue("A PATCH carries at most \(Self.maxOperations) operations, not \(list.count): send several.")
+        }
         self.operations = try list.enumerated().map { (index, element) throws(SCIMError) -> Operation in
             guard let o = element.objectValue else { throw SCIMError.invalidSyntax("Operation \(index + 1) is not an object.") }
             for key in o.keys where !["op", "path", "value"].contains(key.lowercased()) {

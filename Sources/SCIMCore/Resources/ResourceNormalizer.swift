@@ -16,6 +16,9 @@ public struct ResourceNormalizer: Sendable {
         self.undeclared = undeclared
     }
 
+    /// Members an undeclared extension object may carry: nothing checks them but this bound.
+    public static let maxUndeclaredMembers = 500
+
     public static let user = ResourceNormalizer(.user)
     public static let group = ResourceNormalizer(.group)
 
@@ -65,6 +68,9 @@ public struct ResourceNormalizer: Sendable {
             }
             guard let attr = core.attribute(key) else {
                 if lower.hasPrefix("urn:") {
+                    if lower == core.id.lowercased() || CoreSchemas.isRosterURN(lower) {
+                        throw SCIMError.invalidSyntax("'\(key)' is not an extension: \(core.name) attributes go at the top level of the resource.")
+                    }
                     guard undeclared == .store else {
                         Tolerance.noteRefusedExtension(key, attributes: value.objectValue?.keys ?? [:].keys)
                         throw SCIMError.invalidSyntax("Unknown schema extension '\(key)'.")
@@ -73,7 +79,13 @@ public struct ResourceNormalizer: Sendable {
                         if value.isNull { continue }
                         throw SCIMError.invalidSyntax("'\(key)' must be an object of the extension's attributes.")
                     }
+                    guard Schema.isDeclarableURN(key) else {
+                        throw SCIMError.invalidSyntax("'\(key.prefix(80))' is not a URN an extension could be declared under (letters, digits and : . _ - +, at most 256).")
+                    }
                     let kept = object.filter { $0.key.lowercased() != "schemas" && !$0.value.isNull }
+                    guard kept.count <= Self.maxUndeclaredMembers else {
+                        throw SCIMError.invalidValue("'\(key)' has \(kept.count) attributes; an undeclared extension keeps at most \(Self.maxUndeclaredMembers) (declare it to store more).")
+                    }
                     Tolerance.noteUndeclared(key, attributes: kept.keys)
                     if !kept.isEmpty {
                         resource[key] = .object(kept)
@@ -173,7 +185,10 @@ public struct ResourceNormalizer: Sendable {
             switch value {
             case .int: return value
             case .double(let d):
-                guard let n = Int64(exactly: d) else { throw SCIMError.invalidValue("'\(path)' must be an integer between -2^63 and 2^63-1.") }
+                // A number the parser could not hold as an integer is exact only below 2^53.
+                guard abs(d) < 9_007_199_254_740_992, let n = Int64(exactly: d) else {
+                    throw SCIMError.invalidValue("'\(path)' must be an integer of at most 15 digits when written with a fraction or exponent, or between -2^63 and 2^63-1.")
+                }
                 return .int(n)
             default: throw SCIMError.invalidValue("'\(path)' must be an integer.")
             }

@@ -31,6 +31,8 @@ extension Tolerance {
         case undeclaredExtension
         /// An endpoint path in another case (`/scim/v2/users`) or with a trailing slash (Entra).
         case endpointPathSpelling
+        /// `+` for a space in the query string (HTML form encoding, Java's URLEncoder).
+        case plusAsSpaceInQuery
 
         public static func < (a: Rule, b: Rule) -> Bool { a.rawValue < b.rawValue }
 
@@ -51,6 +53,7 @@ extension Tolerance {
             case .scim11ElementDelete: "SCIM 1.1 \"operation\": \"delete\" on an element: removed"
             case .undeclaredExtension: "an extension URN no schema declares: kept as given (undeclaredExtensions: store)"
             case .endpointPathSpelling: "an endpoint path in another case or with a trailing slash: routed"
+            case .plusAsSpaceInQuery: "a + for a space in the query string (form encoding): read as a space"
             }
         }
     }

@@ -4,23 +4,17 @@ import Foundation
 /// its RFC 7643 §7 representation. Strict, unlike what IdPs send: a typo in a declaration should
 /// fail where the admin sees it, not silently change what Roster accepts.
 extension Schema {
-    /// URNs a declaration may not take: the schemas and messages Roster defines itself.
-    static let reservedPrefixes = ["urn:ietf:params:scim:schemas:core:", "urn:ietf:params:scim:api:", "urn:scim:schemas:core:"]
-    static let reservedURNs: Set<String> = [CoreSchemas.enterpriseUserURN.lowercased(), SCIM11.enterpriseURN.lowercased()]
 
     /// Reads a declaration; every problem is 400 naming it.
     public init(declaration: JSONValue) throws(SCIMError) {
         guard let object = declaration.objectValue else { throw SCIMError.invalidSyntax("A schema declaration is a JSON object (RFC 7643 §7).") }
         // The URN ends up inside JSON paths of SQL text (filters, sorting): only characters that
         // can break neither are allowed, which covers the URNs IdPs use.
-        guard let id = object["id"]?.stringValue, id.lowercased().hasPrefix("urn:"), id.count <= 256, !id.hasSuffix(":"), !id.contains("::"),
-              id.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.urnCharacters.contains($0)) })
-        else { throw SCIMError.invalidValue("The schema 'id' must be a URN (urn:…), at most 256 characters of letters, digits and : . _ - + only.") }
+        guard let id = object["id"]?.stringValue, Self.isDeclarableURN(id) else { throw SCIMError.invalidValue("The schema 'id' must be a URN (urn:…), at most 256 characters of letters, digits and : . _ - + only.") }
         if let description = object["description"]?.stringValue, description.count > 1024 {
             throw SCIMError.invalidValue("The schema's 'description' is longer than 1,024 characters.")
         }
-        let lower = id.lowercased()
-        if Self.reservedURNs.contains(lower) || Self.reservedPrefixes.contains(where: { lower.hasPrefix($0) }) {
+        if CoreSchemas.isRosterURN(id.lowercased()) {
             throw SCIMError.invalidValue("'\(id)' is a schema Roster defines itself; declare extensions under a URN of your own.")
         }
         for key in object.keys where !["id", "name", "description", "attributes", "schemas", "meta"].contains(key) {
@@ -32,7 +26,16 @@ extension Schema {
         guard list.count <= 200 else { throw SCIMError.invalidValue("The schema '\(id)' declares \(list.count) attributes; at most 200 are allowed.") }
         let attributes = try SchemaAttribute.declarations(list, path: id, depth: 0)
         let name = object["name"]?.stringValue ?? String(id.split(separator: ":").last ?? Substring(id))
+        guard name.count <= 256 else { throw SCIMError.invalidValue("The schema's 'name' is longer than 256 characters.") }
         self.init(id: id, name: name, description: object["description"]?.stringValue ?? "\(name) (declared by the operator)", attributes: attributes)
+    }
+
+    /// Whether `urn` is one a declaration may take: `urn:…`, at most 256 characters of letters,
+    /// digits and `: . _ - +`, not one of Roster's own.
+    public static func isDeclarableURN(_ urn: String) -> Bool {
+        let lower = urn.lowercased()
+        return lower.hasPrefix("urn:") && urn.count <= 256 && !urn.hasSuffix(":") && !urn.contains("::")
+            && urn.unicodeScalars.allSatisfy { $0.isASCII && CharacterSet.urnCharacters.contains($0) }
     }
 
     /// The declaration as stored and sent between processes: the representation without `meta`.
@@ -65,8 +68,8 @@ extension SchemaAttribute {
 
     init(declaration: JSONValue, path: String, depth: Int) throws(SCIMError) {
         guard let o = declaration.objectValue else { throw SCIMError.invalidSyntax("Every attribute of '\(path)' is a JSON object.") }
-        guard let name = o["name"]?.stringValue, AttributePath.isAttributeName(Substring(name)), name != "$ref" || depth == 1 else {
-            throw SCIMError.invalidValue("An attribute of '\(path)' has no valid 'name' (a letter, then letters, digits, '-' or '_').")
+        guard let name = o["name"]?.stringValue, name.count <= 128, AttributePath.isAttributeName(Substring(name)), name != "$ref" || depth == 1 else {
+            throw SCIMError.invalidValue("An attribute of '\(path)' has no valid 'name' (a letter, then letters, digits, '-' or '_'; at most 128).")
         }
         let where_ = "'\(path):\(name)'"
         for key in o.keys where !Self.declarationMembers.contains(key) {
@@ -138,4 +141,15 @@ extension ResourceType {
 extension CharacterSet {
     /// What a declared schema URN may contain.
     static let urnCharacters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:._-+")
+}
+
+extension CoreSchemas {
+    /// URNs a declaration may not take, nor an undeclared extension: the schemas and messages Roster defines itself.
+    static let reservedPrefixes = ["urn:ietf:params:scim:schemas:core:", "urn:ietf:params:scim:api:", "urn:scim:schemas:core:"]
+    static let reservedURNs: Set<String> = [enterpriseUserURN.lowercased(), SCIM11.enterpriseURN.lowercased()]
+
+    /// Whether `lower` (lower case) is one of Roster's own schema or message URNs.
+    static func isRosterURN(_ lower: String) -> Bool {
+        reservedURNs.contains(lower) || reservedPrefixes.contains { lower.hasPrefix($0) }
+    }
 }

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Where `roster up` puts each worker: the users shards on consecutive ports from the base, then
+/// the groups shards, then sync and audit. With one shard of each, the ports and store files are
+/// those of a single-worker system (users.sqlite on base, groups.sqlite on base + 1, …), so a data
+/// directory started without shards keeps its stores when started with them (shard 0).
+struct ShardLayout: Equatable {
+    struct Worker: Equatable {
+        /// `users`, `groups`, `sync` or `audit`.
+        var kind: String
+        var shard: Int
+        /// The process name: the kind, or `users-2` for shard 2 of several.
+        var name: String
+        var port: Int
+        /// `users.sqlite` for shard 0, `users-2.sqlite` for shard 2.
+        var storeFile: String
+        var endpoint: String { "tcp://127.0.0.1:\(port)" }
+    }
+
+    let workers: [Worker]
+
+    init(basePort: Int, users: Int, groups: Int) {
+        var workers: [Worker] = []
+        var port = basePort
+        for (kind, count) in [("users", users), ("groups", groups), ("sync", 1), ("audit", 1)] {
+            for shard in 0..<count {
+                workers.append(Worker(kind: kind, shard: shard, name: count == 1 ? kind : "\(kind)-\(shard)", port: port,
+                                      storeFile: shard == 0 ? "\(kind).sqlite" : "\(kind)-\(shard).sqlite"))
+                port += 1
+            }
+        }
+        self.workers = workers
+    }
+
+    /// The ordered endpoints of a kind: shard i at index i (what `fnv1a(directory) mod N` indexes).
+    func endpoints(_ kind: String) -> [String] { workers.filter { $0.kind == kind }.map(\.endpoint) }
+}
+
+extension ShardLayout {
+    /// `roster up` on a data directory keeps the shard counts it was first started with: other
+    /// counts would send each directory to a shard whose store does not hold it. The counts are in
+    /// `DATA/shards` (`users=3 groups=3`); a data directory from before the file has one of each.
+    static func checkCounts(users: Int, groups: Int, in data: URL) throws {
+        let file = data.appendingPathComponent("shards")
+        let wanted = "users=\(users) groups=\(groups)"
+        let recorded: String
+        if let text = try? String(contentsOf: file, encoding: .utf8) {
+            recorded = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        } else if FileManager.default.fileExists(atPath: data.appendingPathComponent("users.sqlite").path) {
+            recorded = "users=1 groups=1"
+        } else {
+            try Data((wanted + "\n").utf8).write(to: file)
+            return
+        }
+        guard recorded == wanted else {
+            throw CLIError("\(data.path) was started with shards \(recorded), not \(wanted): its directories would be looked for on other shards. Start it with the same --users-shards and --groups-shards (re-sharding is not built yet).")
+        }
+        if !FileManager.default.fileExists(atPath: file.path) { try Data((wanted + "\n").utf8).write(to: file) }
+    }
+}
