@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "RosterPersistence",
             dependencies: [
-                "RosterProtocol", "RosterMessaging", "RosterConfig",
+                "RosterProtocol", "RosterMessaging", "RosterConfig", "RosterCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),

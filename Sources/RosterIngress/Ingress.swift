@@ -95,6 +95,9 @@ public enum Ingress {
         if let sync = dependencies.sync {
             let admin = router.group("admin/api/v1").add(middleware: AdminAuthenticationMiddleware(adminTokenSHA256: configuration.adminTokenSHA256, limiter: limiter))
             AdminController(sync: sync, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations)).addRoutes(to: admin)
+            let stores: [(kind: String, transport: any CommandTransport)] = [("users", dependencies.users), ("groups", dependencies.groups), ("sync", sync)]
+                + (dependencies.audit.map { [("audit", $0)] } ?? [])
+            BackupController(workers: stores, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: admin)
             if let audit = dependencies.audit, let recorder = dependencies.recorder {
                 AuditController(audit: audit, sync: sync, recorder: recorder, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: admin)
             }

@@ -5,7 +5,7 @@ public import SCIMCore
 ///
 /// With N endpoints, instance `fnv1a(shardKey) mod N` owns a shard key (a directory id); the same
 /// ordered endpoint list on every ingress is the shard map (docs/design.md §6).
-public final class WorkerClient: CommandTransport {
+public final class WorkerClient: ShardedTransport {
     /// The worker kind, for error messages (`users`, `groups` …).
     public let kind: String
     let requesters: [ZMQRequester]
@@ -31,6 +31,13 @@ public final class WorkerClient: CommandTransport {
     public func send(name: String, payload: [UInt8], shardKey: String) async throws(SCIMError) -> [UInt8] {
         let requester = requesters[Self.shard(for: shardKey, of: requesters.count)]
         return try await send(name: name, payload: payload, via: requester)
+    }
+
+    public var shardCount: Int { requesters.count }
+
+    public func send(name: String, payload: [UInt8], shard: Int) async throws(SCIMError) -> [UInt8] {
+        guard requesters.indices.contains(shard) else { throw SCIMError.internalError("No \(kind) shard \(shard).") }
+        return try await send(name: name, payload: payload, via: requesters[shard])
     }
 
     /// Pings every instance; returns the endpoints that did not answer.

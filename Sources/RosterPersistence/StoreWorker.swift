@@ -3,6 +3,7 @@ public import GRDB
 public import Logging
 import RosterConfig
 import RosterMessaging
+import RosterProtocol
 public import ServiceLifecycle
 import UnixSignals
 
@@ -47,7 +48,11 @@ public struct StoreWorker: Sendable {
     public func services(_ configuration: StoreWorkerConfiguration, reader: ConfigReader? = nil, logger: Logger) throws -> [any Service] {
         let pool = try StoreDatabase.open(path: configuration.databasePath, migrator: migrator, logger: logger)
         let context = ZMQContext()
-        let handler = try GroupCommitHandler(pool: pool, table: commands, logger: logger)
+        var table = commands
+        // Every store backs itself up the same way, from a reader: SCIM writes go on meanwhile.
+        let kind = self.kind
+        table.registerRead(BackupStore.self) { db, c in try c.run(db, worker: kind) }
+        let handler = try GroupCommitHandler(pool: pool, table: table, logger: logger)
         let server = CommandServer(kind: kind, endpoint: configuration.endpoint, context: context, handler: handler, logger: logger)
         return extras(pool, reader, logger) + [
             Checkpointer(path: configuration.databasePath, logger: logger),

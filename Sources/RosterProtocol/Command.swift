@@ -56,3 +56,45 @@ public protocol CommandTransport: Sendable {
     /// (or 503/504 when the worker is down or late).
     func send(name: String, payload: [UInt8], shardKey: String) async throws(SCIMError) -> [UInt8]
 }
+
+/// An online, consistent copy of a worker's store, written on the worker's host.
+public struct BackupStore: Command {
+    public static let name = "store.backup"
+    public typealias Reply = StoreBackup
+    public var path: String
+    public init(path: String) { self.path = path }
+    public init(message m: Roster_V1_BackupStore) { path = m.path }
+    public var message: Roster_V1_BackupStore { .with { $0.path = path } }
+}
+
+public struct StoreBackup: WireCodable, Equatable {
+    public var worker: String
+    public var path: String
+    public var bytes: Int
+    public var sha256: String
+
+    public init(worker: String, path: String, bytes: Int, sha256: String) {
+        self.worker = worker
+        self.path = path
+        self.bytes = bytes
+        self.sha256 = sha256
+    }
+
+    public init(message m: Roster_V1_StoreBackup) { self.init(worker: m.worker, path: m.path, bytes: Int(m.bytes), sha256: m.sha256) }
+    public var message: Roster_V1_StoreBackup {
+        .with {
+            $0.worker = worker
+            $0.path = path
+            $0.bytes = Int64(bytes)
+            $0.sha256 = sha256
+        }
+    }
+}
+
+/// A transport over several instances of a worker kind (shards), each addressable: what an
+/// operation on every shard (a backup) needs.
+public protocol ShardedTransport: CommandTransport {
+    var shardCount: Int { get }
+    /// Sends to instance `shard` (0-based), whatever it owns.
+    func send(name: String, payload: [UInt8], shard: Int) async throws(SCIMError) -> [UInt8]
+}

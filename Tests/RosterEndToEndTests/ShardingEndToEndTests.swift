@@ -104,7 +104,8 @@ struct ShardingEndToEndTests {
                 }
                 let elapsed = ContinuousClock.now - started
                 during.append(elapsed)
-                #expect(elapsed < .seconds(3), "shard \(shard): 10 creates took \(elapsed) while shard 1 was down")
+                // Under the worker timeout (5 s) for all ten: none of them waited on the dead shard.
+                #expect(elapsed < .seconds(5), "shard \(shard): 10 creates took \(elapsed) while shard 1 was down")
             }
             let back = await eventually(timeout: .seconds(20)) { (try? await clients[1].send("GET", "/scim/v2/Users/\(users[1]!)").status) == 200 }
             print("sharding: 3 users and 3 groups shards, \(n) directories created to cover them; with users-1 SIGKILLed, 10 creates on shard 0 took \(during[0]), on shard 2 \(during[1]); shard 1 answered again after \(ContinuousClock.now - killed)")
