@@ -1,4 +1,5 @@
 public import Configuration
+import Synchronization
 import Foundation
 public import Logging
 
@@ -13,11 +14,25 @@ public enum RosterConfiguration {
     }
 
     /// A logger for `label` at the level of `log.level` (default `info`), printing to stderr.
+    /// The process's logger: ``RosterLogHandler`` in `log.format` (logfmt or json), at `log.level`,
+    /// which `roster log-level` changes while the process runs (``LogLevelSwitch``).
     public static func logger(_ label: String, reader: ConfigReader) -> Logger {
-        var logger = Logger(label: label)
-        logger.logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info").lowercased()) ?? .info
-        return logger
+        let format = RosterLogHandler.Format(rawValue: reader.string(forKey: "log.format", default: "logfmt").lowercased()) ?? .logfmt
+        LogLevelSwitch.shared.start(at: Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info").lowercased()) ?? .info)
+        bootstrap(format)
+        return Logger(label: label)
     }
+
+    /// Every logger of the process (swift-log's, and the libraries') uses one handler, once.
+    private static func bootstrap(_ format: RosterLogHandler.Format) {
+        bootstrapped.withLock { done in
+            guard !done else { return }
+            LoggingSystem.bootstrap { RosterLogHandler(label: $0, format: format) }
+            done = true
+        }
+    }
+
+    private static let bootstrapped = Mutex(false)
 }
 
 extension RosterConfiguration {

@@ -71,6 +71,7 @@ public enum Ingress {
         let scim = router.group("scim/v2")
             .add(middleware: MediaTypeMiddleware())
             .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter, rates: rates))
+        scim.add(middleware: RequestLogMiddleware())
         if let log = dependencies.compatibility { scim.add(middleware: CompatibilityMiddleware(log: log, endpoints: endpointNames)) }
         DiscoveryController(configuration: configuration, resourceTypes: types, credentials: credentials).addRoutes(to: scim)
         let users = UsersEndpoint(users: dependencies.users, groups: dependencies.groups, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations))
@@ -86,6 +87,7 @@ public enum Ingress {
             .add(middleware: SCIM11Answers(types: types))
             .add(middleware: MediaTypeMiddleware())
             .add(middleware: AuthenticationMiddleware(credentials: credentials, limiter: limiter, rates: rates))
+        v1.add(middleware: RequestLogMiddleware())
         if let log = dependencies.compatibility { v1.add(middleware: CompatibilityMiddleware(log: log, endpoints: endpointNames)) }
         v1.add(middleware: SCIM11Requests(types: types, maxBodyBytes: configuration.maxBodyBytes))
         SCIM11DiscoveryController(configuration: configuration, resourceTypes: types, credentials: credentials).addRoutes(to: v1)
@@ -141,6 +143,9 @@ public enum Ingress {
             syncClient = sync
             services.append(CredentialRefresher(store: credentials, sync: sync, interval: .seconds(1), logger: logger, recorder: recorder))
             services.append(CompatibilityReporter(log: compatibility, sync: sync, interval: .seconds(2)))
+            let logged: [(kind: String, transport: any CommandTransport)] = [("users", users), ("groups", groups), ("sync", sync)]
+                + (auditClient.map { [("audit", $0)] } ?? [])
+            services.append(LogLevelRefresher(sync: sync, workers: logged, interval: .seconds(1), logger: logger))
         }
         // The audit worker is not part of readiness: SCIM keeps serving while it is down.
         let workers = clients

@@ -1,3 +1,4 @@
+import Foundation
 public import GRDB
 public import Logging
 public import RosterMessaging
@@ -49,6 +50,19 @@ public final class GroupCommitHandler: CommandBatchHandler {
     }
 
     public func handle(_ batch: [IncomingCommand]) -> [Result<[UInt8], SCIMError>] {
+        let started = ContinuousClock.now
+        let results = apply(batch)
+        if logger.logLevel <= .debug {
+            let failed = results.filter { if case .failure = $0 { true } else { false } }.count
+            logger.debug("batch committed", metadata: [
+                "commands": "\(batch.count)", "failed": "\(failed)", "names": "\(Set(batch.map(\.name)).sorted().joined(separator: ","))",
+                "ms": "\(String(format: "%.2f", Double((ContinuousClock.now - started) / .microseconds(1)) / 1000))",
+            ])
+        }
+        return results
+    }
+
+    private func apply(_ batch: [IncomingCommand]) -> [Result<[UInt8], SCIMError>] {
         var results = [Result<[UInt8], SCIMError>](repeating: .failure(.internalError()), count: batch.count)
         do {
             try pool.writeWithoutTransaction { db in

@@ -52,6 +52,11 @@ public struct StoreWorker: Sendable {
         // Every store backs itself up the same way, from a reader: SCIM writes go on meanwhile.
         let kind = self.kind
         table.registerRead(BackupStore.self) { db, c in try c.run(db, worker: kind) }
+        table.registerRead(SetLogLevel.self) { _, c in
+            let level = c.level.isEmpty ? nil : Logger.Level(rawValue: c.level)
+            LogLevelSwitch.shared.set(level, for: c.forMilliseconds > 0 ? .milliseconds(c.forMilliseconds) : nil)
+            return Empty()
+        }
         let handler = try GroupCommitHandler(pool: pool, table: table, logger: logger)
         let server = CommandServer(kind: kind, endpoint: configuration.endpoint, context: context, handler: handler, logger: logger)
         return extras(pool, reader, logger) + [

@@ -98,3 +98,14 @@ public protocol ShardedTransport: CommandTransport {
     /// Sends to instance `shard` (0-based), whatever it owns.
     func send(name: String, payload: [UInt8], shard: Int) async throws(SCIMError) -> [UInt8]
 }
+
+extension CommandTransport {
+    /// How many instances answer: a ``ShardedTransport``'s shards, else one.
+    public var instanceCount: Int { (self as? any ShardedTransport)?.shardCount ?? 1 }
+
+    /// Sends to instance `index` (0-based) whatever it owns; a transport without shards has one.
+    public func send(name: String, payload: [UInt8], instance index: Int) async throws(SCIMError) -> [UInt8] {
+        if let sharded = self as? any ShardedTransport { return try await sharded.send(name: name, payload: payload, shard: index) }
+        return try await send(name: name, payload: payload, shardKey: "")
+    }
+}

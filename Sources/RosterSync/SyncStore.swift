@@ -32,6 +32,7 @@ public enum SyncStore {
             return try settings(db)
         }
         registerSchemaCommands(&table)
+        registerLogLevelCommands(&table)
         return table
     }
 

@@ -28,18 +28,13 @@ struct BackupController {
             var stores: [JSONValue] = []
             var shards: [String: JSONValue] = [:]
             for (kind, transport) in workers {
-                let count = (transport as? any ShardedTransport)?.shardCount ?? 1
+                let count = transport.instanceCount
                 shards[kind] = .int(Int64(count))
                 for shard in 0..<count {
                     let file = "\(kind)-\(shard).sqlite"
                     let command = BackupStore(path: (directory as NSString).appendingPathComponent(file))
                     let payload = CommandCodec.encode(command)
-                    let reply: [UInt8]
-                    if let sharded = transport as? any ShardedTransport {
-                        reply = try await sharded.send(name: BackupStore.name, payload: payload, shard: shard)
-                    } else {
-                        reply = try await transport.send(name: BackupStore.name, payload: payload, shardKey: "")
-                    }
+                    let reply = try await transport.send(name: BackupStore.name, payload: payload, instance: shard)
                     let written = try CommandCodec.decode(StoreBackup.self, from: reply)
                     stores.append(.object([
                         "kind": .string(kind), "shard": .int(Int64(shard)), "file": .string(file),

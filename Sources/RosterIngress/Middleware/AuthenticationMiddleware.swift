@@ -1,3 +1,4 @@
+import Logging
 import Foundation
 public import Hummingbird
 import RosterCrypto
@@ -45,7 +46,12 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         default:
             throw SCIMError.unauthorized("Unsupported authorization scheme: send 'Authorization: Bearer <token>' or Basic credentials.")
         }
-        guard let caller else { throw Self.failed(keys, limiter: limiter) }
+        guard let caller else {
+            // The reason, never the credential (nor its hash).
+            context.logger.debug("authentication failed", metadata: ["scheme": "\(scheme)", "source": "\(source)",
+                                                                    "reason": "\(scheme == "basic" ? "unknown username or wrong password" : "unknown or disabled token")"])
+            throw Self.failed(keys, limiter: limiter)
+        }
         if let wait = rates.take(caller.configurationID) {
             throw SCIMError(status: 429, detail: "This configuration sends more than \(Int(rates.rate)) requests per second, its limit (scim.rateLimitPerSecond); retry after \(wait) s.", retryAfter: wait)
         }

@@ -371,6 +371,24 @@ public nonisolated struct Roster_V1_StoreBackup: Sendable {
   public init() {}
 }
 
+/// Command `log.setLevel`; reply: `Empty`. Answered by every store worker: its log level from
+/// now on (not persisted: a restart returns to its startup `log.level`).
+public nonisolated struct Roster_V1_SetLogLevel: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// trace, debug, info, notice, warning, error or critical; empty: back to the startup level.
+  public var level: String = String()
+
+  /// For how long, in milliseconds; 0: until changed.
+  public var forMs: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "roster.v1"
@@ -719,6 +737,41 @@ nonisolated extension Roster_V1_StoreBackup: SwiftProtobuf.Message, SwiftProtobu
     if lhs.path != rhs.path {return false}
     if lhs.bytes != rhs.bytes {return false}
     if lhs.sha256 != rhs.sha256 {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_SetLogLevel: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SetLogLevel"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}level\0\u{3}for_ms\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.level) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.forMs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.level.isEmpty {
+      try visitor.visitSingularStringField(value: self.level, fieldNumber: 1)
+    }
+    if self.forMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.forMs, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_SetLogLevel, rhs: Roster_V1_SetLogLevel) -> Bool {
+    if lhs.level != rhs.level {return false}
+    if lhs.forMs != rhs.forMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
