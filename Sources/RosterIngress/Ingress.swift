@@ -100,6 +100,7 @@ public enum Ingress {
             let stores: [(kind: String, transport: any CommandTransport)] = [("users", dependencies.users), ("groups", dependencies.groups), ("sync", sync)]
                 + (dependencies.audit.map { [("audit", $0)] } ?? [])
             BackupController(workers: stores, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: admin)
+            StatusController(workers: stores, recorder: dependencies.recorder).addRoutes(to: admin)
             if let audit = dependencies.audit, let recorder = dependencies.recorder {
                 AuditController(audit: audit, sync: sync, recorder: recorder, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: admin)
             }

@@ -52,6 +52,9 @@ public struct StoreWorker: Sendable {
         // Every store backs itself up the same way, from a reader: SCIM writes go on meanwhile.
         let kind = self.kind
         table.registerRead(BackupStore.self) { db, c in try c.run(db, worker: kind) }
+        let path = configuration.databasePath
+        _ = WorkerStatus.started  // uptime counts from the start of the process, not from the first status read
+        table.registerRead(GetWorkerStatus.self) { db, _ in try WorkerStatus.read(db, worker: kind, path: path) }
         table.registerRead(SetLogLevel.self) { _, c in
             let level = c.level.isEmpty ? nil : Logger.Level(rawValue: c.level)
             LogLevelSwitch.shared.set(level, for: c.forMilliseconds > 0 ? .milliseconds(c.forMilliseconds) : nil)

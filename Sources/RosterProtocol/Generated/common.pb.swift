@@ -389,6 +389,53 @@ public nonisolated struct Roster_V1_SetLogLevel: Sendable {
   public init() {}
 }
 
+/// Command `store.status`; reply: `WorkerStatus`. Answered by every store worker from a reader:
+/// what an operator checks first (`roster status`). No parameters.
+public nonisolated struct Roster_V1_GetWorkerStatus: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The reply of `store.status`.
+public nonisolated struct Roster_V1_WorkerStatus: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The worker kind, e.g. `users`.
+  public var worker: String = String()
+
+  /// Its process id and how long it has run, in seconds.
+  public var pid: Int64 = 0
+
+  public var uptimeSeconds: Int64 = 0
+
+  /// The store's size on disk: the database file and its write-ahead log, in bytes.
+  public var storeBytes: Int64 = 0
+
+  public var walBytes: Int64 = 0
+
+  /// The outbox (users workers): events not yet delivered, the age of the oldest in seconds,
+  /// and events its consumer refused; -1 for a store without an outbox.
+  public var outboxPending: Int64 = 0
+
+  public var outboxOldestSeconds: Int64 = 0
+
+  public var outboxDead: Int64 = 0
+
+  /// The log level the process runs at now.
+  public var logLevel: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "roster.v1"
@@ -772,6 +819,95 @@ nonisolated extension Roster_V1_SetLogLevel: SwiftProtobuf.Message, SwiftProtobu
   public static func ==(lhs: Roster_V1_SetLogLevel, rhs: Roster_V1_SetLogLevel) -> Bool {
     if lhs.level != rhs.level {return false}
     if lhs.forMs != rhs.forMs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_GetWorkerStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetWorkerStatus"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_GetWorkerStatus, rhs: Roster_V1_GetWorkerStatus) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_WorkerStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".WorkerStatus"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}worker\0\u{1}pid\0\u{3}uptime_seconds\0\u{3}store_bytes\0\u{3}wal_bytes\0\u{3}outbox_pending\0\u{3}outbox_oldest_seconds\0\u{3}outbox_dead\0\u{3}log_level\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.worker) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.pid) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.uptimeSeconds) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.storeBytes) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.walBytes) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.outboxPending) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.outboxOldestSeconds) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.outboxDead) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.logLevel) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.worker.isEmpty {
+      try visitor.visitSingularStringField(value: self.worker, fieldNumber: 1)
+    }
+    if self.pid != 0 {
+      try visitor.visitSingularInt64Field(value: self.pid, fieldNumber: 2)
+    }
+    if self.uptimeSeconds != 0 {
+      try visitor.visitSingularInt64Field(value: self.uptimeSeconds, fieldNumber: 3)
+    }
+    if self.storeBytes != 0 {
+      try visitor.visitSingularInt64Field(value: self.storeBytes, fieldNumber: 4)
+    }
+    if self.walBytes != 0 {
+      try visitor.visitSingularInt64Field(value: self.walBytes, fieldNumber: 5)
+    }
+    if self.outboxPending != 0 {
+      try visitor.visitSingularInt64Field(value: self.outboxPending, fieldNumber: 6)
+    }
+    if self.outboxOldestSeconds != 0 {
+      try visitor.visitSingularInt64Field(value: self.outboxOldestSeconds, fieldNumber: 7)
+    }
+    if self.outboxDead != 0 {
+      try visitor.visitSingularInt64Field(value: self.outboxDead, fieldNumber: 8)
+    }
+    if !self.logLevel.isEmpty {
+      try visitor.visitSingularStringField(value: self.logLevel, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_WorkerStatus, rhs: Roster_V1_WorkerStatus) -> Bool {
+    if lhs.worker != rhs.worker {return false}
+    if lhs.pid != rhs.pid {return false}
+    if lhs.uptimeSeconds != rhs.uptimeSeconds {return false}
+    if lhs.storeBytes != rhs.storeBytes {return false}
+    if lhs.walBytes != rhs.walBytes {return false}
+    if lhs.outboxPending != rhs.outboxPending {return false}
+    if lhs.outboxOldestSeconds != rhs.outboxOldestSeconds {return false}
+    if lhs.outboxDead != rhs.outboxDead {return false}
+    if lhs.logLevel != rhs.logLevel {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

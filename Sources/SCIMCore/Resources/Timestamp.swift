@@ -5,4 +5,9 @@ public enum Timestamp {
     public static func string(from date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
     }
+
+    /// Reads back what ``string(from:)`` wrote; nil for other text.
+    public static func date(from text: String) -> Date? {
+        try? Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).parse(text)
+    }
 }

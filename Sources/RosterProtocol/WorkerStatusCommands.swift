@@ -1,0 +1,53 @@
+import SwiftProtobuf
+
+/// What a store worker reports of itself (`roster status`).
+public struct GetWorkerStatus: ParameterlessCommand {
+    public static let name = "store.status"
+    public typealias Reply = WorkerStatus
+    public typealias Message = Roster_V1_GetWorkerStatus
+    public init() {}
+}
+
+public struct WorkerStatus: WireCodable, Equatable {
+    public var worker: String
+    public var pid: Int
+    public var uptimeSeconds: Int
+    public var storeBytes: Int
+    public var walBytes: Int
+    /// -1: the store has no outbox.
+    public var outboxPending: Int
+    public var outboxOldestSeconds: Int
+    public var outboxDead: Int
+    public var logLevel: String
+
+    public init(worker: String, pid: Int, uptimeSeconds: Int, storeBytes: Int, walBytes: Int, outboxPending: Int, outboxOldestSeconds: Int, outboxDead: Int, logLevel: String) {
+        self.worker = worker
+        self.pid = pid
+        self.uptimeSeconds = uptimeSeconds
+        self.storeBytes = storeBytes
+        self.walBytes = walBytes
+        self.outboxPending = outboxPending
+        self.outboxOldestSeconds = outboxOldestSeconds
+        self.outboxDead = outboxDead
+        self.logLevel = logLevel
+    }
+
+    public init(message m: Roster_V1_WorkerStatus) {
+        self.init(worker: m.worker, pid: Int(m.pid), uptimeSeconds: Int(m.uptimeSeconds), storeBytes: Int(m.storeBytes), walBytes: Int(m.walBytes),
+                  outboxPending: Int(m.outboxPending), outboxOldestSeconds: Int(m.outboxOldestSeconds), outboxDead: Int(m.outboxDead), logLevel: m.logLevel)
+    }
+
+    public var message: Roster_V1_WorkerStatus {
+        .with {
+            $0.worker = worker
+            $0.pid = Int64(pid)
+            $0.uptimeSeconds = Int64(uptimeSeconds)
+            $0.storeBytes = Int64(storeBytes)
+            $0.walBytes = Int64(walBytes)
+            $0.outboxPending = Int64(outboxPending)
+            $0.outboxOldestSeconds = Int64(outboxOldestSeconds)
+            $0.outboxDead = Int64(outboxDead)
+            $0.logLevel = logLevel
+        }
+    }
+}
