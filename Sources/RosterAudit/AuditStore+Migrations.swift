@@ -55,6 +55,10 @@ extension AuditStore {
             // Which IdP sent the request; NULL for records stored before.
             try db.execute(sql: "ALTER TABLE audit ADD COLUMN userAgent TEXT")
         }
+        migrator.registerMigration("v4-requestId") { db in
+            // The X-Request-Id the log lines name; NULL for records stored before.
+            try db.execute(sql: "ALTER TABLE audit ADD COLUMN requestId TEXT")
+        }
         return migrator
     }
 }

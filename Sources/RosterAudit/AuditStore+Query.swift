@@ -61,6 +61,6 @@ extension AuditStore {
             source: row["source"], method: row["method"], path: row["path"], query: row["query"], scimVersion: row["scimVersion"],
             resourceType: row["resourceType"], resourceID: row["resourceId"], subject: row["subject"], status: row["status"],
             scimType: row["scimType"], durationMicros: row["durationMicros"], requestBody: row["request"], responseBody: row["response"],
-            requestBytes: row["requestBytes"], responseBytes: row["responseBytes"], userAgent: row["userAgent"])
+            requestBytes: row["requestBytes"], responseBytes: row["responseBytes"], userAgent: row["userAgent"], requestID: row["requestId"])
     }
 }

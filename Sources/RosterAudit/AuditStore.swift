@@ -47,8 +47,8 @@ public enum AuditStore {
     static func append(_ db: Database, _ records: [AuditRecord]) throws -> Int {
         let insert = try db.statement("""
             INSERT INTO audit (id, origin, seq, at, kind, configurationId, configurationName, directoryId, source, method, path, query,
-            scimVersion, resourceType, resourceId, subject, status, statusClass, scimType, durationMicros, requestBytes, responseBytes, userAgent)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, seq) DO NOTHING
+            scimVersion, resourceType, resourceId, subject, status, statusClass, scimType, durationMicros, requestBytes, responseBytes, userAgent, requestId)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (origin, seq) DO NOTHING
             """)
         let last = try db.statement("SELECT max(id) FROM audit WHERE id >= ? AND id < ?")
         let body = try db.statement("INSERT INTO auditBody (id, request, response) VALUES (?, ?, ?)")
@@ -65,7 +65,7 @@ public enum AuditStore {
             try insert.execute(arguments: [
                 id, r.origin, r.seq, r.at, r.kind.rawValue, r.configurationID, r.configurationName, r.directoryID, r.source, r.method, r.path,
                 r.query, r.scimVersion, r.resourceType, r.resourceID, r.subject, r.status, r.status / 100, r.scimType, r.durationMicros,
-                r.requestBytes, r.responseBytes, r.userAgent,
+                r.requestBytes, r.responseBytes, r.userAgent, r.requestID,
             ])
             guard db.changesCount == 1 else { continue }
             if r.requestBody != nil || r.responseBody != nil { try body.execute(arguments: [id, r.requestBody, r.responseBody]) }

@@ -47,6 +47,7 @@ public enum Ingress {
     public static func router(_ configuration: IngressConfiguration, dependencies: IngressDependencies) -> Router<SCIMRequestContext> {
         // Case-insensitive: Entra sends `/scim/v2/users`; ids and other parameters keep their case.
         let router = Router(context: SCIMRequestContext.self, options: .caseInsensitive)
+        router.add(middleware: RequestIDMiddleware())
         if !configuration.trustedProxies.isEmpty { router.add(middleware: SourceAddressMiddleware(proxies: configuration.trustedProxies)) }
         // Every type served, in root-search order: users, groups, then the generic ones.
         let types = ResourceType.all + dependencies.resources.map(\.type)

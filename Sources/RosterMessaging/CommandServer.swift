@@ -19,13 +19,16 @@ public struct IncomingCommand: Sendable {
     public var isRetry: Bool
     /// The caller's deadline (ms since 1970): a recorded result is kept until then.
     public var deadline: Int64?
+    /// The HTTP request it serves (`X-Request-Id`), for the worker's logs.
+    public var requestID: String?
 
-    public init(name: String, payload: [UInt8], key: [UInt8]? = nil, isRetry: Bool = false, deadline: Int64? = nil) {
+    public init(name: String, payload: [UInt8], key: [UInt8]? = nil, isRetry: Bool = false, deadline: Int64? = nil, requestID: String? = nil) {
         self.name = name
         self.payload = payload
         self.key = key
         self.isRetry = isRetry
         self.deadline = deadline
+        self.requestID = requestID
     }
 }
 
@@ -180,7 +183,7 @@ public final class CommandServer: Sendable {
         var refused = 0
         func refuseQueued() throws(ZMQError) {
             while let message = try socket.receiveMultipart(dontWait: true) {
-                guard message.count == 6 || message.count == 8 else { continue }
+                guard [6, 8, 9].contains(message.count) else { continue }
                 let error = SCIMError.unavailable("The \(kind) worker is stopping; the request was not applied. Try again shortly.", retryAfter: 1)
                 try send([message[0], message[1]] + Envelope.reply(.failure(error)), on: socket)
                 refused += 1
@@ -214,7 +217,7 @@ public final class CommandServer: Sendable {
         var immediate: [(index: Int, result: Result<[UInt8], SCIMError>)] = []
         let now = Envelope.nowMilliseconds()
         for message in messages {
-            guard message.count == 6 || message.count == 8 else {
+            guard [6, 8, 9].contains(message.count) else {
                 logger.warning("dropping a malformed message", metadata: ["frames": "\(message.count)"])
                 continue
             }
@@ -232,7 +235,7 @@ public final class CommandServer: Sendable {
                 immediate.append((routes.count - 1, .success(CommandCodec.encode(Pong(worker: kind)))))
             } else if handler.isReadOnly(name) {
                 routes.removeLast()
-                let command = IncomingCommand(name: name, payload: message[5])
+                let command = IncomingCommand(name: name, payload: message[5], requestID: message.count == 9 ? String(decoding: message[8].prefix(64), as: UTF8.self) : nil)
                 let route = [message[0], message[1]]
                 let queued = ContinuousClock.now
                 readsInFlight.add(1, ordering: .sequentiallyConsistent)
@@ -248,8 +251,9 @@ public final class CommandServer: Sendable {
                 }
             } else {
                 commands.append(IncomingCommand(
-                    name: name, payload: message[5], key: message.count == 8 && message[6].count == 16 ? message[6] : nil,
-                    isRetry: Self.isRetry(message), deadline: Envelope.deadline(message[4])))
+                    name: name, payload: message[5], key: message.count >= 8 && message[6].count == 16 ? message[6] : nil,
+                    isRetry: Self.isRetry(message), deadline: Envelope.deadline(message[4]),
+                    requestID: message.count == 9 ? String(decoding: message[8].prefix(64), as: UTF8.self) : nil))
             }
         }
         var results = commands.isEmpty ? [] : handler.handle(commands)
@@ -275,7 +279,7 @@ public final class CommandServer: Sendable {
     /// A keyed resend. An expired one is not refused here: its first delivery may have committed,
     /// and only the store's ledger can tell "applied" from "not applied".
     static func isRetry(_ message: [[UInt8]]) -> Bool {
-        message.count == 8 && message[6].count == 16 && message[7] != Array("1".utf8)
+        message.count >= 8 && message[6].count == 16 && message[7] != Array("1".utf8)
     }
 
     private func send(_ frames: [[UInt8]], on socket: borrowing ZMQSocket) throws(ZMQError) {

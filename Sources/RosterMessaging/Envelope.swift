@@ -4,7 +4,8 @@ public import SCIMCore
 
 /// The frames of a command and of its reply, after the correlation id.
 ///
-/// Command: `[name][protocol version][deadline][payload]` and optionally `[key][attempt]`, where
+/// Command: `[name][protocol version][deadline][payload]` and optionally `[key][attempt]` or
+/// `[key][attempt][request id]`, where
 /// deadline is the caller's give-up time in milliseconds since 1970 (decimal text), key the
 /// command's idempotency key (16 random bytes, the same on a resend) and attempt `1` or `2`
 /// (decimal text). Reply: `[status][payload]`, where status is `ok` (payload = encoded reply) or
@@ -17,11 +18,12 @@ public enum Envelope {
         command(name: name, payload: payload, deadline: deadline(after: timeout))
     }
 
-    /// A command with an absolute `deadline` (``deadline(after:)``) and, when given, its key.
-    public static func command(name: String, payload: [UInt8], deadline: Int64, key: [UInt8]? = nil, attempt: Int = 1) -> [[UInt8]] {
+    /// A command with an absolute `deadline` (``deadline(after:)``) and, when given, its key and
+    /// the request id of the HTTP request it serves (``RequestID/current``), for the worker's logs.
+    public static func command(name: String, payload: [UInt8], deadline: Int64, key: [UInt8]? = nil, attempt: Int = 1, requestID: String? = nil) -> [[UInt8]] {
         let frames = [Array(name.utf8), Array(ProtocolVersion.current.utf8), Array(String(deadline).utf8), payload]
         guard let key else { return frames }
-        return frames + [key, Array(String(attempt).utf8)]
+        return frames + [key, Array(String(attempt).utf8)] + (requestID.map { [Array($0.utf8)] } ?? [])
     }
 
     public static func deadline(after timeout: Duration) -> Int64 {
@@ -58,4 +60,26 @@ public enum Envelope {
         if frames[0] == error { throw try CommandCodec.decode(SCIMError.self, from: frames[1]) }
         throw SCIMError.internalError("Malformed reply from a worker.")
     }
+}
+
+/// The id of the HTTP request a task serves (`X-Request-Id`): set by the ingress around each
+/// request, carried by every command it sends, and logged by the workers, so that one grep follows
+/// a request through every process.
+public enum RequestID {
+    @TaskLocal public static var current: String?
+
+    /// An id a client may choose: 1 to 64 characters of letters, digits, `.`, `_` and `-`.
+    public static func isAcceptable(_ id: String) -> Bool {
+        (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { b in (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x2D }
+    }
+
+    /// A new id: 16 random hex digits.
+    public static func new() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 16).leftPadded(to: 16)
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String { count >= length ? self : String(repeating: "0", count: length - count) + self }
 }

@@ -66,12 +66,13 @@ public final class WorkerClient: ShardedTransport {
     /// caller gets the real answer instead of "may or may not have been applied".
     private func send(name: String, payload: [UInt8], via requester: ZMQRequester) async throws(SCIMError) -> [UInt8] {
         let key = Envelope.newKey()
+        let requestID = RequestID.current
         let deadline = ContinuousClock.now + requester.requestTimeout
         let wallDeadline = Envelope.deadline(after: requester.requestTimeout)
         var frames: [[UInt8]] = []
         do {
             do {
-                frames = try await requester.request(Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key), deadline: deadline)
+                frames = try await requester.request(Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, requestID: requestID), deadline: deadline)
             } catch BridgeError.peerLost {
                 // The first delivery may have committed: whatever stops the resend, the answer is
                 // "may or may not have been applied" (504), never a 503 that invites a second write.
@@ -79,7 +80,7 @@ public final class WorkerClient: ShardedTransport {
                     let wait = deadline - ContinuousClock.now - .milliseconds(Int64(CommandServer.expiryMargin))
                     guard wait > .zero else { throw BridgeError.timeout }
                     frames = try await requester.request(
-                        Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, attempt: 2), deadline: deadline, queueTimeout: wait)
+                        Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, attempt: 2, requestID: requestID), deadline: deadline, queueTimeout: wait)
                 } catch {
                     throw BridgeError.timeout
                 }

@@ -56,6 +56,7 @@ public final class GroupCommitHandler: CommandBatchHandler {
             let failed = results.filter { if case .failure = $0 { true } else { false } }.count
             logger.debug("batch committed", metadata: [
                 "commands": "\(batch.count)", "failed": "\(failed)", "names": "\(Set(batch.map(\.name)).sorted().joined(separator: ","))",
+                "requests": "\(batch.compactMap(\.requestID).joined(separator: ","))",
                 "ms": "\(String(format: "%.2f", Double((ContinuousClock.now - started) / .microseconds(1)) / 1000))",
             ])
         }
@@ -109,6 +110,9 @@ public final class GroupCommitHandler: CommandBatchHandler {
     public func read(_ command: IncomingCommand) -> Result<[UInt8], SCIMError> {
         guard let apply = table.entries[command.name] else {
             return .failure(.notImplemented("This worker does not know the command '\(command.name)'."))
+        }
+        if logger.logLevel <= .debug {
+            logger.debug("read", metadata: ["name": "\(command.name)", "request": "\(command.requestID ?? "-")"])
         }
         do {
             return .success(try pool.read { db in try apply(db, command.payload) })

@@ -41,15 +41,18 @@ public struct AuditRecord: WireCodable, Equatable {
     public var responseBytes: Int
     /// The request's User-Agent (at most 256 characters): which IdP sent it.
     public var userAgent: String?
+    /// The request's id (`X-Request-Id`), as the log lines of every process name it.
+    public var requestID: String?
 
     public init(
         id: Int64 = 0, origin: Int64, seq: Int64, at: Int64, kind: Kind, configurationID: String? = nil, configurationName: String? = nil,
         directoryID: String? = nil, source: String? = nil, method: String, path: String, query: String? = nil, scimVersion: String? = nil,
         resourceType: String? = nil, resourceID: String? = nil, subject: String? = nil, status: Int, scimType: String? = nil,
         durationMicros: Int64 = 0, requestBody: String? = nil, responseBody: String? = nil, requestBytes: Int = 0, responseBytes: Int = 0,
-        userAgent: String? = nil
+        userAgent: String? = nil, requestID: String? = nil
     ) {
         self.userAgent = userAgent
+        self.requestID = requestID
         self.id = id
         self.origin = origin
         self.seq = seq
@@ -86,7 +89,8 @@ public struct AuditRecord: WireCodable, Equatable {
             durationMicros: m.durationMicros,
             requestBody: m.hasRequestBody ? String(decoding: m.requestBody, as: UTF8.self) : nil,
             responseBody: m.hasResponseBody ? String(decoding: m.responseBody, as: UTF8.self) : nil,
-            requestBytes: Int(m.requestBytes), responseBytes: Int(m.responseBytes), userAgent: m.hasUserAgent ? m.userAgent : nil)
+            requestBytes: Int(m.requestBytes), responseBytes: Int(m.responseBytes), userAgent: m.hasUserAgent ? m.userAgent : nil,
+            requestID: m.hasRequestID ? m.requestID : nil)
     }
 
     public var message: Roster_V1_AuditRecord {
@@ -113,6 +117,7 @@ public struct AuditRecord: WireCodable, Equatable {
         if let requestBody { m.requestBody = Data(requestBody.utf8) }
         if let responseBody { m.responseBody = Data(responseBody.utf8) }
         if let userAgent { m.userAgent = userAgent }
+        if let requestID { m.requestID = requestID }
         m.requestBytes = Int64(requestBytes)
         m.responseBytes = Int64(responseBytes)
         return m

@@ -10,9 +10,9 @@ public protocol Command: WireCodable {
 
 /// The version of the command envelope and payloads. A worker refuses other versions.
 /// 2: commands carry the caller's deadline. 3: payloads are protobuf (Proto/*.proto).
-/// 4: commands may carry an idempotency key and an attempt number.
+/// 4: commands may carry an idempotency key and an attempt number. 5: and the request id.
 public enum ProtocolVersion {
-    public static let current = "4"
+    public static let current = "5"
 }
 
 /// A reply with nothing in it.

@@ -79,4 +79,32 @@ struct LoggingEndToEndTests {
             for secret in [e2eToken, e2eAdminToken, "Secret-Passw0rd!"] { #expect(!system.logText.contains(secret), "a secret is in the log") }
         }
     }
+
+    @Test func oneRequestIdFollowsARequestThroughTheIngressTheWorkerAndTheAuditLog() async throws {
+        try await withRunningSystem { system in
+            try #require(await system.ready(), "\(system.logText)")
+            let admin = TestHTTP(base: system.http.base, token: e2eAdminToken)
+            #expect(try await admin.send("PATCH", "/admin/api/v1/audit", body: #"{"enabled":true}"#, headers: ["Content-Type": "application/json"]).status == 200)
+            #expect(try await admin.send("PATCH", "/admin/api/v1/log-level", body: #"{"level":"debug","for":"5m"}"#, headers: ["Content-Type": "application/json"]).status == 200)
+            let id = "okta-trace.0001"
+            var reply = try await system.http.send("POST", "/scim/v2/Users", json: TestHTTP.user("traced0"), headers: ["X-Request-Id": id])
+            let traced = await eventually(timeout: .seconds(5)) {
+                // The level reaches the users worker within a second or two; the id is on its line once it does.
+                if system.logText.contains("requests=\(id)") { return true }
+                reply = (try? await system.http.send("POST", "/scim/v2/Users", json: TestHTTP.user("traced\(Int.random(in: 1...1_000_000))"), headers: ["X-Request-Id": id])) ?? reply
+                return false
+            }
+            #expect(reply.header("X-Request-Id") == id)
+            #expect(traced, "the users worker's batch line does not name the request: \(system.logText.suffix(1500))")
+            #expect(system.logText.split(separator: "\n").contains { $0.contains("service=roster.ingress") && $0.contains("msg=request") && $0.contains("request=\(id)") })
+            let generated = try await system.http.send("GET", "/scim/v2/Users", headers: ["X-Request-Id": "not acceptable; has spaces"])
+            let new = try #require(generated.header("X-Request-Id"))
+            #expect(new.count == 16 && new.allSatisfy(\.isHexDigit), "a new id replaces an unacceptable one: \(new)")
+            let audited = await eventually(timeout: .seconds(5)) {
+                let records = try? await admin.send("GET", "/admin/api/v1/audit/records?method=POST&limit=50")
+                return records?.object["records"]?.arrayValue?.contains { $0.objectValue?["requestId"] == .string(id) } == true
+            }
+            #expect(audited, "the audit record does not carry the request id")
+        }
+    }
 }

@@ -12,7 +12,7 @@ enum AuditCSV {
     static let columns = [
         "id", "time", "kind", "configurationId", "configurationName", "directoryId", "source", "method", "path", "query", "scimVersion",
         "resourceType", "resourceId", "subject", "status", "scimType", "durationMs", "requestBytes", "responseBytes", "requestBody", "responseBody",
-        "userAgent",
+        "userAgent", "requestId",
     ]
 
     static var header: String { columns.joined(separator: ",") + "\r\n" }
@@ -22,7 +22,7 @@ enum AuditCSV {
         let fields: [String?] = [
             String(r.id), AuditView.time(r.at), r.kind.rawValue, r.configurationID, r.configurationName, r.directoryID, r.source, r.method, r.path,
             r.query, r.scimVersion, r.resourceType, r.resourceID, r.subject, String(r.status), r.scimType, AuditView.milliseconds(r.durationMicros),
-            String(r.requestBytes), String(r.responseBytes), r.requestBody, r.responseBody, r.userAgent,
+            String(r.requestBytes), String(r.responseBytes), r.requestBody, r.responseBody, r.userAgent, r.requestID,
         ]
         for (i, value) in fields.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }

@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import RosterProtocol
+import RosterMessaging
 public import SCIMCore
 import Synchronization
 
@@ -30,7 +31,7 @@ public struct AuditMiddleware: RouterMiddleware {
             origin: 0, seq: 0, at: at, kind: path.hasPrefix("/admin/") ? .admin : .scim, source: context.remoteAddress,
             method: request.method.rawValue, path: path, query: AuditRedactor.query(request.uri.query),
             scimVersion: path.hasPrefix("/scim/v2") ? "2.0" : path.hasPrefix("/scim/v1") ? "1.1" : nil, status: 0,
-            userAgent: request.headers[.userAgent].map { String($0.prefix(256)) })
+            userAgent: request.headers[.userAgent].map { String($0.prefix(256)) }, requestID: RequestID.current)
         let trace = AuditTrace()
         var context = context
         context.audit = trace

@@ -26,7 +26,7 @@ extension AuditRecord {
             resourceType: optional("resourceType"), resourceID: optional("resourceId"), subject: optional("subject"), status: Int(try int64("status")),
             scimType: optional("scimType"), durationMicros: try int64("durationMicros"), requestBody: optional("requestBody"),
             responseBody: optional("responseBody"), requestBytes: optionalInt("requestBytes") ?? 0, responseBytes: optionalInt("responseBytes") ?? 0,
-            userAgent: optional("userAgent"))
+            userAgent: optional("userAgent"), requestID: optional("requestId"))
     }
 
     public var json: [String: JSONValue] {
@@ -35,6 +35,6 @@ extension AuditRecord {
          "source": source.json, "method": .string(method), "path": .string(path), "query": query.json, "scimVersion": scimVersion.json,
          "resourceType": resourceType.json, "resourceId": resourceID.json, "subject": subject.json, "status": .int(Int64(status)),
          "scimType": scimType.json, "durationMicros": .int(durationMicros), "requestBody": requestBody.json, "responseBody": responseBody.json,
-         "requestBytes": .int(Int64(requestBytes)), "responseBytes": .int(Int64(responseBytes)), "userAgent": userAgent.json]
+         "requestBytes": .int(Int64(requestBytes)), "responseBytes": .int(Int64(responseBytes)), "userAgent": userAgent.json, "requestId": requestID.json]
     }
 }

@@ -243,6 +243,16 @@ public nonisolated struct Roster_V1_AuditRecord: @unchecked Sendable {
   /// Clears the value of `userAgent`. Subsequent reads from it will return its default value.
   public mutating func clearUserAgent() {_uniqueStorage()._userAgent = nil}
 
+  /// The request's id (`X-Request-Id`), which the ingress's and the workers' log lines name.
+  public var requestID: String {
+    get {_storage._requestID ?? String()}
+    set {_uniqueStorage()._requestID = newValue}
+  }
+  /// Returns true if `requestID` has been explicitly set.
+  public var hasRequestID: Bool {_storage._requestID != nil}
+  /// Clears the value of `requestID`. Subsequent reads from it will return its default value.
+  public mutating func clearRequestID() {_uniqueStorage()._requestID = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// Which API the request went to (Swift `AuditRecord.Kind`). Mapping: KIND_SCIM = .scim,
@@ -653,7 +663,7 @@ fileprivate nonisolated let _protobuf_package = "roster.v1"
 
 nonisolated extension Roster_V1_AuditRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AuditRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}origin\0\u{1}seq\0\u{1}at\0\u{1}kind\0\u{3}configuration_id\0\u{3}configuration_name\0\u{3}directory_id\0\u{1}source\0\u{1}method\0\u{1}path\0\u{1}query\0\u{3}scim_version\0\u{3}resource_type\0\u{3}resource_id\0\u{1}subject\0\u{1}status\0\u{3}scim_type\0\u{3}duration_micros\0\u{3}request_body\0\u{3}response_body\0\u{3}request_bytes\0\u{3}response_bytes\0\u{3}user_agent\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}origin\0\u{1}seq\0\u{1}at\0\u{1}kind\0\u{3}configuration_id\0\u{3}configuration_name\0\u{3}directory_id\0\u{1}source\0\u{1}method\0\u{1}path\0\u{1}query\0\u{3}scim_version\0\u{3}resource_type\0\u{3}resource_id\0\u{1}subject\0\u{1}status\0\u{3}scim_type\0\u{3}duration_micros\0\u{3}request_body\0\u{3}response_body\0\u{3}request_bytes\0\u{3}response_bytes\0\u{3}user_agent\0\u{3}request_id\0")
 
   fileprivate class _StorageClass {
     var _id: Int64 = 0
@@ -680,6 +690,7 @@ nonisolated extension Roster_V1_AuditRecord: SwiftProtobuf.Message, SwiftProtobu
     var _requestBytes: Int64 = 0
     var _responseBytes: Int64 = 0
     var _userAgent: String? = nil
+    var _requestID: String? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -714,6 +725,7 @@ nonisolated extension Roster_V1_AuditRecord: SwiftProtobuf.Message, SwiftProtobu
       _requestBytes = source._requestBytes
       _responseBytes = source._responseBytes
       _userAgent = source._userAgent
+      _requestID = source._requestID
     }
   }
 
@@ -756,6 +768,7 @@ nonisolated extension Roster_V1_AuditRecord: SwiftProtobuf.Message, SwiftProtobu
         case 22: try { try decoder.decodeSingularInt64Field(value: &_storage._requestBytes) }()
         case 23: try { try decoder.decodeSingularInt64Field(value: &_storage._responseBytes) }()
         case 24: try { try decoder.decodeSingularStringField(value: &_storage._userAgent) }()
+        case 25: try { try decoder.decodeSingularStringField(value: &_storage._requestID) }()
         default: break
         }
       }
@@ -840,6 +853,9 @@ nonisolated extension Roster_V1_AuditRecord: SwiftProtobuf.Message, SwiftProtobu
       try { if let v = _storage._userAgent {
         try visitor.visitSingularStringField(value: v, fieldNumber: 24)
       } }()
+      try { if let v = _storage._requestID {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 25)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -873,6 +889,7 @@ nonisolated extension Roster_V1_AuditRecord: SwiftProtobuf.Message, SwiftProtobu
         if _storage._requestBytes != rhs_storage._requestBytes {return false}
         if _storage._responseBytes != rhs_storage._responseBytes {return false}
         if _storage._userAgent != rhs_storage._userAgent {return false}
+        if _storage._requestID != rhs_storage._requestID {return false}
         return true
       }
       if !storagesAreEqual {return false}
