@@ -18,6 +18,7 @@ struct ChildSpec: Sendable {
 final class Supervisor: Sendable {
     private struct Child {
         var spec: ChildSpec
+        var log: ChildLog
         var process: Process?
         var started = Date()
         /// The first restart is immediate; repeated crashes back off.
@@ -36,8 +37,9 @@ final class Supervisor: Sendable {
     private let state: Mutex<State>
     private let signalSources = Mutex<[any DispatchSourceSignal]>([])
 
-    init(children: [ChildSpec]) {
-        state = Mutex(State(children: children.map { Child(spec: $0) }))
+    /// `logDirectory`: where each child's output is also written (`<name>.log`); nil: only to stderr.
+    init(children: [ChildSpec], logDirectory: URL? = nil) {
+        state = Mutex(State(children: children.map { Child(spec: $0, log: ChildLog(name: $0.name, directory: logDirectory)) }))
     }
 
     /// The directory of the running `roster` binary, where its sibling executables are.
@@ -72,13 +74,16 @@ final class Supervisor: Sendable {
     }
 
     private func launch(_ index: Int) throws {
-        let spec = state.withLock { $0.children[index].spec }
+        let (spec, childLog) = state.withLock { ($0.children[index].spec, $0.children[index].log) }
         guard FileManager.default.isExecutableFile(atPath: spec.executable.path) else {
             throw SupervisorError.missingExecutable(spec.executable.path)
         }
         let process = Process()
         process.executableURL = spec.executable
         process.arguments = spec.arguments
+        let output = childLog.pipe()
+        process.standardOutput = output
+        process.standardError = output
         process.terminationHandler = { [self] p in
             let signalled = p.terminationReason == .uncaughtSignal
             self.exited(index, how: signalled ? Self.signalName(p.terminationStatus) : "with status \(p.terminationStatus)",

@@ -90,7 +90,7 @@ struct UpCommand: AsyncParsableCommand {
                           + (httpPublicUrl.map { ["--http-public-url", $0] } ?? []) + extra["ingress", default: []],
                       stopsFirst: true),
         ]
-        let supervisor = Supervisor(children: children)
+        let supervisor = Supervisor(children: children, logDirectory: dataURL.appendingPathComponent("logs"))
         try supervisor.start()
         let base = "http://\(httpHost):\(httpPort)"
         // "up" only for this instance: the /readyz that answers must be our ingress's (its pid).
