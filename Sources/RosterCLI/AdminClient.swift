@@ -20,13 +20,13 @@ struct AdminOptions: ParsableArguments {
 struct AdminClient {
     let options: AdminOptions
 
-    func call(_ method: String, _ path: String, body: [String: Any]? = nil) async throws -> Any {
-        let data = try await send(method, path, body: body)
+    func call(_ method: String, _ path: String, body: [String: Any]? = nil, timeout: TimeInterval = 60) async throws -> Any {
+        let data = try await send(method, path, body: body, timeout: timeout)
         return data.isEmpty ? [String: Any]() : (try? JSONSerialization.jsonObject(with: data)) ?? [:]
     }
 
     /// The raw body of a successful call (e.g. a CSV export); a failure becomes a clear message.
-    func send(_ method: String, _ path: String, query: [URLQueryItem] = [], body: [String: Any]? = nil) async throws -> Data {
+    func send(_ method: String, _ path: String, query: [URLQueryItem] = [], body: [String: Any]? = nil, timeout: TimeInterval = 60) async throws -> Data {
         guard let token = options.adminToken ?? ProcessInfo.processInfo.environment["ROSTER_ADMIN_TOKEN"], !token.isEmpty else {
             throw ValidationError("No admin token: pass --admin-token or set ROSTER_ADMIN_TOKEN.")
         }
@@ -34,7 +34,7 @@ struct AdminClient {
         guard var components = URLComponents(string: "\(base)/admin/api/v1/\(path)") else { throw ValidationError("'\(options.url)' is not a URL.") }
         if !query.isEmpty { components.queryItems = query }
         guard let url = components.url else { throw ValidationError("'\(options.url)' is not a URL.") }
-        var request = URLRequest(url: url, timeoutInterval: 60)
+        var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         if let body {

@@ -17,7 +17,8 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         let target = URL(fileURLWithPath: directory).standardizedFileURL
         let client = AdminClient(options: options)
-        let result = try await client.call("POST", "backups", body: ["directory": target.path])
+        // Every store, one after another: as long as that takes (each within the workers' timeout).
+        let result = try await client.call("POST", "backups", body: ["directory": target.path], timeout: 3600)
         var files: [[String: Any]] = []
         if let dataDir {
             for name in BackupManifest.tokenFiles {
@@ -58,21 +59,37 @@ struct RestoreCommand: AsyncParsableCommand {
         if !existing.isEmpty && !replace {
             throw CLIError("\(data.path) holds stores (\(existing.sorted().joined(separator: ", "))): restore into an empty data directory, or give --replace.")
         }
-        for store in manifest.stores {
-            let source = backup.appendingPathComponent(store.file).path
-            guard try Secrets.sha256Hex(file: source) == store.sha256 else {
-                throw CLIError("\(store.file) does not match its SHA-256 in the manifest: the backup is damaged; nothing was restored.")
+        let manager = FileManager.default
+        // First every file copied beside its place and checked; only then the old stores go.
+        var staged: [(from: URL, to: URL)] = []
+        do {
+            for store in manifest.stores {
+                let name = store.shard == 0 ? "\(store.kind).sqlite" : "\(store.kind)-\(store.shard).sqlite"
+                let temporary = data.appendingPathComponent(name + ".restoring")
+                try? manager.removeItem(at: temporary)
+                try Data(contentsOf: backup.appendingPathComponent(store.file).resolvingSymlinksInPath(), options: .alwaysMapped).write(to: temporary)
+                staged.append((temporary, data.appendingPathComponent(name)))
+                guard try Secrets.sha256Hex(file: temporary.path) == store.sha256 else {
+                    throw CLIError("\(store.file) does not match its SHA-256 in the manifest: the backup is damaged; nothing was restored.")
+                }
             }
+            for file in manifest.files {
+                let temporary = data.appendingPathComponent(file.name + ".restoring")
+                try? manager.removeItem(at: temporary)
+                try manager.copyItem(at: backup.appendingPathComponent(file.name), to: temporary)
+                staged.append((temporary, data.appendingPathComponent(file.name)))
+                guard try Secrets.sha256Hex(file: temporary.path) == file.sha256 else { throw CLIError("\(file.name) does not match its SHA-256 in the manifest; nothing was restored.") }
+            }
+        } catch {
+            for s in staged { try? manager.removeItem(at: s.from) }
+            throw error
         }
-        for name in existing { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(at: data.appendingPathComponent(name + suffix)) } }
-        for store in manifest.stores {
-            let name = store.shard == 0 ? "\(store.kind).sqlite" : "\(store.kind)-\(store.shard).sqlite"
-            try FileManager.default.copyItem(at: backup.appendingPathComponent(store.file), to: data.appendingPathComponent(name))
-        }
-        for file in manifest.files {
-            let target = data.appendingPathComponent(file)
-            try? FileManager.default.removeItem(at: target)
-            try FileManager.default.copyItem(at: backup.appendingPathComponent(file), to: target)
+        for name in existing { for suffix in ["", "-wal", "-shm"] { try? manager.removeItem(at: data.appendingPathComponent(name + suffix)) } }
+        // The replaced system's queued audit records are not the restored one's.
+        for spool in ["audit-spool.ndjson", "audit-spool.ndjson.memory", "audit-spool.ndjson.memory.acked"] { try? manager.removeItem(at: data.appendingPathComponent(spool)) }
+        for s in staged {
+            try? manager.removeItem(at: s.to)
+            try manager.moveItem(at: s.from, to: s.to)
         }
         let users = manifest.shards["users"] ?? 1, groups = manifest.shards["groups"] ?? 1
         try Data("users=\(users) groups=\(groups)\n".utf8).write(to: data.appendingPathComponent("shards"))
@@ -89,7 +106,7 @@ struct BackupManifest {
     var started: String
     var shards: [String: Int]
     var stores: [Store]
-    var files: [String]
+    var files: [(name: String, sha256: String)]
 
     init(at directory: URL) throws {
         let url = directory.appendingPathComponent("manifest.json")
@@ -104,7 +121,17 @@ struct BackupManifest {
             else { throw CLIError("\(url.path) lists a store it does not describe fully.") }
             return Store(kind: kind, shard: shard, file: file, sha256: sha)
         }
-        files = (object["files"] as? [[String: Any]] ?? []).compactMap { $0["file"] as? String }.filter { Self.tokenFiles.contains($0) }
+        files = (object["files"] as? [[String: Any]] ?? []).compactMap { f in
+            guard let name = f["file"] as? String, Self.tokenFiles.contains(name), let sha = f["sha256"] as? String else { return nil }
+            return (name, sha)
+        }
+        // Every shard of the counts it names, once; one sync and one audit store.
+        for kind in ["users", "groups", "sync", "audit"] {
+            let count = ["users", "groups"].contains(kind) ? shards[kind] ?? 1 : 1
+            let present = self.stores.filter { $0.kind == kind }.map(\.shard).sorted()
+            if kind == "audit", present.isEmpty { continue }  // a system without an audit worker
+            guard present == Array(0..<count) else { throw CLIError("\(url.path) does not list every \(kind) store (shards \(present), expected 0..<\(count)).") }
+        }
     }
 
     /// Adds the copied token hash files to the manifest.

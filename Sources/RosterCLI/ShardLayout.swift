@@ -49,12 +49,17 @@ extension ShardLayout {
         } else if FileManager.default.fileExists(atPath: data.appendingPathComponent("users.sqlite").path) {
             recorded = "users=1 groups=1"
         } else {
-            try Data((wanted + "\n").utf8).write(to: file)
-            return
+            return  // a new data directory: recorded once the system has started (recordCounts)
         }
         guard recorded == wanted else {
             throw CLIError("\(data.path) was started with shards \(recorded), not \(wanted): its directories would be looked for on other shards. Start it with the same --users-shards and --groups-shards (re-sharding is not built yet).")
         }
-        if !FileManager.default.fileExists(atPath: file.path) { try Data((wanted + "\n").utf8).write(to: file) }
+    }
+
+    /// Records the counts of a data directory that started (a refused start records nothing).
+    static func recordCounts(users: Int, groups: Int, in data: URL) {
+        let file = data.appendingPathComponent("shards")
+        guard !FileManager.default.fileExists(atPath: file.path) else { return }
+        try? Data("users=\(users) groups=\(groups)\n".utf8).write(to: file)
     }
 }

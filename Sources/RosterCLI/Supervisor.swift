@@ -114,6 +114,8 @@ final class Supervisor: Sendable {
     }
 
     private func exited(_ index: Int, how: String, cannotStart: Bool) {
+        // Its last lines (the reason it could not start) first, then what the supervisor says of it.
+        state.withLock { $0.children[index].log }.waitUntilDrained()
         let (stopping, name, delay, waiters) = state.withLock { s -> (Bool, String, Double, [CheckedContinuation<Void, Never>]) in
             s.running -= 1
             s.children[index].process = nil

@@ -52,6 +52,8 @@ struct UpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A terminal or pipe that goes away must not end the supervisor: its children would run on unsupervised.
+        signal(SIGPIPE, SIG_IGN)
         let extra = try extraKeys()  // a mistyped key is refused before anything else is looked at
         let dataURL = URL(fileURLWithPath: dataDir, isDirectory: true).standardizedFileURL
         try FileManager.default.createDirectory(at: dataURL, withIntermediateDirectories: true)
@@ -100,6 +102,7 @@ struct UpCommand: AsyncParsableCommand {
             await supervisor.waitUntilStopped()
             throw CLIError("Roster did not start: \(failed) cannot start (see its reason above).")
         }
+        ShardLayout.recordCounts(users: usersShards, groups: groupsShards, in: dataURL)
         FileHandle.standardError.write(Data(Banner(base: base, data: dataURL, binaries: binaries, ready: ready, bootstrap: bootstrap, admin: admin).text.utf8))
         await supervisor.waitUntilStopped()
         if let failed = supervisor.failure { throw CLIError("Roster stopped: \(failed) could not start again.") }

@@ -19,9 +19,11 @@ public struct RosterLogHandler: LogHandler {
         self.levels = levels
     }
 
+    /// The process's level: set at startup (`log.level`) and by `roster log-level`, never through
+    /// one logger (a library setting its own logger's level must not change the whole process's).
     public var logLevel: Logger.Level {
         get { levels.level }
-        set { levels.start(at: newValue) }
+        set {}
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -33,7 +35,8 @@ public struct RosterLogHandler: LogHandler {
         var fields = metadata
         if let extra = event.metadata { fields.merge(extra) { _, new in new } }
         let line = Self.line(time: Date(), level: event.level, service: label, message: "\(event.message)", metadata: fields, format: format)
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        // Never `write(_:)`, which traps on a full disk or a closed pipe: a log line is not worth the process.
+        try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
     }
 
     /// The text of one event (tested without a process around it).
@@ -50,7 +53,8 @@ public struct RosterLogHandler: LogHandler {
     }
 
     static func logfmtValue(_ value: String) -> String {
-        guard value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.isNewline }) else { return value }
+        guard value.isEmpty || value.unicodeScalars.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F })
+        else { return value }
         return jsonString(value)
     }
 
@@ -64,7 +68,7 @@ public struct RosterLogHandler: LogHandler {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+                if scalar.value < 0x20 || scalar.value == 0x7F { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
             }
         }
         return out + "\""

@@ -21,27 +21,28 @@ struct LogLevelRefresher: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if let levels = try? await sync.send(GetRuntimeLogLevels(), shardKey: "") {
                 let now = Int64(Date().timeIntervalSince1970 * 1000)
-                func wanted(_ service: String) -> (level: String, forMilliseconds: Int64) {
-                    guard let e = levels.effective(for: service) else { return ("", 0) }
-                    return (e.level, e.untilMilliseconds == 0 ? 0 : max(1, e.untilMilliseconds - now))
+                func wanted(_ service: String) -> (level: String, forMilliseconds: Int64, key: String) {
+                    guard let e = levels.effective(for: service) else { return ("", 0, "") }
+                    // The level and its end: a longer debug period is a change too.
+                    return (e.level, e.untilMilliseconds == 0 ? 0 : max(1, e.untilMilliseconds - now), "\(e.level)@\(e.untilMilliseconds)")
                 }
                 let mine = wanted("ingress")
                 let resend = ContinuousClock.now - lastSend > .seconds(10)
-                if sent["ingress"] != mine.level {
+                if sent["ingress"] != mine.key {
                     LogLevelSwitch.shared.set(mine.level.isEmpty ? nil : Logger.Level(rawValue: mine.level),
                                               for: mine.forMilliseconds > 0 ? .milliseconds(mine.forMilliseconds) : nil)
                     logger.info("log level changed", metadata: ["level": "\(LogLevelSwitch.shared.level)"])
-                    sent["ingress"] = mine.level
+                    sent["ingress"] = mine.key
                 }
                 for (kind, transport) in workers {
                     let target = wanted(kind)
-                    guard sent[kind] != target.level || (resend && !target.level.isEmpty) else { continue }
+                    guard sent[kind] != target.key || (resend && !target.level.isEmpty) else { continue }
                     let command = SetLogLevel(level: target.level, forMilliseconds: target.forMilliseconds)
                     var reached = true
                     for shard in 0..<transport.instanceCount {
                         do { _ = try await transport.send(name: SetLogLevel.name, payload: CommandCodec.encode(command), instance: shard) } catch { reached = false }
                     }
-                    if reached { sent[kind] = target.level }
+                    if reached { sent[kind] = target.key }
                 }
                 if resend { lastSend = ContinuousClock.now }
             }

@@ -12,9 +12,11 @@ extension BackupStore {
         let manager = FileManager.default
         guard !manager.fileExists(atPath: path) else { throw SCIMError.uniqueness("'\(path)' exists already: back up into an empty directory.") }
         let partial = path + ".partial"
-        try? manager.removeItem(atPath: partial)
+        guard !manager.fileExists(atPath: partial) else { throw SCIMError.uniqueness("A backup to '\(path)' is being written already.") }
         do {
-            try manager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            // Copies hold password and token hashes and audit bodies: for the owner only.
+            try manager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            guard manager.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]) else { throw CocoaError(.fileWriteNoPermission) }
             let destination = try DatabaseQueue(path: partial)
             try destination.writeWithoutTransaction { copy in try db.backup(to: copy) }
             try destination.close()

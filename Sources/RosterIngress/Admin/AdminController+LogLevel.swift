@@ -33,7 +33,10 @@ extension AdminController {
     /// `90s`, `30m`, `2h`, `1d` or a number of seconds.
     static func seconds(_ text: String) -> Int? {
         let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-        if let unit = text.last, let factor = units[unit], let n = Int(text.dropLast()) { return n * factor }
+        if let unit = text.last, let factor = units[unit], let n = Int(text.dropLast()) {
+            let (seconds, overflow) = n.multipliedReportingOverflow(by: factor)
+            return overflow ? nil : seconds
+        }
         return Int(text)
     }
 

@@ -16,14 +16,14 @@ struct BackupController {
     func addRoutes(to group: RouterGroup<SCIMRequestContext>) {
         group.post("backups") { request, _ in
             let body = try await request.jsonObject(limit: maxBodyBytes)
-            guard let directory = body["directory"]?.stringValue, directory.hasPrefix("/") else {
-                throw SCIMError.invalidValue("'directory' (an absolute path on the workers' host) is required.")
+            guard let directory = body["directory"]?.stringValue, directory.hasPrefix("/"), !directory.split(separator: "/").contains("..") else {
+                throw SCIMError.invalidValue("'directory' (an absolute path on the workers' host, without '..') is required.")
             }
             let manager = FileManager.default
             if let existing = try? manager.contentsOfDirectory(atPath: directory), !existing.isEmpty {
                 throw SCIMError.uniqueness("'\(directory)' is not empty: back up into a new directory.")
             }
-            try? manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try? manager.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let started = Timestamp.string(from: Date())
             var stores: [JSONValue] = []
             var shards: [String: JSONValue] = [:]
@@ -47,7 +47,7 @@ struct BackupController {
                 "shards": .object(shards), "stores": .array(stores),
             ])
             do {
-                try Data(manifest.serialized()).write(to: URL(fileURLWithPath: directory).appendingPathComponent(Self.manifestName))
+                try Data(manifest.serialized()).write(to: URL(fileURLWithPath: directory).appendingPathComponent(Self.manifestName), options: .withoutOverwriting)
             } catch {
                 throw SCIMError.internalError("The stores were backed up, but the manifest could not be written to '\(directory)': \(error).")
             }

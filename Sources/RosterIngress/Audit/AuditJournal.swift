@@ -17,6 +17,8 @@ struct AuditJournal {
     private var acked = 0
     /// A write failed: the file is not what memory holds until a rewrite succeeds.
     private var stale = false
+    /// While stale, a rewrite (of up to all of memory, under the queue's lock) is tried at most once a second.
+    private var nextRewrite = ContinuousClock.now
     /// Acknowledged bytes after which the journal is rewritten with only what is pending.
     static let compactAfter = 4 << 20
 
@@ -53,25 +55,34 @@ struct AuditJournal {
     /// would point past records it has: it is rewritten from `pending` as soon as a write succeeds.
     mutating func append(_ line: [UInt8], pending: ArraySlice<[UInt8]>) {
         if stale {
-            stale = !rewrite(pending)
+            retryRewrite(pending)
             return
         }
         let bytes = line + [0x0A]
         if bytes.withUnsafeBytes({ pwrite(fd, $0.baseAddress, $0.count, off_t(size)) }) == bytes.count {
             size += bytes.count
         } else {
-            stale = !rewrite(pending)
+            stale = true
+            retryRewrite(pending)
         }
     }
 
     /// `bytes` more were delivered; `pending` is what memory still holds.
     mutating func acknowledge(bytes: Int, pending: ArraySlice<[UInt8]>) {
         acked += bytes
-        if stale || pending.isEmpty || acked >= Self.compactAfter {
+        if stale {
+            retryRewrite(pending)
+        } else if pending.isEmpty || acked >= Self.compactAfter {
             stale = !rewrite(pending)
         } else {
             writeAcked()
         }
+    }
+
+    private mutating func retryRewrite(_ pending: ArraySlice<[UInt8]>) {
+        guard ContinuousClock.now >= nextRewrite else { return }
+        stale = !rewrite(pending)
+        if stale { nextRewrite = ContinuousClock.now + .seconds(1) }
     }
 
     /// Everything in memory went to the spool (a graceful stop).

@@ -8,16 +8,17 @@ import RosterMessaging
 /// of the request, and carried by every command to the workers (``RequestID/current``), whose
 /// debug lines name it: one grep follows a request through every process.
 public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var header: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
-
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let id = request.headers[Self.header].flatMap { RequestID.isAcceptable($0) ? $0 : nil } ?? RequestID.new()
+        let id = request.headers[requestIDHeader].flatMap { RequestID.isAcceptable($0) ? $0 : nil } ?? RequestID.new()
         var context = context
         context.logger[metadataKey: "request"] = "\(id)"
         var response = try await RequestID.$current.withValue(id) { try await next(request, context) }
-        response.headers[Self.header] = id
+        response.headers[requestIDHeader] = id
         return response
     }
 }
+
+/// `X-Request-Id`, made once.
+let requestIDHeader = HTTPField.Name("X-Request-Id")!
