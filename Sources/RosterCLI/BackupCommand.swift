@@ -64,7 +64,7 @@ struct RestoreCommand: AsyncParsableCommand {
         var staged: [(from: URL, to: URL)] = []
         do {
             for store in manifest.stores {
-                let name = store.shard == 0 ? "\(store.kind).sqlite" : "\(store.kind)-\(store.shard).sqlite"
+                let name = ShardLayout.storeFile(kind: store.kind, shard: store.shard)
                 let temporary = data.appendingPathComponent(name + ".restoring")
                 try? manager.removeItem(at: temporary)
                 try Data(contentsOf: backup.appendingPathComponent(store.file).resolvingSymlinksInPath(), options: .alwaysMapped).write(to: temporary)

@@ -25,12 +25,15 @@ struct ShardLayout: Equatable {
         for (kind, count) in [("users", users), ("groups", groups), ("sync", 1), ("audit", 1)] {
             for shard in 0..<count {
                 workers.append(Worker(kind: kind, shard: shard, name: count == 1 ? kind : "\(kind)-\(shard)", port: port,
-                                      storeFile: shard == 0 ? "\(kind).sqlite" : "\(kind)-\(shard).sqlite"))
+                                      storeFile: Self.storeFile(kind: kind, shard: shard)))
                 port += 1
             }
         }
         self.workers = workers
     }
+
+    /// `users.sqlite` for shard 0, `users-2.sqlite` for shard 2: where `roster up` and `roster restore` put a store.
+    static func storeFile(kind: String, shard: Int) -> String { shard == 0 ? "\(kind).sqlite" : "\(kind)-\(shard).sqlite" }
 
     /// The ordered endpoints of a kind: shard i at index i (what `fnv1a(directory) mod N` indexes).
     func endpoints(_ kind: String) -> [String] { workers.filter { $0.kind == kind }.map(\.endpoint) }

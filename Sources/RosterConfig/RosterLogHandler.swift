@@ -74,3 +74,10 @@ public struct RosterLogHandler: LogHandler {
         return out + "\""
     }
 }
+
+extension ContinuousClock.Instant {
+    /// The milliseconds since this instant, two decimals: the `ms` of log lines.
+    public var millisecondsSince: String {
+        String(format: "%.2f", Double((ContinuousClock.now - self) / .microseconds(1)) / 1000)
+    }
+}

@@ -43,10 +43,8 @@ public enum GroupStore {
 
     static func replace(_ db: Database, _ c: ReplaceGroup) throws -> StoredGroup {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
-        let type = try DeclaredSchemas.type(.group, wire: c.extensions)
-        let previous = try table.stored(existing).attributes
-        let attributes = try table.keepingDeclaredImmutables(type: type, previous: previous, attributes: c.attributes)
-        try table.checkDeclaredUniqueness(db, type: type, directoryID: c.directoryID, attributes: attributes, excludingID: existing["id"], previous: previous)
+        let attributes = try table.declaredReplacement(db, type: try DeclaredSchemas.type(.group, wire: c.extensions), directoryID: c.directoryID, existing: existing,
+                                                       attributes: c.attributes)
         let seq: Int64 = existing["seq"]
         try db.statement("DELETE FROM groupMember WHERE groupSeq = ?").execute(arguments: [seq])
         try addMembers(db, seq: seq, c.members)

@@ -235,7 +235,7 @@ public final class CommandServer: Sendable {
                 immediate.append((routes.count - 1, .success(CommandCodec.encode(Pong(worker: kind)))))
             } else if handler.isReadOnly(name) {
                 routes.removeLast()
-                let command = IncomingCommand(name: name, payload: message[5], requestID: message.count == 9 ? String(decoding: message[8].prefix(64), as: UTF8.self) : nil)
+                let command = IncomingCommand(name: name, payload: message[5], requestID: Self.requestID(message))
                 let route = [message[0], message[1]]
                 let queued = ContinuousClock.now
                 readsInFlight.add(1, ordering: .sequentiallyConsistent)
@@ -253,7 +253,7 @@ public final class CommandServer: Sendable {
                 commands.append(IncomingCommand(
                     name: name, payload: message[5], key: message.count >= 8 && message[6].count == 16 ? message[6] : nil,
                     isRetry: Self.isRetry(message), deadline: Envelope.deadline(message[4]),
-                    requestID: message.count == 9 ? String(decoding: message[8].prefix(64), as: UTF8.self) : nil))
+                    requestID: Self.requestID(message)))
             }
         }
         var results = commands.isEmpty ? [] : handler.handle(commands)
@@ -278,6 +278,11 @@ public final class CommandServer: Sendable {
 
     /// A keyed resend. An expired one is not refused here: its first delivery may have committed,
     /// and only the store's ledger can tell "applied" from "not applied".
+    /// The request id a command carries (its ninth frame), at most 64 bytes of it.
+    static func requestID(_ message: [[UInt8]]) -> String? {
+        message.count == 9 ? String(decoding: message[8].prefix(64), as: UTF8.self) : nil
+    }
+
     static func isRetry(_ message: [[UInt8]]) -> Bool {
         message.count >= 8 && message[6].count == 16 && message[7] != Array("1".utf8)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import RosterConfig
 public import GRDB
 public import Logging
 public import RosterMessaging
@@ -57,7 +58,7 @@ public final class GroupCommitHandler: CommandBatchHandler {
             logger.debug("batch committed", metadata: [
                 "commands": "\(batch.count)", "failed": "\(failed)", "names": "\(Set(batch.map(\.name)).sorted().joined(separator: ","))",
                 "requests": "\(batch.compactMap(\.requestID).joined(separator: ","))",
-                "ms": "\(String(format: "%.2f", Double((ContinuousClock.now - started) / .microseconds(1)) / 1000))",
+                "ms": "\(started.millisecondsSince)",
             ])
         }
         return results

@@ -1,4 +1,5 @@
 public import GRDB
+import RosterProtocol
 public import SCIMCore
 
 extension ResourceTable {
@@ -44,5 +45,14 @@ extension ResourceTable {
             }
         }
         return out
+    }
+
+    /// What a PUT writes under the directory's declared extensions: immutable values kept or
+    /// checked, then server uniqueness of what it sets or changes. Shared by every store's replace.
+    public func declaredReplacement(_ db: Database, type declared: ResourceType, directoryID: String, existing: Row, attributes: [String: JSONValue]) throws -> [String: JSONValue] {
+        let previous = try stored(existing).attributes
+        let replacement = try keepingDeclaredImmutables(type: declared, previous: previous, attributes: attributes)
+        try checkDeclaredUniqueness(db, type: declared, directoryID: directoryID, attributes: replacement, excludingID: existing["id"], previous: previous)
+        return replacement
     }
 }

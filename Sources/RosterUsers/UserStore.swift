@@ -48,10 +48,8 @@ public enum UserStore {
 
     static func replace(_ db: Database, _ c: ReplaceUser) throws -> StoredResource {
         let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
-        let type = try DeclaredSchemas.type(.user, wire: c.extensions)
-        let previous = try table.stored(existing).attributes
-        let attributes = try table.keepingDeclaredImmutables(type: type, previous: previous, attributes: c.attributes)
-        try table.checkDeclaredUniqueness(db, type: type, directoryID: c.directoryID, attributes: attributes, excludingID: existing["id"], previous: previous)
+        let attributes = try table.declaredReplacement(db, type: try DeclaredSchemas.type(.user, wire: c.extensions), directoryID: c.directoryID, existing: existing,
+                                                       attributes: c.attributes)
         // PUT replaces what the client may write; a password is kept unless a new one is sent.
         return try write(db, existing, directoryID: c.directoryID, attributes: attributes, passwordHash: c.passwordHash ?? existing["passwordHash"])
     }

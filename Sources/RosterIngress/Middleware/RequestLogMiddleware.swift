@@ -2,6 +2,7 @@ import Logging
 import Foundation
 import Hummingbird
 import SCIMCore
+import RosterConfig
 
 /// At `debug`, one line per authenticated SCIM request: method, path, configuration, status and
 /// duration (what support asks for, switched on with `roster log-level debug --for 30m`). Never
@@ -15,7 +16,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         func log(_ status: Int) {
             context.logger.debug("request", metadata: [
                 "method": "\(request.method)", "path": "\(request.uri.path)", "configuration": "\(context.caller?.configurationName ?? "-")",
-                "status": "\(status)", "ms": "\(String(format: "%.2f", Double((ContinuousClock.now - started) / .microseconds(1)) / 1000))",
+                "status": "\(status)", "ms": "\(started.millisecondsSince)",
             ])
         }
         do {
