@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        // Already in the graph through Hummingbird; swift-prometheus adds one small target.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure SCIM: JSON values, errors, filters, resources. No system libraries.
@@ -54,11 +57,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Each process's metrics: swift-metrics over one Prometheus registry.
+        .target(
+            name: "RosterMetrics",
+            dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // ZeroMQ sockets, the ingress-side requester bridge and the worker-side ROUTER loop.
         .target(
             name: "RosterMessaging",
             dependencies: [
-                "CZeroMQ", "RosterProtocol", "RosterConfig",
+                "CZeroMQ", "RosterProtocol", "RosterConfig", "RosterMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -69,7 +82,7 @@ let package = Package(
         .target(
             name: "RosterPersistence",
             dependencies: [
-                "RosterProtocol", "RosterMessaging", "RosterConfig", "RosterCrypto",
+                "RosterProtocol", "RosterMessaging", "RosterConfig", "RosterCrypto", "RosterMetrics",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -141,7 +154,7 @@ let package = Package(
         .target(
             name: "RosterIngress",
             dependencies: [
-                "SCIMCore", "RosterProtocol", "RosterMessaging", "RosterCrypto", "RosterConfig",
+                "SCIMCore", "RosterProtocol", "RosterMessaging", "RosterCrypto", "RosterConfig", "RosterMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -5,6 +5,7 @@ public import Logging
 import RosterConfig
 import RosterCrypto
 import RosterMessaging
+import RosterMetrics
 public import RosterProtocol
 public import SCIMCore
 import ServiceLifecycle
@@ -48,14 +49,19 @@ public enum Ingress {
         // Case-insensitive: Entra sends `/scim/v2/users`; ids and other parameters keep their case.
         let router = Router(context: SCIMRequestContext.self, options: .caseInsensitive)
         router.add(middleware: RequestIDMiddleware())
+        // Request counts and latencies by route template, method and status (RosterMetrics names them).
+        RosterMetrics.bootstrap()
+        router.add(middleware: MetricsMiddleware())
         if !configuration.trustedProxies.isEmpty { router.add(middleware: SourceAddressMiddleware(proxies: configuration.trustedProxies)) }
         // Every type served, in root-search order: users, groups, then the generic ones.
         let types = ResourceType.all + dependencies.resources.map(\.type)
         if let recorder = dependencies.recorder {
             router.add(middleware: AuditMiddleware(recorder: recorder, resourceTypes: types))
-            router.get("metrics") { _, _ in Metrics.response(recorder.queue.counters) }
         }
         router.add(middleware: SCIMErrorMiddleware())
+        let stores: [(kind: String, transport: any CommandTransport)] = [("users", dependencies.users), ("groups", dependencies.groups)]
+            + (dependencies.sync.map { [("sync", $0)] } ?? []) + (dependencies.audit.map { [("audit", $0)] } ?? [])
+        IngressMetrics.addRoutes(to: router, workers: stores, recorder: dependencies.recorder)
         router.get("healthz") { _, _ in SCIMResponse.json(.ok, .object(["status": .string("ok")])) }
         router.get("readyz") { _, _ in
             let down = await dependencies.unreachableWorkers()
@@ -98,8 +104,6 @@ public enum Ingress {
         if let sync = dependencies.sync {
             let admin = router.group("admin/api/v1").add(middleware: AdminAuthenticationMiddleware(adminTokenSHA256: configuration.adminTokenSHA256, limiter: limiter))
             AdminController(sync: sync, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations)).addRoutes(to: admin)
-            let stores: [(kind: String, transport: any CommandTransport)] = [("users", dependencies.users), ("groups", dependencies.groups), ("sync", sync)]
-                + (dependencies.audit.map { [("audit", $0)] } ?? [])
             BackupController(workers: stores, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: admin)
             StatusController(workers: stores, recorder: dependencies.recorder).addRoutes(to: admin)
             if let audit = dependencies.audit, let recorder = dependencies.recorder {

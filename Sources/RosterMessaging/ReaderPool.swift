@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
 import Synchronization
+import Metrics
+import RosterMetrics
 
 /// A fixed set of threads that run blocking read jobs, so that a long query never holds up the
 /// worker's writer thread (group commit) or the socket.
@@ -10,6 +12,8 @@ final class ReaderPool: Sendable {
     private let jobs = Mutex<(queue: [Job], closing: Bool)>(([], false))
     private let available = DispatchSemaphore(value: 0)
     private let threads: Int
+    /// Reads waiting for a thread (`roster_worker_reader_queue_depth`).
+    private let depth = RosterMetrics.gauge("roster_worker_reader_queue_depth")
 
     init(threads: Int, name: String) {
         self.threads = threads
@@ -22,6 +26,7 @@ final class ReaderPool: Sendable {
 
     func submit(_ job: @escaping Job) {
         jobs.withLock { $0.queue.append(job) }
+        depth.increment()
         available.signal()
     }
 
@@ -42,6 +47,7 @@ final class ReaderPool: Sendable {
                 if jobs.withLock({ $0.closing }) { return }
                 continue
             }
+            depth.decrement()
             next()
         }
     }

@@ -1,5 +1,7 @@
 public import RosterProtocol
 public import SCIMCore
+import Metrics
+import RosterMetrics
 
 /// The ingress's connection to one kind of worker, sharded by directory.
 ///
@@ -9,10 +11,15 @@ public final class WorkerClient: ShardedTransport {
     /// The worker kind, for error messages (`users`, `groups` …).
     public let kind: String
     let requesters: [ZMQRequester]
+    /// Round trips by outcome: `ok`, `rejected` (the worker answered with a SCIM error), `timeout` (504), `unavailable` (503).
+    private let outcomes: MetricsCache<String, Counter>
+    private let latency: Metrics.Timer
 
     public init(kind: String, endpoints: [String], context: ZMQContext, options: ZMQRequester.Options = .init()) {
         precondition(!endpoints.isEmpty, "a worker kind needs at least one endpoint")
         self.kind = kind
+        self.outcomes = MetricsCache { RosterMetrics.counter("roster_worker_requests_total", [("kind", kind), ("outcome", $0)]) }
+        self.latency = RosterMetrics.timer("roster_worker_request_duration_seconds", [("kind", kind)])
         self.requesters = endpoints.map { ZMQRequester(context: context, endpoint: $0, options: options) }
     }
 
@@ -65,34 +72,52 @@ public final class WorkerClient: ShardedTransport {
     /// worker answers the first result if it had committed it, or applies it now. Either way the
     /// caller gets the real answer instead of "may or may not have been applied".
     private func send(name: String, payload: [UInt8], via requester: ZMQRequester) async throws(SCIMError) -> [UInt8] {
+        let started = ContinuousClock.now
+        var outcome = "ok"
+        defer {
+            latency.record(duration: ContinuousClock.now - started)
+            outcomes[outcome].increment()
+        }
+        let frames: [[UInt8]]
+        do {
+            frames = try await transmit(name: name, payload: payload, via: requester)
+        } catch BridgeError.timeout, BridgeError.peerLost {
+            outcome = "timeout"
+            throw SCIMError.gatewayTimeout("The \(kind) worker did not answer in time; the request may or may not have been applied.")
+        } catch BridgeError.unavailable, BridgeError.closed {
+            outcome = "unavailable"
+            throw SCIMError.unavailable("The \(kind) worker is not reachable; try again shortly.", retryAfter: 1)
+        } catch {
+            outcome = "cancelled"
+            throw SCIMError.unavailable("The request was cancelled before the \(kind) worker answered.", retryAfter: 1)
+        }
+        do {
+            return try Envelope.readReply(frames)
+        } catch {
+            outcome = "rejected"
+            throw error
+        }
+    }
+
+    private func transmit(name: String, payload: [UInt8], via requester: ZMQRequester) async throws -> [[UInt8]] {
         let key = Envelope.newKey()
         let requestID = RequestID.current
         let deadline = ContinuousClock.now + requester.requestTimeout
         let wallDeadline = Envelope.deadline(after: requester.requestTimeout)
-        var frames: [[UInt8]] = []
         do {
+            return try await requester.request(Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, requestID: requestID), deadline: deadline)
+        } catch BridgeError.peerLost {
+            // The first delivery may have committed: whatever stops the resend, the answer is
+            // "may or may not have been applied" (504), never a 503 that invites a second write.
             do {
-                frames = try await requester.request(Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, requestID: requestID), deadline: deadline)
-            } catch BridgeError.peerLost {
-                // The first delivery may have committed: whatever stops the resend, the answer is
-                // "may or may not have been applied" (504), never a 503 that invites a second write.
-                do {
-                    let wait = deadline - ContinuousClock.now - .milliseconds(Int64(CommandServer.expiryMargin))
-                    guard wait > .zero else { throw BridgeError.timeout }
-                    frames = try await requester.request(
-                        Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, attempt: 2, requestID: requestID), deadline: deadline, queueTimeout: wait)
-                } catch {
-                    throw BridgeError.timeout
-                }
+                let wait = deadline - ContinuousClock.now - .milliseconds(Int64(CommandServer.expiryMargin))
+                guard wait > .zero else { throw BridgeError.timeout }
+                return try await requester.request(
+                    Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, attempt: 2, requestID: requestID), deadline: deadline, queueTimeout: wait)
+            } catch {
+                throw BridgeError.timeout
             }
-        } catch BridgeError.timeout, BridgeError.peerLost {
-            throw SCIMError.gatewayTimeout("The \(kind) worker did not answer in time; the request may or may not have been applied.")
-        } catch BridgeError.unavailable, BridgeError.closed {
-            throw SCIMError.unavailable("The \(kind) worker is not reachable; try again shortly.", retryAfter: 1)
-        } catch {
-            throw SCIMError.unavailable("The request was cancelled before the \(kind) worker answered.", retryAfter: 1)
         }
-        return try Envelope.readReply(frames)
     }
 
     /// Closes every connection.

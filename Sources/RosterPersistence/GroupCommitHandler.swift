@@ -1,5 +1,7 @@
 import Foundation
+import Metrics
 import RosterConfig
+import RosterMetrics
 public import GRDB
 public import Logging
 public import RosterMessaging
@@ -42,17 +44,21 @@ public final class GroupCommitHandler: CommandBatchHandler {
     let table: CommandTable
     let logger: Logger
     let ledger = IdempotencyLedger()
+    let metrics: CommandMetrics
 
     public init(pool: DatabasePool, table: CommandTable, logger: Logger) throws {
         self.pool = pool
         self.table = table
         self.logger = logger
+        self.metrics = CommandMetrics(names: table.entries.keys)
         try pool.write { db in try IdempotencyLedger.create(db) }
     }
 
     public func handle(_ batch: [IncomingCommand]) -> [Result<[UInt8], SCIMError>] {
         let started = ContinuousClock.now
         let results = apply(batch)
+        metrics.batchSize.record(batch.count)
+        metrics.commit.record(duration: ContinuousClock.now - started)
         if logger.logLevel <= .debug {
             let failed = results.filter { if case .failure = $0 { true } else { false } }.count
             logger.debug("batch committed", metadata: [
@@ -85,6 +91,8 @@ public final class GroupCommitHandler: CommandBatchHandler {
                                 continue
                             }
                         }
+                        let commandStarted = ContinuousClock.now
+                        defer { metrics.finished(command.name, results[index], after: commandStarted) }
                         do {
                             try db.inSavepoint {
                                 let reply = try apply(db, command.payload)
@@ -115,11 +123,15 @@ public final class GroupCommitHandler: CommandBatchHandler {
         if logger.logLevel <= .debug {
             logger.debug("read", metadata: ["name": "\(command.name)", "request": "\(command.requestID ?? "-")"])
         }
+        let started = ContinuousClock.now
+        let result: Result<[UInt8], SCIMError>
         do {
-            return .success(try pool.read { db in try apply(db, command.payload) })
+            result = .success(try pool.read { db in try apply(db, command.payload) })
         } catch {
-            return .failure(scimError(for: error, command: command.name))
+            result = .failure(scimError(for: error, command: command.name))
         }
+        metrics.finished(command.name, result, after: started)
+        return result
     }
 
     private func scimError(for error: any Error, command: String) -> SCIMError {

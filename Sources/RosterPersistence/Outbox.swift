@@ -1,4 +1,6 @@
 import Foundation
+import Metrics
+import RosterMetrics
 public import GRDB
 public import Logging
 public import RosterProtocol
@@ -22,12 +24,15 @@ public struct OutboxRelay: Service {
     let target: any CommandTransport
     let interval: Duration
     let logger: Logger
+    /// Deliveries by outcome: `applied` (acknowledged), `dead` (refused, kept in outboxDead), `postponed` (to be retried).
+    static let deliveries = MetricsCache<String, Counter> { RosterMetrics.counter("roster_outbox_deliveries_total", [("outcome", $0)]) }
 
     public init(pool: DatabasePool, target: any CommandTransport, interval: Duration = .milliseconds(100), logger: Logger) {
         self.pool = pool
         self.target = target
         self.interval = interval
         self.logger = logger
+        for outcome in ["applied", "dead", "postponed"] { _ = Self.deliveries[outcome] }
     }
 
     public func run() async throws {
@@ -59,15 +64,19 @@ public struct OutboxRelay: Service {
             do {
                 _ = try await target.send(name: command, payload: Array(payload), shardKey: directory)
                 try await pool.write { db in try db.execute(sql: "DELETE FROM outbox WHERE seq = ?", arguments: [seq]) }
+                Self.deliveries["applied"].increment()
+                logger.debug("outbox event delivered", metadata: ["command": "\(command)", "event": "\(eventID)"])
             } catch let error as SCIMError where (400..<500).contains(error.status) || error.status == 502 {
                 // Refused, or a payload its consumer cannot decode (502): retrying cannot help.
                 logger.error("outbox event refused by its consumer; kept in outboxDead", metadata: ["command": "\(command)", "error": "\(error)"])
+                Self.deliveries["dead"].increment()
                 try? await pool.write { db in
                     try db.execute(sql: "INSERT OR REPLACE INTO outboxDead (eventId, directoryId, command, payload, error) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [eventID, directory, command, payload, error.detail])
                     try db.execute(sql: "DELETE FROM outbox WHERE seq = ?", arguments: [seq])
                 }
             } catch {
+                Self.deliveries["postponed"].increment()
                 logger.debug("outbox delivery postponed", metadata: ["command": "\(command)", "error": "\(error)"])
                 return false
             }

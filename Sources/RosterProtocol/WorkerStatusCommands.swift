@@ -1,3 +1,4 @@
+import Foundation
 import SwiftProtobuf
 
 /// What a store worker reports of itself (`roster status`).
@@ -50,4 +51,20 @@ public struct WorkerStatus: WireCodable, Equatable {
             $0.logLevel = logLevel
         }
     }
+}
+
+/// A store worker's own metrics, for the ingress's `/metrics/<kind>/<shard>`.
+public struct ScrapeMetrics: ParameterlessCommand {
+    public static let name = "metrics.scrape"
+    public typealias Reply = MetricsExposition
+    public typealias Message = Roster_V1_ScrapeMetrics
+    public init() {}
+}
+
+public struct MetricsExposition: WireCodable, Equatable {
+    /// The Prometheus text exposition format (0.0.4).
+    public var text: [UInt8]
+    public init(text: [UInt8]) { self.text = text }
+    public init(message m: Roster_V1_MetricsExposition) { self.init(text: Array(m.text)) }
+    public var message: Roster_V1_MetricsExposition { .with { $0.text = Data(text) } }
 }

@@ -19,7 +19,7 @@ struct AdminAuthenticationMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer",
             Secrets.tokenMatches(String(parts[1]).trimmingCharacters(in: .whitespaces), sha256Hex: expected)
         else {
-            let error = AuthenticationMiddleware.failed([source], limiter: limiter)
+            let error = AuthenticationMiddleware.failed([source], limiter: limiter, api: "admin", reason: "wrong_admin_token")
             if error.status == 401 { throw SCIMError.unauthorized("The admin API needs 'Authorization: Bearer <admin token>'.") }
             throw error
         }

@@ -23,6 +23,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let source = context.remoteAddress ?? "unknown"
         guard let header = request.headers[.authorization] else {
+            IngressMetrics.authFailed("scim", "no_credentials")
             throw SCIMError.unauthorized()
         }
         let parts = header.split(separator: " ", maxSplits: 1)
@@ -44,15 +45,17 @@ public struct AuthenticationMiddleware: RouterMiddleware {
             keys.append("basic-user:\(user)")
             caller = await credentials.caller(basicUser: user, password: password)
         default:
+            IngressMetrics.authFailed("scim", "unsupported_scheme")
             throw SCIMError.unauthorized("Unsupported authorization scheme: send 'Authorization: Bearer <token>' or Basic credentials.")
         }
         guard let caller else {
             // The reason, never the credential (nor its hash).
             context.logger.debug("authentication failed", metadata: ["scheme": "\(scheme)", "source": "\(source)",
                                                                     "reason": "\(scheme == "basic" ? "unknown username or wrong password" : "unknown or disabled token")"])
-            throw Self.failed(keys, limiter: limiter)
+            throw Self.failed(keys, limiter: limiter, api: "scim", reason: scheme == "basic" ? "wrong_password" : "unknown_token")
         }
         if let wait = rates.take(caller.configurationID) {
+            IngressMetrics.throttle("rate_limit")
             throw SCIMError(status: 429, detail: "This configuration sends more than \(Int(rates.rate)) requests per second, its limit (scim.rateLimitPerSecond); retry after \(wait) s.", retryAfter: wait)
         }
         var context = context
@@ -63,10 +66,12 @@ public struct AuthenticationMiddleware: RouterMiddleware {
 
     /// A failed authentication: counted for each key; 401, or 429 while a key is blocked (a failure
     /// while blocked makes the block longer).
-    static func failed(_ keys: [String], limiter: FailureLimiter) -> SCIMError {
+    static func failed(_ keys: [String], limiter: FailureLimiter, api: String, reason: String) -> SCIMError {
         let blocked = keys.contains { limiter.retryAfter($0) != nil }
         for key in keys { limiter.recordFailure(key) }
+        IngressMetrics.authFailed(api, reason)
         guard blocked else { return SCIMError.unauthorized("The credentials are not valid.") }
+        IngressMetrics.throttle("failed_authentications")
         return tooMany(keys.compactMap { limiter.retryAfter($0) }.max() ?? 1)
     }
 

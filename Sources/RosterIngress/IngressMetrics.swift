@@ -1,0 +1,73 @@
+import Hummingbird
+import Metrics
+import RosterMessaging
+import RosterMetrics
+import RosterProtocol
+import SCIMCore
+import Synchronization
+
+/// The ingress's own series beside Hummingbird's HTTP ones (`docs/operations.md`), and the
+/// `/metrics` endpoints: this process's registry, and each worker's, fetched over ZeroMQ.
+enum IngressMetrics {
+    /// Failed authentications by API (`scim`, `admin`) and reason; never the credential.
+    static let authFailures = MetricsCache<[String], Counter> {
+        RosterMetrics.counter("roster_auth_failures_total", [("api", $0[0]), ("reason", $0[1])])
+    }
+    /// 429s by cause: `rate_limit` (a configuration over its request rate), `failed_authentications`.
+    static let throttled = MetricsCache<String, Counter> { RosterMetrics.counter("roster_throttled_requests_total", [("reason", $0)]) }
+
+    static func authFailed(_ api: String, _ reason: String) { authFailures[[api, reason]].increment() }
+    static func throttle(_ reason: String) { throttled[reason].increment() }
+
+    /// The audit queue's own counters, mirrored into the registry at each scrape.
+    final class AuditMirror: Sendable {
+        let enqueued = RosterMetrics.counter("roster_audit_records_enqueued_total")
+        let delivered = RosterMetrics.counter("roster_audit_records_delivered_total")
+        let dropped = RosterMetrics.counter("roster_audit_records_dropped_total")
+        let memoryRecords = RosterMetrics.gauge("roster_audit_queue_memory_records")
+        let memoryBytes = RosterMetrics.gauge("roster_audit_queue_memory_bytes")
+        let spoolBytes = RosterMetrics.gauge("roster_audit_queue_spool_bytes")
+        private let last = Mutex(AuditQueue.Counters())
+
+        /// Counters move by what changed since the last scrape, so they stay counters.
+        func update(_ now: AuditQueue.Counters) {
+            let before = last.withLock { last in defer { last = now }; return last }
+            enqueued.increment(by: max(0, now.enqueued - before.enqueued))
+            delivered.increment(by: max(0, now.delivered - before.delivered))
+            dropped.increment(by: max(0, now.dropped - before.dropped))
+            memoryRecords.set(now.memoryRecords)
+            memoryBytes.set(now.memoryBytes)
+            spoolBytes.set(now.spoolBytes)
+        }
+    }
+
+    static func text(_ bytes: [UInt8]) -> Response {
+        Response(status: .ok, headers: [.contentType: RosterMetrics.contentType], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// `GET /metrics` (this ingress) and `GET /metrics/{kind}/{shard}` (one worker, relayed: one
+    /// scrape target per process, all reached through any ingress). Unauthenticated, as Prometheus
+    /// scrapes are: the series carry counts and timings, never an identity or a credential.
+    static func addRoutes(to router: Router<SCIMRequestContext>, workers: [(kind: String, transport: any CommandTransport)], recorder: AuditRecorder?) {
+        let mirror = recorder.map { _ in AuditMirror() }
+        // Known label values exist from the start at 0, so a rate() over them never starts with a gap.
+        for reason in ["rate_limit", "failed_authentications"] { _ = throttled[reason] }
+        for reason in ["no_credentials", "unsupported_scheme", "unknown_token", "wrong_password"] { _ = authFailures[["scim", reason]] }
+        _ = authFailures[["admin", "wrong_admin_token"]]
+        router.get("metrics") { _, _ in
+            if let recorder, let mirror { mirror.update(recorder.queue.counters) }
+            return text(RosterMetrics.exposition())
+        }
+        router.get("metrics/:kind/:shard") { _, context in
+            let kind = try context.parameters.require("kind")
+            guard let transport = workers.first(where: { $0.kind == kind })?.transport else {
+                throw SCIMError.notFound("No worker kind '\(kind)'; this ingress knows \(workers.map(\.kind).joined(separator: ", ")).")
+            }
+            guard let shard = Int(try context.parameters.require("shard")), (0..<transport.instanceCount).contains(shard) else {
+                throw SCIMError.notFound("The \(kind) workers are shards 0 to \(transport.instanceCount - 1).")
+            }
+            let reply = try await transport.send(name: ScrapeMetrics.name, payload: CommandCodec.encode(ScrapeMetrics()), instance: shard)
+            return text(try CommandCodec.decode(MetricsExposition.self, from: reply).text)
+        }
+    }
+}
