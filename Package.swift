@@ -72,6 +72,7 @@ let package = Package(
             name: "RosterMessaging",
             dependencies: [
                 "CZeroMQ", "RosterProtocol", "RosterConfig", "RosterMetrics",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -172,7 +173,7 @@ let package = Package(
         .target(
             name: "RosterCLI",
             dependencies: [
-                "RosterCrypto", "RosterConfig", "RosterPersistence", "RosterSync",
+                "RosterCrypto", "RosterConfig", "RosterMessaging", "RosterPersistence", "RosterSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

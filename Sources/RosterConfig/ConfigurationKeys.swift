@@ -43,6 +43,8 @@ public enum ConfigurationKeys {
         key("scim.rateLimitPerSecond", ["ingress"]), key("scim.rateLimitBurst", ["ingress"]),
         key("zmq.users", ["ingress"], setByUp: true), key("zmq.groups", ["ingress", "users"], setByUp: true), key("zmq.sync", ["ingress"], setByUp: true),
         key("zmq.audit", ["ingress"], setByUp: true), key("zmq.timeoutMs", ["ingress"]), key("zmq.bind", workers, setByUp: true),
+        key("zmq.curve.serverKey", workers), key("zmq.curve.authorizedClients", workers), key("zmq.insecure", workers),
+        key("zmq.curve.clientKey", ["ingress", "users"]), key("zmq.curve.serverPublicKey", ["ingress", "users"]),
         key("db.path", workers, setByUp: true),
         key("auth.bootstrapTokenSha256", ["ingress", "sync"], setByUp: true), key("auth.adminTokenSha256", ["ingress"], setByUp: true),
         key("auth.bootstrapDirectory", ["ingress"]),

@@ -125,7 +125,7 @@ public enum Ingress {
     /// The application with real ZeroMQ connections to the workers; the bridge closes after HTTP drained.
     public static func application(_ configuration: IngressConfiguration, logger: Logger) -> some ApplicationProtocol {
         let context = ZMQContext()
-        let options = ZMQRequester.Options(requestTimeout: .milliseconds(configuration.workerTimeoutMilliseconds))
+        let options = ZMQRequester.Options(requestTimeout: .milliseconds(configuration.workerTimeoutMilliseconds), curve: configuration.curve)
         let users = WorkerClient(kind: "users", endpoints: configuration.usersEndpoints, context: context, options: options)
         let groups = WorkerClient(kind: "groups", endpoints: configuration.groupsEndpoints, context: context, options: options)
         var clients = [users, groups]

@@ -1,4 +1,5 @@
 public import Configuration
+public import RosterMessaging
 import Foundation
 import RosterConfig
 
@@ -15,6 +16,8 @@ public struct IngressConfiguration: Sendable {
     public var syncEndpoints: [String]
     /// How long a request waits for a worker before 504 (`zmq.timeoutMs`).
     public var workerTimeoutMilliseconds: Int
+    /// CURVE towards the workers (`zmq.curve.clientKey`, `zmq.curve.serverPublicKey`); nil: plain.
+    public var curve: CurveClient?
     /// SHA-256 (hex) of the bootstrap bearer token (`auth.bootstrapTokenSha256`).
     public var bootstrapTokenSHA256: String?
     /// SHA-256 (hex) of the admin API's token (`auth.adminTokenSha256`); nil: admin API disabled.
@@ -102,6 +105,7 @@ public struct IngressConfiguration: Sendable {
             memberPageSize: reader.int(forKey: "scim.memberPageSize", default: d.memberPageSize),
             adminTokenSHA256: reader.string(forKey: "auth.adminTokenSha256").flatMap { $0.isEmpty ? nil : $0 })
         auditEndpoints = reader.list(forKey: "zmq.audit", default: auditEndpoints)
+        curve = try CurveClient.configured(reader: reader)
         allowedHosts = Set(reader.list(forKey: "http.allowedHosts", default: []).map { $0.lowercased() })
         idleTimeoutSeconds = max(1, reader.int(forKey: "http.idleTimeoutSeconds", default: idleTimeoutSeconds))
         do {

@@ -71,11 +71,14 @@ public final class CommandServer: Sendable {
     /// Set by ``stop()``: the socket's thread finishes what it holds, then closes.
     private let stopping = Atomic<Bool>(false)
     private let wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
+    /// CURVE on the socket, with a ZAP handler that admits only the authorized client keys; nil: none.
+    private let curve: CurveServer?
 
     public init(
         kind: String, endpoint: String, context: ZMQContext, handler: any CommandBatchHandler, maxBatch: Int = 512, readerThreads: Int = 4,
-        staleReadAge: Duration = .seconds(5), logger: Logger
+        staleReadAge: Duration = .seconds(5), curve: CurveServer? = nil, logger: Logger
     ) {
+        self.curve = curve
         self.staleReadAge = staleReadAge
         self.kind = kind
         self.endpoint = endpoint
@@ -140,15 +143,20 @@ public final class CommandServer: Sendable {
     private func serve(onBound: (ZMQError?) -> Void) {
         defer { readers.close() }
         var bound = false
+        var zap: ZAPHandler?
+        defer { zap?.stop() }
         do {
+            if let curve { zap = try ZAPHandler.start(context: context, authorized: curve.authorizedClients, logger: logger) }
             let socket = try ZMQSocket(context, .router)
+            if let curve { try socket.set(curve: curve) }
             try socket.set(ZMQOption.routerMandatory, 1)
             try socket.set(ZMQOption.sendHighWaterMark, 10_000)
             try socket.set(ZMQOption.receiveHighWaterMark, 10_000)
             try socket.bind(endpoint)
             bound = true
             onBound(nil)
-            logger.info("worker listening", metadata: ["kind": "\(kind)", "endpoint": "\(endpoint)"])
+            logger.info("worker listening", metadata: ["kind": "\(kind)", "endpoint": "\(endpoint)",
+                                                    "curve": "\(curve.map { "on, \($0.authorizedClients.count) authorized client key(s)" } ?? "off")"])
             while !stopping.load(ordering: .sequentiallyConsistent) {
                 let (readable, _, woke) = try socket.poll(timeoutMilliseconds: -1, fd: wakeFD)
                 if woke { try sendFinishedReads(on: socket) }

@@ -30,8 +30,11 @@ public final class ZMQRequester: Sendable {
         /// How long a request may wait for a connected peer before failing (503 after that).
         public var queueTimeout: Duration
         public var highWaterMark: Int32
+        /// CURVE towards the worker; nil: plain (loopback).
+        public var curve: CurveClient?
 
-        public init(requestTimeout: Duration = .seconds(5), queueTimeout: Duration = .milliseconds(250), highWaterMark: Int32 = 10_000) {
+        public init(requestTimeout: Duration = .seconds(5), queueTimeout: Duration = .milliseconds(250), highWaterMark: Int32 = 10_000, curve: CurveClient? = nil) {
+            self.curve = curve
             self.requestTimeout = requestTimeout
             self.queueTimeout = queueTimeout
             self.highWaterMark = highWaterMark
@@ -158,6 +161,7 @@ public final class ZMQRequester: Sendable {
 
     private func serve() throws(ZMQError) {
         let socket = try ZMQSocket(context, .dealer)
+        if let curve = options.curve { try socket.set(curve: curve) }
         try socket.set(ZMQOption.sendHighWaterMark, options.highWaterMark)
         try socket.set(ZMQOption.receiveHighWaterMark, options.highWaterMark)
         // Queue only to completed connections, so a missing peer shows as EAGAIN, not silence.

@@ -9,7 +9,7 @@ public struct ZMQSocket: ~Copyable {
     let handle: UnsafeMutableRawPointer
 
     public enum Kind {
-        case dealer, router, push, pull, pub, sub, pair
+        case dealer, router, push, pull, pub, sub, pair, rep
 
         var raw: Int32 {
             switch self {
@@ -20,6 +20,7 @@ public struct ZMQSocket: ~Copyable {
             case .pub: ZMQ_PUB
             case .sub: ZMQ_SUB
             case .pair: ZMQ_PAIR
+            case .rep: ZMQ_REP
             }
         }
     }
@@ -46,6 +47,20 @@ public struct ZMQSocket: ~Copyable {
     public func set(_ option: Int32, bytes: [UInt8]) throws(ZMQError) {
         let rc = bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) }
         if rc != 0 { throw ZMQError("zmq_setsockopt(\(option))") }
+    }
+
+    /// Makes this a CURVE server: clients must encrypt, and the context's ZAP handler (``ZAPHandler``) decides which may connect.
+    public func set(curve server: CurveServer) throws(ZMQError) {
+        try set(ZMQOption.curveServer, 1)
+        try set(ZMQOption.curveSecretKey, bytes: server.keyPair.secretKey)
+        try set(ZMQOption.zapDomain, bytes: Array("roster".utf8))
+    }
+
+    /// Makes this a CURVE client of the server whose public key it holds.
+    public func set(curve client: CurveClient) throws(ZMQError) {
+        try set(ZMQOption.curveServerKey, bytes: client.serverPublicKey)
+        try set(ZMQOption.curvePublicKey, bytes: client.keyPair.publicKey)
+        try set(ZMQOption.curveSecretKey, bytes: client.keyPair.secretKey)
     }
 
     public func bind(_ endpoint: String) throws(ZMQError) {
@@ -130,6 +145,11 @@ public enum ZMQOption {
     public static let subscribe = ZMQ_SUBSCRIBE
     public static let reconnectInterval = ZMQ_RECONNECT_IVL
     public static let linger = ZMQ_LINGER
+    public static let curveServer = ZMQ_CURVE_SERVER
+    public static let curvePublicKey = ZMQ_CURVE_PUBLICKEY
+    public static let curveSecretKey = ZMQ_CURVE_SECRETKEY
+    public static let curveServerKey = ZMQ_CURVE_SERVERKEY
+    public static let zapDomain = ZMQ_ZAP_DOMAIN
 }
 
 public enum ZMQEvent {

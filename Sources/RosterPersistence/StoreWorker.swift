@@ -1,8 +1,8 @@
 public import Configuration
 public import GRDB
 public import Logging
-import RosterConfig
-import RosterMessaging
+public import RosterConfig
+public import RosterMessaging
 import RosterProtocol
 public import ServiceLifecycle
 import UnixSignals
@@ -13,23 +13,41 @@ public struct StoreWorkerConfiguration: Sendable {
     public var endpoint: String
     /// SQLite file (`db.path`).
     public var databasePath: String
+    /// CURVE on the socket (`zmq.curve.serverKey`, `zmq.curve.authorizedClients`); nil: plain.
+    public var curve: CurveServer?
+    /// Accept binding a non-loopback address without CURVE (`zmq.insecure`): commands from anyone
+    /// who can reach the port are then applied.
+    public var insecure: Bool
 
-    public init(endpoint: String, databasePath: String) {
+    public init(endpoint: String, databasePath: String, curve: CurveServer? = nil, insecure: Bool = false) {
         self.endpoint = endpoint
         self.databasePath = databasePath
+        self.curve = curve
+        self.insecure = insecure
     }
 
-    public init(reader: ConfigReader, defaults: StoreWorkerConfiguration) {
+    public init(reader: ConfigReader, defaults: StoreWorkerConfiguration) throws(StartupError) {
         self.init(
             endpoint: reader.string(forKey: "zmq.bind", default: defaults.endpoint),
-            databasePath: reader.string(forKey: "db.path", default: defaults.databasePath))
+            databasePath: reader.string(forKey: "db.path", default: defaults.databasePath),
+            curve: try CurveServer.configured(reader: reader),
+            insecure: reader.bool(forKey: "zmq.insecure", default: false))
+    }
+
+    /// A worker's socket takes commands that change identities: reachable beyond this host, it
+    /// must authenticate its clients, unless the operator explicitly says otherwise.
+    func checkExposure(kind: String) throws(StartupError) {
+        guard curve == nil, !insecure, !EndpointScope.isLocal(endpoint) else { return }
+        throw StartupError("the \(kind) worker would listen on \(endpoint), which is not a loopback address, without CURVE: "
+            + "set zmq.curve.serverKey and zmq.curve.authorizedClients (roster keys generate writes them), "
+            + "or zmq.insecure=true to accept unauthenticated commands from the network")
     }
 }
 
 /// A worker process: one SQLite store, a ZeroMQ command server with group commit, and a WAL checkpointer.
 public struct StoreWorker: Sendable {
     /// Services a worker adds beside its store (an outbox relay), given its pool and settings.
-    public typealias Extras = @Sendable (DatabasePool, ConfigReader?, Logger) -> [any Service]
+    public typealias Extras = @Sendable (DatabasePool, ConfigReader?, Logger) throws -> [any Service]
 
     public var kind: String
     public var defaults: StoreWorkerConfiguration
@@ -46,6 +64,7 @@ public struct StoreWorker: Sendable {
     }
 
     public func services(_ configuration: StoreWorkerConfiguration, reader: ConfigReader? = nil, logger: Logger) throws -> [any Service] {
+        try configuration.checkExposure(kind: kind)
         let pool = try StoreDatabase.open(path: configuration.databasePath, migrator: migrator, logger: logger)
         let context = ZMQContext()
         var table = commands
@@ -62,8 +81,8 @@ public struct StoreWorker: Sendable {
             return Empty()
         }
         let handler = try GroupCommitHandler(pool: pool, table: table, logger: logger)
-        let server = CommandServer(kind: kind, endpoint: configuration.endpoint, context: context, handler: handler, logger: logger)
-        return extras(pool, reader, logger) + [
+        let server = CommandServer(kind: kind, endpoint: configuration.endpoint, context: context, handler: handler, curve: configuration.curve, logger: logger)
+        return try extras(pool, reader, logger) + [
             Checkpointer(path: configuration.databasePath, logger: logger),
             WorkerService(server: server, context: context),
         ]
@@ -73,10 +92,12 @@ public struct StoreWorker: Sendable {
     public func main() async throws {
         let reader = RosterConfiguration.reader()
         let logger = RosterConfiguration.logger("roster.\(kind)", reader: reader)
-        let settings = StoreWorkerConfiguration(reader: reader, defaults: defaults)
+        let settings = try StoreWorkerConfiguration(reader: reader, defaults: defaults)
         let services: [any Service]
         do {
             services = try self.services(settings, reader: reader, logger: logger)
+        } catch let error as StartupError {
+            throw error
         } catch {
             throw StartupError("cannot open the store \(settings.databasePath): \(error)")
         }

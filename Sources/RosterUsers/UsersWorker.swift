@@ -12,7 +12,8 @@ public enum UsersWorker {
     ) { pool, reader, logger in
         let endpoints = reader?.list(forKey: "zmq.groups", default: ["tcp://127.0.0.1:5552"]) ?? ["tcp://127.0.0.1:5552"]
         let context = ZMQContext()
-        let groups = WorkerClient(kind: "groups", endpoints: endpoints, context: context)
+        let curve = try reader.flatMap { r throws(StartupError) in try CurveClient.configured(reader: r) }
+        let groups = WorkerClient(kind: "groups", endpoints: endpoints, context: context, options: .init(curve: curve))
         return [ClientConnectionsService(clients: [groups], context: context), OutboxRelay(pool: pool, target: groups, logger: logger)]
     }
 
