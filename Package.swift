@@ -173,7 +173,8 @@ let package = Package(
         .target(
             name: "RosterCLI",
             dependencies: [
-                "RosterCrypto", "RosterConfig", "RosterMessaging", "RosterPersistence", "RosterSync",
+                "RosterCrypto", "RosterConfig", "RosterMessaging", "RosterPersistence", "RosterSync", "RosterUsers", "RosterGroups",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

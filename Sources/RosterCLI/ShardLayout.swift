@@ -44,6 +44,9 @@ extension ShardLayout {
     /// counts would send each directory to a shard whose store does not hold it. The counts are in
     /// `DATA/shards` (`users=3 groups=3`); a data directory from before the file has one of each.
     static func checkCounts(users: Int, groups: Int, in data: URL) throws {
+        if let journal = try? Reshard.journal(in: data) {
+            throw CLIError("A reshard of \(data.path) to \(journal) was interrupted: finish it with roster reshard --data-dir \(data.path) and those counts, then start again.")
+        }
         let file = data.appendingPathComponent("shards")
         let wanted = "users=\(users) groups=\(groups)"
         let recorded: String
@@ -55,7 +58,7 @@ extension ShardLayout {
             return  // a new data directory: recorded once the system has started (recordCounts)
         }
         guard recorded == wanted else {
-            throw CLIError("\(data.path) was started with shards \(recorded), not \(wanted): its directories would be looked for on other shards. Start it with the same --users-shards and --groups-shards (re-sharding is not built yet).")
+            throw CLIError("\(data.path) was started with shards \(recorded), not \(wanted): its directories would be looked for on other shards. Start it with the same --users-shards and --groups-shards, or change them while it is stopped: roster reshard --data-dir \(data.path) --users-shards \(users) --groups-shards \(groups).")
         }
     }
 

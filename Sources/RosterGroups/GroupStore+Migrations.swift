@@ -1,4 +1,5 @@
 public import GRDB
+public import RosterPersistence
 
 extension GroupStore {
     /// Frozen once shipped: add new migrations, never edit these.
@@ -50,4 +51,17 @@ extension GroupStore {
         }
         return migrator
     }
+}
+
+extension GroupStore {
+    /// What `roster reshard` moves with a directory: its groups and their members, its count, and
+    /// its deleted-user tombstones. Applied-event ids stay: events are idempotent, and an event
+    /// delivered again to the new shard changes nothing it had not already changed.
+    public static let directoryTables = DirectoryTables(
+        tables: [
+            .init("scimGroup", renumbered: true, children: [("groupMember", "groupSeq")]),
+            .init("groupDirectoryCount"),
+            .init("deletedUser"),
+        ],
+        unscoped: ["appliedEvent"])
 }

@@ -155,12 +155,14 @@ public enum Ingress {
         }
         // The audit worker is not part of readiness: SCIM keeps serving while it is down.
         let workers = clients
+        let refreshed = syncClient != nil
         if let auditClient { clients.append(auditClient) }
         var dependencies = IngressDependencies(
             users: users, groups: groups, credentials: credentials, sync: syncClient, audit: auditClient, recorder: recorder
         ) {
             var down: [String] = []
             for client in workers { down += await client.unreachableEndpoints() }
+            if refreshed, !credentials.hasLoaded { down.append("configurations: the first refresh from the sync worker is pending") }
             return down
         }
         if syncClient != nil { dependencies.compatibility = compatibility }

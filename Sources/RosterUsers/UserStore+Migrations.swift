@@ -1,6 +1,6 @@
 public import GRDB
 import Foundation
-import RosterPersistence
+public import RosterPersistence
 import RosterProtocol
 import SCIMCore
 
@@ -86,4 +86,17 @@ extension UserStore {
         }
         return migrator
     }
+}
+
+extension UserStore {
+    /// What `roster reshard` moves with a directory: its users (and their e-mail index rows), its
+    /// count, and its outbox events, delivered or refused. Add a table here with its migration.
+    public static let directoryTables = DirectoryTables(
+        tables: [
+            .init("user", renumbered: true, children: [("userEmail", "userSeq")]),
+            .init("directoryCount"),
+            .init("outbox", renumbered: true),
+            .init("outboxDead"),
+        ],
+        unscoped: [])
 }

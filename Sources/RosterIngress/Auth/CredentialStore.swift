@@ -46,7 +46,12 @@ public final class CredentialStore: Sendable {
         var byUsername: [String: (hash: String, version: Int, caller: Caller)] = [:]
         /// Basic logins already verified: SHA-256(user \0 password \0 version) → caller. PBKDF2 is paid once.
         var verifiedBasic: [String: Caller] = [:]
+        var loaded = false
     }
+
+    /// Whether the configurations were loaded once: before that, only the static tokens work, so
+    /// the ingress does not call itself ready (an IdP's first request would get 401).
+    public var hasLoaded: Bool { state.withLock { $0.loaded } }
 
     private let state = Mutex(State())
     private let staticTokens: [String: Caller]
@@ -79,6 +84,7 @@ public final class CredentialStore: Sendable {
                 || s.byUsername.mapValues(\.caller) != users.mapValues(\.caller) { s.verifiedBasic.removeAll() }
             s.byToken = tokens
             s.byUsername = users
+            s.loaded = true
         }
     }
 

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import Logging
+import RosterMessaging
+import RosterPersistence
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One kind's part of `roster reshard`: every directory found on any shard file of the kind goes
+/// to the shard that owns it under `to`, by ``DirectoryMover`` (copy, then delete: each step can
+/// be repeated); shards beyond `to` are emptied, then retired to `DATA/retired/`.
+struct Reshard {
+    static let journalName = "reshard"
+    let data: URL
+    let kind: String
+    let from: Int
+    let to: Int
+    let tables: DirectoryTables
+    let migrator: DatabaseMigrator
+
+    func file(_ shard: Int) -> String { data.appendingPathComponent(ShardLayout.storeFile(kind: kind, shard: shard)).path }
+
+    /// Moves what must move; returns how many directories moved.
+    func run(_ say: (String) -> Void) throws -> Int {
+        let quiet = Logger(label: "roster.reshard") { _ in SwiftLogNoOpLogHandler() }
+        // Every shard of the new count exists, migrated: a new shard is a new, empty store.
+        for shard in 0..<to { _ = try StoreDatabase.open(path: file(shard), migrator: migrator, logger: quiet) }
+        // Every file of the kind, not only the recorded count: an interrupted run may have left rows anywhere.
+        let present = (0..<16).filter { FileManager.default.fileExists(atPath: file($0)) }
+        var targets: [Int: DatabaseQueue] = [:]
+        var moves = 0
+        for shard in present {
+            let source = try DatabaseQueue(path: file(shard))
+            try source.read { try DirectoryMover.checkKnown($0, tables: tables) }
+            for directory in try source.read({ try DirectoryMover.directories($0, tables: tables) }).sorted() {
+                let owner = WorkerClient.shard(for: directory, of: to)
+                guard owner != shard else { continue }
+                let target = try targets[owner] ?? DatabaseQueue(path: file(owner))
+                targets[owner] = target
+                let counts = try DirectoryMover.copy(directory: directory, from: file(shard), into: target, tables: tables)
+                // A test's kill -9 between the two steps (ReshardEndToEndTests).
+                if ProcessInfo.processInfo.environment["ROSTER_TEST_RESHARD_KILL_AFTER_COPY"] == "1" { kill(getpid(), SIGKILL) }
+                try DirectoryMover.delete(directory: directory, from: source, tables: tables)
+                say("\(kind): directory \(directory) moved from shard \(shard) to shard \(owner) (\(counts))")
+                moves += 1
+            }
+        }
+        targets.removeAll()
+        try retire(present.filter { $0 >= to })
+        return moves
+    }
+
+    /// Shards beyond the new count hold no directory any more; their files go to `DATA/retired/`
+    /// (kept, not deleted: an operator removes them once satisfied).
+    private func retire(_ shards: [Int]) throws {
+        guard !shards.isEmpty else { return }
+        let retired = data.appendingPathComponent("retired")
+        try FileManager.default.createDirectory(at: retired, withIntermediateDirectories: true)
+        let stamp = Int(Date().timeIntervalSince1970)
+        for shard in shards {
+            do {
+                let queue = try DatabaseQueue(path: file(shard))
+                let left = try queue.read { try DirectoryMover.directories($0, tables: tables) }
+                guard left.isEmpty else { throw CLIError("\(file(shard)) still holds directories \(left.sorted()); nothing was retired.") }
+                _ = try queue.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            }
+            let name = ShardLayout.storeFile(kind: kind, shard: shard)
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: file(shard) + suffix) {
+                try FileManager.default.moveItem(atPath: file(shard) + suffix, toPath: retired.appendingPathComponent("\(stamp)-\(name)\(suffix)").path)
+            }
+        }
+    }
+
+    /// The recorded counts (`DATA/shards`; a directory from before the file has one of each).
+    static func currentCounts(in data: URL) throws -> (users: (from: Int, to: Int), groups: (from: Int, to: Int)) {
+        let text = (try? String(contentsOf: data.appendingPathComponent("shards"), encoding: .utf8)) ?? "users=1 groups=1"
+        var counts: [String: Int] = [:]
+        for part in text.split(whereSeparator: \.isWhitespace) {
+            let pair = part.split(separator: "=")
+            if pair.count == 2, let n = Int(pair[1]) { counts[String(pair[0])] = n }
+        }
+        guard let users = counts["users"], let groups = counts["groups"] else { throw CLIError("\(data.path)/shards is not 'users=N groups=M'.") }
+        return ((users, users), (groups, groups))
+    }
+
+    static func journal(in data: URL) throws -> String? {
+        (try? String(contentsOf: data.appendingPathComponent(journalName), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func writeJournal(_ text: String, in data: URL) throws {
+        try Data((text + "\n").utf8).write(to: data.appendingPathComponent(journalName), options: .atomic)
+    }
+}
