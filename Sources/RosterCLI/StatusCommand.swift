@@ -22,16 +22,21 @@ struct StatusCommand: AsyncParsableCommand {
             guard let n = value as? Int else { return "-" }
             return n >= 1 << 30 ? String(format: "%.1f GiB", Double(n) / Double(1 << 30)) : n >= 1 << 20 ? String(format: "%.1f MiB", Double(n) / Double(1 << 20)) : "\(n / 1024) KiB"
         }
-        var rows = [["ingress", "-", "up", "\(ingress["pid"] ?? "-")", uptime(ingress["uptimeSeconds"]), "-", "-", "\(ingress["logLevel"] ?? "-")", ""]]
+        var rows = [["ingress", "-", "up", "\(ingress["pid"] ?? "-")", uptime(ingress["uptimeSeconds"]), "-", "-", "-", "\(ingress["logLevel"] ?? "-")", ""]]
         var down = 0
         for w in status["workers"] as? [[String: Any]] ?? [] {
             let outbox = (w["outbox"] as? [String: Any]).map { "\($0["pending"] ?? 0) pending, oldest \($0["oldestSeconds"] ?? 0)s, \($0["dead"] ?? 0) dead" } ?? "-"
             let up = w["status"] as? String == "up"
             if !up { down += 1 }
             rows.append(["\(w["kind"] ?? "")", "\(w["shard"] ?? "")", up ? "up" : "DOWN", "\(w["pid"] ?? "-")", uptime(w["uptimeSeconds"]),
-                         up ? "\(bytes(w["storeBytes"])) + \(bytes(w["walBytes"])) WAL" : "-", outbox, "\(w["logLevel"] ?? "-")", up ? "\(w["endpoint"] ?? "")" : "\(w["error"] ?? "")"])
+                         up ? "\(bytes(w["storeBytes"])) + \(bytes(w["walBytes"])) WAL" : "-", up ? "\(w["readerQueueDepth"] ?? 0)" : "-", outbox, "\(w["logLevel"] ?? "-")", up ? "\(w["endpoint"] ?? "")" : "\(w["error"] ?? "")"])
         }
-        print(table(["PROCESS", "SHARD", "STATUS", "PID", "UPTIME", "STORE", "OUTBOX", "LOG", "ENDPOINT / ERROR"], rows))
+        print(table(["PROCESS", "SHARD", "STATUS", "PID", "UPTIME", "STORE", "READS QUEUED", "OUTBOX", "LOG", "ENDPOINT / ERROR"], rows))
+        if let recent = ingress["recent"] as? [String: Any], let requests = recent["scimRequests"] as? Int {
+            let server = recent["serverErrors"] as? Int ?? 0, client = recent["clientErrors"] as? Int ?? 0
+            let rate = requests == 0 ? "-" : String(format: "%.1f %%", 100 * Double(server) / Double(requests))
+            print("last \((recent["windowSeconds"] as? Int ?? 300) / 60) min on this ingress: \(requests) SCIM requests, \(client) 4xx, \(server) 5xx (5xx rate \(rate))")
+        }
         if let audit = ingress["auditQueue"] as? [String: Any] {
             print("audit: \((audit["enabled"] as? Bool) == true ? "on" : "off"), \(audit["inMemory"] ?? 0) queued in memory, \(bytes(audit["spooledBytes"])) spooled, \(audit["delivered"] ?? 0) delivered, \(audit["dropped"] ?? 0) dropped")
         }

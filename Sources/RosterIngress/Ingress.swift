@@ -51,7 +51,9 @@ public enum Ingress {
         router.add(middleware: RequestIDMiddleware())
         // Request counts and latencies by route template, method and status (RosterMetrics names them).
         RosterMetrics.bootstrap()
-        router.add(middleware: MetricsMiddleware())
+        if RosterMetrics.isEnabled { router.add(middleware: MetricsMiddleware()) }
+        let recent = RecentOutcomes()
+        router.add(middleware: RecentOutcomesMiddleware(outcomes: recent))
         if !configuration.trustedProxies.isEmpty { router.add(middleware: SourceAddressMiddleware(proxies: configuration.trustedProxies)) }
         // Every type served, in root-search order: users, groups, then the generic ones.
         let types = ResourceType.all + dependencies.resources.map(\.type)
@@ -105,7 +107,7 @@ public enum Ingress {
             let admin = router.group("admin/api/v1").add(middleware: AdminAuthenticationMiddleware(adminTokenSHA256: configuration.adminTokenSHA256, limiter: limiter))
             AdminController(sync: sync, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations)).addRoutes(to: admin)
             BackupController(workers: stores, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: admin)
-            StatusController(workers: stores, recorder: dependencies.recorder).addRoutes(to: admin)
+            StatusController(workers: stores, recorder: dependencies.recorder, recent: recent).addRoutes(to: admin)
             if let audit = dependencies.audit, let recorder = dependencies.recorder {
                 AuditController(audit: audit, sync: sync, recorder: recorder, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: admin)
             }
@@ -177,6 +179,7 @@ public enum Ingress {
     public static func main() async throws {
         let reader = RosterConfiguration.reader()
         let logger = RosterConfiguration.logger("roster.ingress", reader: reader)
+        if !reader.bool(forKey: "metrics.enabled", default: true) { RosterMetrics.disable() }
         let configuration = try IngressConfiguration(reader: reader)
         do {
             try await application(configuration, logger: logger).runService()

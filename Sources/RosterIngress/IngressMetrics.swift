@@ -41,6 +41,8 @@ enum IngressMetrics {
         }
     }
 
+    static let off = SCIMError.notFound("Metrics are off on this ingress (metrics.enabled=false).")
+
     static func text(_ bytes: [UInt8]) -> Response {
         Response(status: .ok, headers: [.contentType: RosterMetrics.contentType], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
@@ -55,10 +57,12 @@ enum IngressMetrics {
         for reason in ["no_credentials", "unsupported_scheme", "unknown_token", "wrong_password"] { _ = authFailures[["scim", reason]] }
         _ = authFailures[["admin", "wrong_admin_token"]]
         router.get("metrics") { _, _ in
+            guard RosterMetrics.isEnabled else { throw off }
             if let recorder, let mirror { mirror.update(recorder.queue.counters) }
             return text(RosterMetrics.exposition())
         }
         router.get("metrics/:kind/:shard") { _, context in
+            guard RosterMetrics.isEnabled else { throw off }
             let kind = try context.parameters.require("kind")
             guard let transport = workers.first(where: { $0.kind == kind })?.transport else {
                 throw SCIMError.notFound("No worker kind '\(kind)'; this ingress knows \(workers.map(\.kind).joined(separator: ", ")).")

@@ -57,6 +57,9 @@ public final class CommandServer: Sendable {
     public let maxBatch: Int
     /// Reads queued longer than this are refused instead of run (the ingress's deadline is 5 s by default).
     public let staleReadAge: Duration
+    /// Reads waiting for a reader thread in this process.
+    public static var queuedReads: Int { ReaderPool.queued.load(ordering: .relaxed) }
+
     /// A command is applied only while at least this much of its caller's time is left, so that
     /// its reply arrives before the caller gives up (milliseconds).
     public static let expiryMargin: Int64 = 1000

@@ -7,6 +7,9 @@ import RosterMetrics
 /// A fixed set of threads that run blocking read jobs, so that a long query never holds up the
 /// worker's writer thread (group commit) or the socket.
 final class ReaderPool: Sendable {
+    /// Reads waiting in this process's pools (a worker has one): what `roster status` shows.
+    static let queued = Atomic<Int>(0)
+
     typealias Job = @Sendable () -> Void
 
     private let jobs = Mutex<(queue: [Job], closing: Bool)>(([], false))
@@ -27,6 +30,7 @@ final class ReaderPool: Sendable {
     func submit(_ job: @escaping Job) {
         jobs.withLock { $0.queue.append(job) }
         depth.increment()
+        Self.queued.add(1, ordering: .relaxed)
         available.signal()
     }
 
@@ -48,6 +52,7 @@ final class ReaderPool: Sendable {
                 continue
             }
             depth.decrement()
+            Self.queued.subtract(1, ordering: .relaxed)
             next()
         }
     }

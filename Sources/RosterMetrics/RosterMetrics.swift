@@ -1,6 +1,7 @@
 import Foundation
 public import Metrics
 import Prometheus
+import Synchronization
 
 /// The process's metrics: swift-metrics, backed by one swift-prometheus registry.
 ///
@@ -11,7 +12,16 @@ public enum RosterMetrics {
     /// The one registry of this process; `/metrics` renders it.
     static let registry = PrometheusCollectorRegistry()
 
+    private static let enabled = Atomic<Bool>(true)
+
+    /// Metrics off for this process (`metrics.enabled=false`): every metric stays swift-metrics'
+    /// no-op, and there is nothing to expose. Call before anything records.
+    public static func disable() { enabled.store(false, ordering: .sequentiallyConsistent) }
+
+    public static var isEnabled: Bool { enabled.load(ordering: .sequentiallyConsistent) }
+
     private static let bootstrapped: Void = {
+        guard isEnabled else { return }
         var factory = PrometheusMetricsFactory(registry: registry)
         // Roster's round trips are sub-millisecond to seconds: finer low buckets than the default.
         factory.defaultDurationHistogramBuckets = [

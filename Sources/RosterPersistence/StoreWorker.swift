@@ -3,6 +3,7 @@ public import GRDB
 public import Logging
 public import RosterConfig
 public import RosterMessaging
+import RosterMetrics
 import RosterProtocol
 public import ServiceLifecycle
 import UnixSignals
@@ -92,6 +93,7 @@ public struct StoreWorker: Sendable {
     public func main() async throws {
         let reader = RosterConfiguration.reader()
         let logger = RosterConfiguration.logger("roster.\(kind)", reader: reader)
+        if !reader.bool(forKey: "metrics.enabled", default: true) { RosterMetrics.disable() }
         let settings = try StoreWorkerConfiguration(reader: reader, defaults: defaults)
         let services: [any Service]
         do {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import GRDB
 import RosterConfig
+import RosterMessaging
 import RosterProtocol
 import SCIMCore
 
@@ -22,6 +23,6 @@ extension WorkerStatus {
         }
         return WorkerStatus(worker: worker, pid: Int(getpid()), uptimeSeconds: Int(Date().timeIntervalSince(started)), storeBytes: size(path),
                             walBytes: size(path + "-wal"), outboxPending: pending, outboxOldestSeconds: oldest, outboxDead: dead,
-                            logLevel: LogLevelSwitch.shared.level.rawValue)
+                            logLevel: LogLevelSwitch.shared.level.rawValue, readerQueueDepth: CommandServer.queuedReads)
     }
 }

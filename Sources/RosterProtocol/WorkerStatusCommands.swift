@@ -20,8 +20,12 @@ public struct WorkerStatus: WireCodable, Equatable {
     public var outboxOldestSeconds: Int
     public var outboxDead: Int
     public var logLevel: String
+    /// Reads waiting for a reader thread.
+    public var readerQueueDepth: Int
 
-    public init(worker: String, pid: Int, uptimeSeconds: Int, storeBytes: Int, walBytes: Int, outboxPending: Int, outboxOldestSeconds: Int, outboxDead: Int, logLevel: String) {
+    public init(worker: String, pid: Int, uptimeSeconds: Int, storeBytes: Int, walBytes: Int, outboxPending: Int, outboxOldestSeconds: Int, outboxDead: Int, logLevel: String,
+                readerQueueDepth: Int = 0) {
+        self.readerQueueDepth = readerQueueDepth
         self.worker = worker
         self.pid = pid
         self.uptimeSeconds = uptimeSeconds
@@ -35,7 +39,8 @@ public struct WorkerStatus: WireCodable, Equatable {
 
     public init(message m: Roster_V1_WorkerStatus) {
         self.init(worker: m.worker, pid: Int(m.pid), uptimeSeconds: Int(m.uptimeSeconds), storeBytes: Int(m.storeBytes), walBytes: Int(m.walBytes),
-                  outboxPending: Int(m.outboxPending), outboxOldestSeconds: Int(m.outboxOldestSeconds), outboxDead: Int(m.outboxDead), logLevel: m.logLevel)
+                  outboxPending: Int(m.outboxPending), outboxOldestSeconds: Int(m.outboxOldestSeconds), outboxDead: Int(m.outboxDead), logLevel: m.logLevel,
+                  readerQueueDepth: Int(m.readerQueueDepth))
     }
 
     public var message: Roster_V1_WorkerStatus {
@@ -49,6 +54,7 @@ public struct WorkerStatus: WireCodable, Equatable {
             $0.outboxOldestSeconds = Int64(outboxOldestSeconds)
             $0.outboxDead = Int64(outboxDead)
             $0.logLevel = logLevel
+            $0.readerQueueDepth = Int64(readerQueueDepth)
         }
     }
 }

@@ -68,7 +68,8 @@ struct GracefulShutdownEndToEndTests {
             let scim = system.http
             let admin = TestHTTP(base: scim.base, token: e2eAdminToken)
             let outcomes = Outcomes()
-            let loadEnds = ContinuousClock.now + .seconds(2)
+            // Long enough for writes after the restart too, with the rest of the suite running beside.
+            let loadEnds = ContinuousClock.now + .seconds(4)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addLoad(clients: 4, until: loadEnds) { client, n in
                     let name = "gs-\(kind.name)-\(client)-\(n)"

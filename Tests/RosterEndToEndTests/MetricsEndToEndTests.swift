@@ -59,4 +59,20 @@ struct MetricsEndToEndTests {
             #expect(down.status == 503, "a scrape of a worker that is down fails, so Prometheus marks the target down")
         }
     }
+
+    @Test func metricsOffAnswersANotFoundThatSaysSo() async throws {
+        let directory = try TestProcesses.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = TestProcesses.port()
+        let log = directory.appendingPathComponent("ingress.log")
+        let ingress = try TestProcesses.launch("roster-ingress", ["--http-port", "\(port)", "--metrics-enabled", "false"], log: log)
+        try await withProcess(ingress) { _ in
+            let http = TestHTTP(base: "http://127.0.0.1:\(port)")
+            #expect(await eventually(timeout: .seconds(20)) { (try? await http.send("GET", "/healthz").status) == 200 }, "\(FirstHourTests.text(log))")
+            for path in ["/metrics", "/metrics/users/0"] {
+                let reply = try await http.send("GET", path)
+                #expect(reply.status == 404 && reply.object["detail"]?.stringValue?.contains("metrics.enabled=false") == true, "\(path): \(reply.object)")
+            }
+        }
+    }
 }

@@ -22,6 +22,12 @@ struct StatusEndToEndTests {
             #expect((users["storeBytes"].flatMap { if case .int(let n) = $0 { n } else { nil } } ?? 0) > 0)
             #expect(workers[1]["outbox"] == nil, "the groups store has none")
             #expect(status["ingress"]?.objectValue?["pid"] != nil)
+            #expect(users["readerQueueDepth"] == .int(0), "\(users)")
+            // The SCIM answers of the last five minutes: one 201 so far, then a 404 and a 401.
+            _ = try await system.http.send("GET", "/scim/v2/Users/no-such-user")
+            _ = try await TestHTTP(base: system.http.base, token: "wrong").send("GET", "/scim/v2/Users")
+            let recent = try await admin.send("GET", "/admin/api/v1/status").object["ingress"]?.objectValue?["recent"]?.objectValue ?? [:]
+            #expect(recent["scimRequests"] == .int(3) && recent["clientErrors"] == .int(2) && recent["serverErrors"] == .int(0), "\(recent)")
 
             let log = system.directory.appendingPathComponent("status.log")
             func cli() async throws -> (Int32, String) {
@@ -33,6 +39,7 @@ struct StatusEndToEndTests {
             }
             let (ok, screen) = try await cli()
             #expect(ok == 0 && screen.contains("users") && screen.contains("pending") && screen.contains("ingress"), "\(screen)")
+            #expect(screen.contains("3 SCIM requests, 2 4xx, 0 5xx (5xx rate 0.0 %)") && screen.contains("READS QUEUED"), "\(screen)")
 
             _ = await TestProcesses.stop(try #require(system.groups), signal: SIGKILL)
             let (failed, degraded) = try await cli()

@@ -12,6 +12,7 @@ import SCIMCore
 struct StatusController {
     let workers: [(kind: String, transport: any CommandTransport)]
     let recorder: AuditRecorder?
+    let recent: RecentOutcomes
     static let started = Date()
 
     func addRoutes(to group: RouterGroup<SCIMRequestContext>) {
@@ -34,6 +35,7 @@ struct StatusController {
                                 o.merge([
                                     "status": .string("up"), "pid": .int(Int64(s.pid)), "uptimeSeconds": .int(Int64(s.uptimeSeconds)),
                                     "storeBytes": .int(Int64(s.storeBytes)), "walBytes": .int(Int64(s.walBytes)), "logLevel": .string(s.logLevel),
+                                    "readerQueueDepth": .int(Int64(s.readerQueueDepth)),
                                 ]) { a, _ in a }
                                 if s.outboxPending >= 0 {
                                     o["outbox"] = .object(["pending": .int(Int64(s.outboxPending)), "oldestSeconds": .int(Int64(s.outboxOldestSeconds)),
@@ -53,6 +55,11 @@ struct StatusController {
                 "pid": .int(Int64(getpid())), "uptimeSeconds": .int(Int64(Date().timeIntervalSince(Self.started))),
                 "logLevel": .string(LogLevelSwitch.shared.level.rawValue),
             ]
+            let last = recent.last()
+            ingress["recent"] = .object([
+                "windowSeconds": .int(Int64(RecentOutcomes.window)), "scimRequests": .int(Int64(last.requests)),
+                "clientErrors": .int(Int64(last.clientErrors)), "serverErrors": .int(Int64(last.serverErrors)),
+            ])
             if let recorder {
                 let c = recorder.queue.counters
                 ingress["auditQueue"] = .object(["enabled": .bool(recorder.isEnabled), "inMemory": .int(Int64(c.memoryRecords)), "spooledBytes": .int(Int64(c.spoolBytes)),

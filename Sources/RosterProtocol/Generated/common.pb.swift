@@ -431,6 +431,9 @@ public nonisolated struct Roster_V1_WorkerStatus: Sendable {
   /// The log level the process runs at now.
   public var logLevel: String = String()
 
+  /// Reads waiting for a reader thread, now.
+  public var readerQueueDepth: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -871,7 +874,7 @@ nonisolated extension Roster_V1_GetWorkerStatus: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Roster_V1_WorkerStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".WorkerStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}worker\0\u{1}pid\0\u{3}uptime_seconds\0\u{3}store_bytes\0\u{3}wal_bytes\0\u{3}outbox_pending\0\u{3}outbox_oldest_seconds\0\u{3}outbox_dead\0\u{3}log_level\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}worker\0\u{1}pid\0\u{3}uptime_seconds\0\u{3}store_bytes\0\u{3}wal_bytes\0\u{3}outbox_pending\0\u{3}outbox_oldest_seconds\0\u{3}outbox_dead\0\u{3}log_level\0\u{3}reader_queue_depth\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -888,6 +891,7 @@ nonisolated extension Roster_V1_WorkerStatus: SwiftProtobuf.Message, SwiftProtob
       case 7: try { try decoder.decodeSingularInt64Field(value: &self.outboxOldestSeconds) }()
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.outboxDead) }()
       case 9: try { try decoder.decodeSingularStringField(value: &self.logLevel) }()
+      case 10: try { try decoder.decodeSingularInt64Field(value: &self.readerQueueDepth) }()
       default: break
       }
     }
@@ -921,6 +925,9 @@ nonisolated extension Roster_V1_WorkerStatus: SwiftProtobuf.Message, SwiftProtob
     if !self.logLevel.isEmpty {
       try visitor.visitSingularStringField(value: self.logLevel, fieldNumber: 9)
     }
+    if self.readerQueueDepth != 0 {
+      try visitor.visitSingularInt64Field(value: self.readerQueueDepth, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -934,6 +941,7 @@ nonisolated extension Roster_V1_WorkerStatus: SwiftProtobuf.Message, SwiftProtob
     if lhs.outboxOldestSeconds != rhs.outboxOldestSeconds {return false}
     if lhs.outboxDead != rhs.outboxDead {return false}
     if lhs.logLevel != rhs.logLevel {return false}
+    if lhs.readerQueueDepth != rhs.readerQueueDepth {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
