@@ -21,18 +21,31 @@ struct Reshard {
 
     func file(_ shard: Int) -> String { data.appendingPathComponent(ShardLayout.storeFile(kind: kind, shard: shard)).path }
 
-    /// Moves what must move; returns how many directories moved.
-    func run(_ say: (String) -> Void) throws -> Int {
+    /// Every file of the kind, not only the recorded count: an interrupted run may have left rows anywhere.
+    var present: [Int] { (0..<16).filter { FileManager.default.fileExists(atPath: file($0)) } }
+
+    /// Before anything moves (and before the journal is written): every shard of the new count
+    /// exists, every present one is migrated to this build's schema, and none has a table
+    /// re-sharding does not know. A refusal here changes nothing.
+    func prepare() throws {
         let quiet = Logger(label: "roster.reshard") { _ in SwiftLogNoOpLogHandler() }
-        // Every shard of the new count exists, migrated: a new shard is a new, empty store.
-        for shard in 0..<to { _ = try StoreDatabase.open(path: file(shard), migrator: migrator, logger: quiet) }
-        // Every file of the kind, not only the recorded count: an interrupted run may have left rows anywhere.
-        let present = (0..<16).filter { FileManager.default.fileExists(atPath: file($0)) }
+        for shard in Set(0..<to).union(present).sorted() {
+            let pool = try StoreDatabase.open(path: file(shard), migrator: migrator, logger: quiet)
+            do {
+                try pool.read { try DirectoryMover.checkKnown($0, tables: tables) }
+            } catch {
+                throw CLIError("\(file(shard)): \(error)")
+            }
+        }
+    }
+
+    /// Moves what must move (after ``prepare()``); returns how many directories moved.
+    func run(_ say: (String) -> Void) throws -> Int {
+        let present = self.present
         var targets: [Int: DatabaseQueue] = [:]
         var moves = 0
         for shard in present {
             let source = try DatabaseQueue(path: file(shard))
-            try source.read { try DirectoryMover.checkKnown($0, tables: tables) }
             for directory in try source.read({ try DirectoryMover.directories($0, tables: tables) }).sorted() {
                 let owner = WorkerClient.shard(for: directory, of: to)
                 guard owner != shard else { continue }

@@ -41,15 +41,16 @@ struct ReshardCommand: AsyncParsableCommand {
         if let journal = try Reshard.journal(in: data), journal != "users=\(target.users) groups=\(target.groups)" {
             throw CLIError("A reshard to \(journal) was interrupted; finish it first: roster reshard --data-dir \(data.path) with those counts.")
         }
+        let plans = [
+            Reshard(data: data, kind: "users", from: users.from, to: target.users, tables: UserStore.directoryTables, migrator: UserStore.migrator),
+            Reshard(data: data, kind: "groups", from: groups.from, to: target.groups, tables: GroupStore.directoryTables, migrator: GroupStore.migrator),
+        ]
+        for plan in plans { try plan.prepare() }
         try Reshard.writeJournal("users=\(target.users) groups=\(target.groups)", in: data)
         let started = ContinuousClock.now
         var moved = 0
-        for (kind, from, to, tables) in [("users", users.from, target.users, UserStore.directoryTables), ("groups", groups.from, target.groups, GroupStore.directoryTables)] {
-            let migrator = kind == "users" ? UserStore.migrator : GroupStore.migrator
-            let result = try Reshard(data: data, kind: kind, from: from, to: to, tables: tables, migrator: migrator).run { line in print(line) }
-            moved += result
-        }
-        try Data("users=\(target.users) groups=\(target.groups)\n".utf8).write(to: data.appendingPathComponent("shards"))
+        for plan in plans { moved += try plan.run { line in print(line) } }
+        try Data("users=\(target.users) groups=\(target.groups)\n".utf8).write(to: data.appendingPathComponent("shards"), options: .atomic)
         try FileManager.default.removeItem(at: data.appendingPathComponent(Reshard.journalName))
         print("Resharded \(data.path) to users=\(target.users) groups=\(target.groups): \(moved) directory moves in \(started.millisecondsSince) ms. "
             + "Start it with: roster up --data-dir \(data.path) --users-shards \(target.users) --groups-shards \(target.groups)")

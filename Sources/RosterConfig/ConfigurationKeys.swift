@@ -36,7 +36,7 @@ public enum ConfigurationKeys {
 
     public static let all: [Key] = [
         key("log.level", workers.union(["ingress"]), setByUp: true), key("log.format", workers.union(["ingress"])),
-        key("metrics.enabled", workers.union(["ingress"])),
+        key("metrics.enabled", workers.union(["ingress"])), key("metrics.tokenSha256", ["ingress"]),
         key("http.host", ["ingress"], setByUp: true), key("http.port", ["ingress"], setByUp: true), key("http.publicUrl", ["ingress"], setByUp: true),
         key("http.maxBodyBytes", ["ingress"]), key("http.allowedHosts", ["ingress"]), key("http.idleTimeoutSeconds", ["ingress"]),
         key("http.headerTimeoutSeconds", ["ingress"]), key("http.bodyTimeoutSeconds", ["ingress"]), key("http.maxConnections", ["ingress"]),

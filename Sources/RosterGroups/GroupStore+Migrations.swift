@@ -55,13 +55,13 @@ extension GroupStore {
 
 extension GroupStore {
     /// What `roster reshard` moves with a directory: its groups and their members, its count, and
-    /// its deleted-user tombstones. Applied-event ids stay: events are idempotent, and an event
-    /// delivered again to the new shard changes nothing it had not already changed.
+    /// its deleted-user tombstones; and the applied-event ids go along, since a join applied twice
+    /// (an event delivered again after the move) would re-add a member removed since.
     public static let directoryTables = DirectoryTables(
         tables: [
             .init("scimGroup", renumbered: true, children: [("groupMember", "groupSeq")]),
             .init("groupDirectoryCount"),
             .init("deletedUser"),
         ],
-        unscoped: ["appliedEvent"])
+        shared: ["appliedEvent"])
 }

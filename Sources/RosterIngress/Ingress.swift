@@ -51,7 +51,7 @@ public enum Ingress {
         router.add(middleware: RequestIDMiddleware())
         // Request counts and latencies by route template, method and status (RosterMetrics names them).
         RosterMetrics.bootstrap()
-        if RosterMetrics.isEnabled { router.add(middleware: MetricsMiddleware()) }
+        if RosterMetrics.isEnabled { router.add(middleware: RequestMetricsMiddleware()) }
         let recent = RecentOutcomes()
         router.add(middleware: RecentOutcomesMiddleware(outcomes: recent))
         if !configuration.trustedProxies.isEmpty { router.add(middleware: SourceAddressMiddleware(proxies: configuration.trustedProxies)) }
@@ -63,7 +63,7 @@ public enum Ingress {
         router.add(middleware: SCIMErrorMiddleware())
         let stores: [(kind: String, transport: any CommandTransport)] = [("users", dependencies.users), ("groups", dependencies.groups)]
             + (dependencies.sync.map { [("sync", $0)] } ?? []) + (dependencies.audit.map { [("audit", $0)] } ?? [])
-        IngressMetrics.addRoutes(to: router, workers: stores, recorder: dependencies.recorder)
+        IngressMetrics.addRoutes(to: router, workers: stores, recorder: dependencies.recorder, tokenSHA256: configuration.metricsTokenSHA256)
         router.get("healthz") { _, _ in SCIMResponse.json(.ok, .object(["status": .string("ok")])) }
         router.get("readyz") { _, _ in
             let down = await dependencies.unreachableWorkers()

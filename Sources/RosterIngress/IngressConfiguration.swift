@@ -16,6 +16,8 @@ public struct IngressConfiguration: Sendable {
     public var syncEndpoints: [String]
     /// How long a request waits for a worker before 504 (`zmq.timeoutMs`).
     public var workerTimeoutMilliseconds: Int
+    /// SHA-256 (hex) of the bearer token `/metrics` requires (`metrics.tokenSha256`); nil: open.
+    public var metricsTokenSHA256: String?
     /// CURVE towards the workers (`zmq.curve.clientKey`, `zmq.curve.serverPublicKey`); nil: plain.
     public var curve: CurveClient?
     /// SHA-256 (hex) of the bootstrap bearer token (`auth.bootstrapTokenSha256`).
@@ -106,6 +108,7 @@ public struct IngressConfiguration: Sendable {
             adminTokenSHA256: reader.string(forKey: "auth.adminTokenSha256").flatMap { $0.isEmpty ? nil : $0 })
         auditEndpoints = reader.list(forKey: "zmq.audit", default: auditEndpoints)
         curve = try CurveClient.configured(reader: reader)
+        metricsTokenSHA256 = reader.string(forKey: "metrics.tokenSha256").flatMap { $0.isEmpty ? nil : $0.lowercased() }
         allowedHosts = Set(reader.list(forKey: "http.allowedHosts", default: []).map { $0.lowercased() })
         idleTimeoutSeconds = max(1, reader.int(forKey: "http.idleTimeoutSeconds", default: idleTimeoutSeconds))
         do {

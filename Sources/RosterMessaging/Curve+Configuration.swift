@@ -59,13 +59,13 @@ public enum EndpointScope {
         if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
         guard endpoint.hasPrefix("tcp://") else { return false }
         var host = String(endpoint.dropFirst(6))
+        // `tcp://source;address:port`: libzmq binds the part after the last ';', so that is the one judged.
+        if let semicolon = host.lastIndex(of: ";") { host = String(host[host.index(after: semicolon)...]) }
         if host.hasPrefix("[") {
             host = String(host.dropFirst().prefix { $0 != "]" })
         } else if let colon = host.lastIndex(of: ":") {
             host = String(host[..<colon])
         }
-        // `tcp://eth0;127.0.0.1:5551`-style source;destination: the bound part is after the ';'.
-        if let semicolon = host.lastIndex(of: ";") { host = String(host[host.index(after: semicolon)...]) }
         if host == "localhost" || host == "lo" || host == "::1" { return true }
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }

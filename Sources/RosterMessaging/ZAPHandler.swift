@@ -15,6 +15,8 @@ public final class ZAPHandler: Sendable {
     private let bound = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let startError = Mutex<ZMQError?>(nil)
+    /// When each refused key was last logged: a refused client reconnects ten times a second.
+    private let lastWarned = Mutex<[[UInt8]: ContinuousClock.Instant]>([:])
 
     private init(authorized: Set<[UInt8]>, logger: Logger) {
         self.authorized = authorized
@@ -56,7 +58,10 @@ public final class ZAPHandler: Sendable {
                 startError.withLock { $0 = error }
                 bound.signal()
             } else if !error.isTerminated {
-                logger.error("the ZAP handler stopped; CURVE clients can no longer connect", metadata: ["error": "\(error)"])
+                // Fail closed: without a ZAP handler libzmq would admit every CURVE client (its
+                // "Stonehouse" mode), so the worker stops at once and its supervisor restarts it.
+                logger.critical("the ZAP handler failed; the worker stops rather than admit unauthenticated clients", metadata: ["error": "\(error)"])
+                exit(70)
             }
         }
     }
@@ -74,9 +79,19 @@ public final class ZAPHandler: Sendable {
             return [request[0], request[1], Array("200".utf8), Array("OK".utf8), Array(Curve.encode(key).utf8), []]
         }
         // A public key is no secret: naming it lets the operator see which client was refused.
-        logger.warning("worker connection refused: its CURVE client key is not authorized", metadata: [
-            "mechanism": "\(mechanism)", "address": "\(address)", "clientKey": "\(key.count == 32 ? Curve.encode(key) : "-")",
-        ])
+        // Once a minute per key: the client retries every 100 ms.
+        let now = ContinuousClock.now
+        let due = lastWarned.withLock { warned in
+            if let last = warned[key], now - last < .seconds(60) { return false }
+            if warned.count > 1000 { warned.removeAll() }
+            warned[key] = now
+            return true
+        }
+        if due {
+            logger.warning("worker connection refused: its CURVE client key is not authorized", metadata: [
+                "mechanism": "\(mechanism)", "address": "\(address)", "clientKey": "\(key.count == 32 ? Curve.encode(key) : "-")",
+            ])
+        }
         return [request[0], request[1], Array("400".utf8), Array("client key not authorized".utf8), [], []]
     }
 }

@@ -39,19 +39,9 @@ public enum RosterMetrics {
     /// Makes the registry the process's metrics backend; idempotent, and done by every function below.
     public static func bootstrap() { _ = bootstrapped }
 
-    /// Hummingbird's HTTP series, under Roster's names (Prometheus conventions: `_total`, `_seconds`).
-    static let renamed: [String: String] = [
-        "hb.requests": "roster_http_requests_total",
-        "http.server.request.duration": "roster_http_request_duration_seconds",
-        "hb.request.errors": "roster_http_request_errors_total",
-        "http.server.active_requests": "roster_http_active_requests",
-    ]
-    static let renamedLabels: [String: String] = [
-        "http.route": "route", "http.request.method": "method", "http.response.status_code": "status", "error.type": "status",
-    ]
-
-    static func prometheusName(_ label: String) -> String { renamed[label] ?? label.replacingOccurrences(of: ".", with: "_") }
-    static func prometheusLabel(_ label: String) -> String { renamedLabels[label] ?? label.replacingOccurrences(of: ".", with: "_") }
+    /// Prometheus names have no dots: a library's dotted labels become underscores.
+    static func prometheusName(_ label: String) -> String { label.replacingOccurrences(of: ".", with: "_") }
+    static func prometheusLabel(_ label: String) -> String { label.replacingOccurrences(of: ".", with: "_") }
 
     /// The registry in the Prometheus text exposition format (0.0.4).
     public static func exposition() -> [UInt8] {

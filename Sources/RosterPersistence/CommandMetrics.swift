@@ -25,8 +25,8 @@ struct CommandMetrics: Sendable {
     }
 
     /// Records one command; `outcome` is `ok`, or `error_<status>` for a refusal.
-    func finished(_ name: String, _ result: Result<[UInt8], SCIMError>, after started: ContinuousClock.Instant) {
-        durations[name].record(duration: ContinuousClock.now - started)
+    func finished(_ name: String, _ result: Result<[UInt8], SCIMError>, took duration: Duration) {
+        durations[name].record(duration: duration)
         switch result {
         case .success: counts[Key(name: name, outcome: "ok")].increment()
         case .failure(let error): counts[Key(name: name, outcome: "error_\(error.status)")].increment()

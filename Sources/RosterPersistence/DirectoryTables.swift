@@ -21,17 +21,21 @@ public struct DirectoryTables: Sendable {
     }
 
     public var tables: [Table]
-    /// Tables that belong to no directory (migrations, idempotency ledgers, applied-event ids):
-    /// left where they are.
+    /// Tables that belong to no directory (migrations, idempotency ledgers): left where they are.
     public var unscoped: [String]
+    /// Tables of ids that span directories (applied-event ids): every row is copied, once, into
+    /// the target of each move (`INSERT OR IGNORE`), so that what was deduplicated on the old shard
+    /// stays deduplicated on the new one.
+    public var shared: [String]
 
-    public init(tables: [Table], unscoped: [String]) {
+    public init(tables: [Table], unscoped: [String] = [], shared: [String] = []) {
         self.tables = tables
         self.unscoped = unscoped
+        self.shared = shared
     }
 
     /// Every table a move touches, parents and children.
-    var names: [String] { tables.flatMap { [$0.name] + $0.children.map(\.table) } }
+    var names: [String] { tables.flatMap { [$0.name] + $0.children.map(\.table) } + shared }
 
     func isUnscoped(_ table: String) -> Bool {
         table.hasPrefix("sqlite_") || table == "grdb_migrations" || IdempotencyLedger.tables.contains(table) || unscoped.contains(table)
@@ -108,6 +112,9 @@ public enum DirectoryMover {
                             WHERE sp.directoryId = ?
                             """, arguments: [directory])
                     }
+                }
+                for table in tables.shared {
+                    try db.execute(sql: "INSERT OR IGNORE INTO main.\(table.quotedDatabaseIdentifier) SELECT * FROM source.\(table.quotedDatabaseIdentifier)")
                 }
                 let copied = try counts(db, directory: directory, tables: tables)
                 guard copied == wanted else { throw MoveError("directory \(directory): copied \(copied), the source holds \(wanted); nothing was changed") }

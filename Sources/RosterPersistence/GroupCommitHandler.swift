@@ -56,9 +56,13 @@ public final class GroupCommitHandler: CommandBatchHandler {
 
     public func handle(_ batch: [IncomingCommand]) -> [Result<[UInt8], SCIMError>] {
         let started = ContinuousClock.now
-        let results = apply(batch)
+        let (results, durations) = apply(batch)
         metrics.batchSize.record(batch.count)
         metrics.commit.record(duration: ContinuousClock.now - started)
+        // Counted from the final results: a batch whose commit failed answered every command 503.
+        for (index, command) in batch.enumerated() where table.entries[command.name] != nil {
+            metrics.finished(command.name, results[index], took: durations[index])
+        }
         if logger.logLevel <= .debug {
             let failed = results.filter { if case .failure = $0 { true } else { false } }.count
             logger.debug("batch committed", metadata: [
@@ -70,8 +74,9 @@ public final class GroupCommitHandler: CommandBatchHandler {
         return results
     }
 
-    private func apply(_ batch: [IncomingCommand]) -> [Result<[UInt8], SCIMError>] {
+    private func apply(_ batch: [IncomingCommand]) -> ([Result<[UInt8], SCIMError>], [Duration]) {
         var results = [Result<[UInt8], SCIMError>](repeating: .failure(.internalError()), count: batch.count)
+        var durations = [Duration](repeating: .zero, count: batch.count)
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
@@ -92,7 +97,7 @@ public final class GroupCommitHandler: CommandBatchHandler {
                             }
                         }
                         let commandStarted = ContinuousClock.now
-                        defer { metrics.finished(command.name, results[index], after: commandStarted) }
+                        defer { durations[index] = ContinuousClock.now - commandStarted }
                         do {
                             try db.inSavepoint {
                                 let reply = try apply(db, command.payload)
@@ -109,9 +114,9 @@ public final class GroupCommitHandler: CommandBatchHandler {
             }
         } catch {
             logger.error("batch transaction failed; nothing of it was applied", metadata: ["commands": "\(batch.count)", "error": "\(error)"])
-            return batch.map { _ in .failure(.unavailable("The store could not commit the change; it was not applied.", retryAfter: 1)) }
+            return (batch.map { _ in .failure(.unavailable("The store could not commit the change; it was not applied.", retryAfter: 1)) }, durations)
         }
-        return results
+        return (results, durations)
     }
 
     public func isReadOnly(_ name: String) -> Bool { table.readOnly.contains(name) }
@@ -130,7 +135,7 @@ public final class GroupCommitHandler: CommandBatchHandler {
         } catch {
             result = .failure(scimError(for: error, command: command.name))
         }
-        metrics.finished(command.name, result, after: started)
+        metrics.finished(command.name, result, took: ContinuousClock.now - started)
         return result
     }
 

@@ -97,6 +97,5 @@ extension UserStore {
             .init("directoryCount"),
             .init("outbox", renumbered: true),
             .init("outboxDead"),
-        ],
-        unscoped: [])
+        ])
 }

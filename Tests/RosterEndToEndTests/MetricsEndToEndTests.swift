@@ -1,4 +1,5 @@
 import Foundation
+import RosterCrypto
 import RosterTestSupport
 import SCIMCore
 import Testing
@@ -73,6 +74,29 @@ struct MetricsEndToEndTests {
                 let reply = try await http.send("GET", path)
                 #expect(reply.status == 404 && reply.object["detail"]?.stringValue?.contains("metrics.enabled=false") == true, "\(path): \(reply.object)")
             }
+        }
+    }
+
+    @Test func aMetricsTokenIsRequiredOnceConfigured() async throws {
+        let directory = try TestProcesses.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = TestProcesses.port()
+        let log = directory.appendingPathComponent("ingress.log")
+        let token = "scrape-token-for-the-test"
+        let digest = Secrets.sha256Hex(token)
+        let ingress = try TestProcesses.launch("roster-ingress", ["--http-port", "\(port)", "--metrics-token-sha256", digest], log: log)
+        try await withProcess(ingress) { _ in
+            let open = TestHTTP(base: "http://127.0.0.1:\(port)")
+            #expect(await eventually(timeout: .seconds(20)) { (try? await open.send("GET", "/healthz").status) == 200 }, "\(FirstHourTests.text(log))")
+            for path in ["/metrics", "/metrics/users/0"] {
+                let refused = try await open.send("GET", path)
+                #expect(refused.status == 401 && refused.object["detail"]?.stringValue?.contains("metrics token") == true, "\(path): \(refused.object)")
+            }
+            #expect(try await TestHTTP(base: open.base, token: "wrong").send("GET", "/metrics").status == 401)
+            let scraped = try await TestHTTP(base: open.base, token: token).send("GET", "/metrics")
+            #expect(scraped.status == 200)
+            #expect(Self.samples(String(decoding: scraped.body, as: UTF8.self))[#"roster_auth_failures_total{api="metrics",reason="wrong_metrics_token"}"#] == 3)
+            #expect(!FirstHourTests.text(log).contains(token))
         }
     }
 }

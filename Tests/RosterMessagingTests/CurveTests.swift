@@ -5,11 +5,12 @@ import Testing
 struct CurveTests {
     @Test func onlyLoopbackIPCAndInprocEndpointsCountAsLocal() {
         for local in ["tcp://127.0.0.1:5551", "tcp://127.0.0.2:5551", "tcp://localhost:5551", "tcp://[::1]:5551", "tcp://lo:5551",
-                      "ipc:///tmp/roster.sock", "inproc://roster"] {
+                      "ipc:///tmp/roster.sock", "inproc://roster", "tcp://10.0.0.5:0;127.0.0.1:5551"] {
             #expect(EndpointScope.isLocal(local), "\(local)")
         }
         for exposed in ["tcp://0.0.0.0:5551", "tcp://*:5551", "tcp://10.0.0.5:5551", "tcp://users:5551", "tcp://[::]:5551",
-                        "tcp://127.0.0.1.example.com:5551", "tcp://eth0:5551", "pgm://eth0;239.192.1.1:5555"] {
+                        "tcp://127.0.0.1.example.com:5551", "tcp://eth0:5551", "pgm://eth0;239.192.1.1:5555",
+                        "tcp://[::1]:0;0.0.0.0:5551", "tcp://127.0.0.1:0;10.0.0.5:5551"] {
             #expect(!EndpointScope.isLocal(exposed), "\(exposed)")
         }
     }

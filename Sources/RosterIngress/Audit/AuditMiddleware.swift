@@ -24,7 +24,8 @@ public struct AuditMiddleware: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        guard recorder.isEnabled, !["/healthz", "/readyz", "/metrics"].contains(path) else { return try await next(request, context) }
+        // Probes and scrapes (every worker's too, /metrics/<kind>/<shard>) are not requests anyone audits.
+        guard recorder.isEnabled, !["/healthz", "/readyz", "/metrics"].contains(path), !path.hasPrefix("/metrics/") else { return try await next(request, context) }
         let clock = ContinuousClock.now
         let at = Int64(Date().timeIntervalSince1970 * 1000)
         var record = AuditRecord(

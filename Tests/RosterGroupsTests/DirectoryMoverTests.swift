@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+@testable import RosterGroups
+import RosterPersistence
+import RosterProtocol
+import RosterTestSupport
+import SCIMCore
+import Testing
+
+/// `roster reshard`'s two steps on two real groups stores: the copy keeps members with their
+/// group (re-pointed at the new `seq`), brings the applied-event ids, can be repeated, and the
+/// delete leaves nothing of the directory behind.
+struct DirectoryMoverTests {
+    @Test func aDirectoryCopiesWholeTwiceWithoutDuplicatesAndDeletesCleanly() throws {
+        try withStore(migrator: GroupStore.migrator, commands: GroupStore.commands) { source, sourcePool, sourcePath in
+            try withStore(migrator: GroupStore.migrator, commands: GroupStore.commands) { target, targetPool, targetPath in
+                // The target already holds another directory: its rows and seqs must not move.
+                _ = try target.run(CreateGroup(directoryID: "stay", attributes: groupAttributes("Stay"), members: [GroupMember(value: "s1")]))
+                let team = try source.run(CreateGroup(directoryID: "d", attributes: groupAttributes("Team"), members: [GroupMember(value: "u1"), GroupMember(value: "u2")]))
+                _ = try source.run(CreateGroup(directoryID: "d", attributes: groupAttributes("Empty"), members: []))
+                _ = try source.run(CreateGroup(directoryID: "other", attributes: groupAttributes("Other"), members: [GroupMember(value: "o1")]))
+                try sourcePool.write { try $0.execute(sql: "INSERT INTO appliedEvent (eventId, applied) VALUES ('e1', '2026-12-01T00:00:00Z')") }
+
+                let tables = GroupStore.directoryTables
+                let queue = try DatabaseQueue(path: targetPath)
+                let first = try DirectoryMover.copy(directory: "d", from: sourcePath, into: queue, tables: tables)
+                #expect(first.rows["scimGroup"] == 2 && first.rows["groupMember"] == 2 && first.rows["groupDirectoryCount"] == 1, "\(first)")
+                let again = try DirectoryMover.copy(directory: "d", from: sourcePath, into: queue, tables: tables)
+                #expect(again == first, "a repeated copy replaces the first")
+                let copied = try target.run(GetGroup(directoryID: "d", id: team.resource.id, includeMembers: true))
+                #expect(copied.members?.map(\.value).sorted() == ["u1", "u2"] && copied.resource.version == team.resource.version && copied.resource.created == team.resource.created)
+                #expect(try target.run(GetGroup(directoryID: "stay", id: try targetPool.read { try String.fetchOne($0, sql: "SELECT id FROM scimGroup WHERE directoryId = 'stay'")! },
+                                                includeMembers: true)).members?.map(\.value) == ["s1"])
+                #expect(try targetPool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM scimGroup WHERE directoryId = 'd'") } == 2)
+                #expect(try targetPool.read { try String.fetchAll($0, sql: "SELECT eventId FROM appliedEvent") } == ["e1"], "applied events go along")
+                #expect(try targetPool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM scimGroup WHERE directoryId = 'other'") } == 0)
+
+                try DirectoryMover.delete(directory: "d", from: try DatabaseQueue(path: sourcePath), tables: tables)
+                let left = try sourcePool.read { try DirectoryMover.directories($0, tables: tables) }
+                #expect(left == ["other"])
+                #expect(try sourcePool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM groupMember") } == 1, "only the other directory's member is left")
+                try sourcePool.read { try DirectoryMover.checkKnown($0, tables: tables) }
+            }
+        }
+    }
+
+    @Test func aStoreWithATableReshardingDoesNotKnowIsRefused() throws {
+        try withStore(migrator: GroupStore.migrator, commands: GroupStore.commands) { _, pool, _ in
+            try pool.write { try $0.execute(sql: "CREATE TABLE groupNote (directoryId TEXT, note TEXT)") }
+            #expect {
+                try pool.read { try DirectoryMover.checkKnown($0, tables: GroupStore.directoryTables) }
+            } throws: { "\($0)".contains("groupNote") }
+        }
+    }
+}
