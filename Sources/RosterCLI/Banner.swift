@@ -16,8 +16,9 @@ struct Banner {
             ready ? "Roster is up." : "Roster is starting (not ready after 60 s: see the log lines above).",
             "  SCIM 2.0 base URL : \(base)/scim/v2   (SCIM 1.1: \(base)/scim/v1)",
             "  health            : \(base)/healthz   readiness: \(base)/readyz",
+            "  metrics           : \(base)/metrics   (each worker: \(base)/metrics/<kind>/<shard>, e.g. /metrics/users/0)",
             "  data              : \(data.path)",
-            "  logs              : every process writes to this terminal (stderr), one line per event",
+            "  logs              : here, and in \(data.appendingPathComponent("logs").path)/<process>.log (roster logs --follow)",
             "",
         ]
         lines += token(bootstrap, variable: "ROSTER_TOKEN", given: "ROSTER_BOOTSTRAP_TOKEN",
