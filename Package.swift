@@ -130,7 +130,8 @@ let package = Package(
         .target(
             name: "RosterSync",
             dependencies: [
-                "SCIMCore", "RosterProtocol", "RosterPersistence",
+                "SCIMCore", "RosterProtocol", "RosterPersistence", "RosterMessaging", "RosterConfig", "RosterMetrics",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),

@@ -150,7 +150,27 @@ struct ConfigCommand: AsyncParsableCommand {
 
 /// `roster directory …`.
 struct DirectoryCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "directory", abstract: "List or create directories.", subcommands: [List.self, Create.self])
+    static let configuration = CommandConfiguration(commandName: "directory", abstract: "List, create or remove directories.", subcommands: [List.self, Create.self, Remove.self])
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a directory: every user, group and membership in every store, and its configurations (their tokens stop working). Cannot be undone.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "The directory's name (or id).") var name: String
+        @Option(help: "The directory's name again: the confirmation.") var confirm: String
+        @Flag(help: "Return once the job is queued, without following it.") var noWait = false
+        func run() async throws {
+            let client = AdminClient(options: options)
+            let key = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? name
+            let job = try await client.call("POST", "directories/\(key)/remove", body: ["confirm": confirm]) as? [String: Any] ?? [:]
+            let id = job["id"] as? String ?? ""
+            if noWait {
+                if options.json { client.print(job) } else { print("queued job \(id): roster sync status \(id) --follow") }
+                return
+            }
+            try await JobProgress.show(id, options: options, follow: true)
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List directories (name, id, creation time).")

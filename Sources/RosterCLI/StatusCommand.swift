@@ -37,6 +37,10 @@ struct StatusCommand: AsyncParsableCommand {
             let rate = requests == 0 ? "-" : String(format: "%.1f %%", 100 * Double(server) / Double(requests))
             print("last \((recent["windowSeconds"] as? Int ?? 300) / 60) min on this ingress: \(requests) SCIM requests, \(client) 4xx, \(server) 5xx (5xx rate \(rate))")
         }
+        if let jobs = status["jobs"] as? [[String: Any]] {
+            print(jobs.isEmpty ? "jobs: none running or queued" : "jobs:")
+            for job in jobs { print("  \(job["id"] ?? "") \(JobProgress.line(job))") }
+        }
         if let audit = ingress["auditQueue"] as? [String: Any] {
             print("audit: \((audit["enabled"] as? Bool) == true ? "on" : "off"), \(audit["inMemory"] ?? 0) queued in memory, \(bytes(audit["spooledBytes"])) spooled, \(audit["delivered"] ?? 0) delivered, \(audit["dropped"] ?? 0) dropped")
         }

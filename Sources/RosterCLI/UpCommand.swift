@@ -82,7 +82,8 @@ struct UpCommand: AsyncParsableCommand {
         let children = shards + [
             ChildSpec(name: "sync", executable: binaries.appendingPathComponent("roster-sync"),
                       arguments: ["--zmq-bind", syncEndpoint, "--db-path", dataURL.appendingPathComponent("sync.sqlite").path,
-                                  "--auth-bootstrap-token-sha256", bootstrap.sha256] + common + extra["sync", default: []]),
+                                  "--auth-bootstrap-token-sha256", bootstrap.sha256, "--zmq-users", usersEndpoint, "--zmq-groups", groupsEndpoint]
+                          + common + extra["sync", default: []]),
             ChildSpec(name: "audit", executable: binaries.appendingPathComponent("roster-audit"),
                       arguments: ["--zmq-bind", auditEndpoint, "--db-path", dataURL.appendingPathComponent("audit.sqlite").path] + common + extra["audit", default: []]),
             ChildSpec(name: "ingress", executable: binaries.appendingPathComponent("roster-ingress"),

@@ -25,6 +25,7 @@ public enum GroupStore {
         table.register(ApplyUserEvent.self) { try applyUserEvent($0, $1) }
         table.registerRead(GroupMembersPage.self) { try membersPage($0, $1) }
         table.register(JoinGroups.self) { try join($0, $1) }
+        table.registerDirectoryRemoval(directoryTables)
         return table
     }
 

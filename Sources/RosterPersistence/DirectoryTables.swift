@@ -1,4 +1,5 @@
 public import GRDB
+import RosterProtocol
 
 /// How a store's rows belong to directories: what `roster reshard` moves when a directory changes
 /// shard. Declared by each store beside its migrations; a store with a table that is in neither
@@ -144,5 +145,35 @@ public enum DirectoryMover {
     public struct MoveError: Error, CustomStringConvertible {
         public var description: String
         init(_ description: String) { self.description = description }
+    }
+}
+
+extension DirectoryMover {
+    /// Removes up to `limit` resources of `directory` (the first table's rows, their children
+    /// first), and once none is left every other row of the directory: the batch a
+    /// remove-directory job sends until `remaining` is 0. Repeating a batch removes nothing twice.
+    public static func removeBatch(_ db: Database, directory: String, limit: Int, tables: DirectoryTables) throws -> (removed: Int, remaining: Int) {
+        guard let resources = tables.tables.first else { return (0, 0) }
+        let parent = "main.\(resources.name.quotedDatabaseIdentifier)"
+        let batch = "SELECT seq FROM \(parent) WHERE directoryId = ? ORDER BY seq LIMIT ?"
+        let arguments: StatementArguments = [directory, max(0, limit)]  // 0: only count
+        for child in resources.children {
+            try db.execute(sql: "DELETE FROM main.\(child.table.quotedDatabaseIdentifier) WHERE \(child.column.quotedDatabaseIdentifier) IN (\(batch))", arguments: arguments)
+        }
+        try db.execute(sql: "DELETE FROM \(parent) WHERE seq IN (\(batch))", arguments: arguments)
+        let removed = db.changesCount
+        let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(parent) WHERE directoryId = ?", arguments: [directory]) ?? 0
+        if remaining == 0 { try delete(db, directory: directory, tables: tables) }
+        return (removed, remaining)
+    }
+}
+
+extension CommandTable {
+    /// `store.removeDirectoryBatch` over this store's ``DirectoryTables``.
+    public mutating func registerDirectoryRemoval(_ tables: DirectoryTables) {
+        register(RemoveDirectoryBatch.self) { db, c in
+            let (removed, remaining) = try DirectoryMover.removeBatch(db, directory: c.directoryID, limit: c.limit, tables: tables)
+            return RemovedBatch(removed: removed, remaining: remaining)
+        }
     }
 }

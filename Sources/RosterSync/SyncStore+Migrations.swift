@@ -56,6 +56,21 @@ extension SyncStore {
                 t.primaryKey(["configurationId", "kind", "name"])
             }
         }
+        migrator.registerMigration("v4-job") { db in
+            // A job's row is its whole state: progress is written in the same transaction as the
+            // step it counts, so a restart resumes from it.
+            try db.create(table: "job") { t in
+                t.primaryKey("id", .text)
+                t.column("seq", .integer).notNull().unique()
+                t.column("kind", .text).notNull()
+                t.column("directoryId", .text).notNull().indexed()
+                t.column("directoryName", .text).notNull()
+                t.column("state", .text).notNull().indexed()
+                t.column("job", .blob).notNull()  // the Job message
+            }
+            // A directory being removed takes no new configuration and no second removal.
+            try db.alter(table: "directory") { t in t.add(column: "removing", .boolean).notNull().defaults(to: false) }
+        }
         return migrator
     }
 }

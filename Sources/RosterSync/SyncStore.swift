@@ -33,6 +33,7 @@ public enum SyncStore {
         }
         registerSchemaCommands(&table)
         registerLogLevelCommands(&table)
+        registerJobCommands(&table)
         return table
     }
 
@@ -73,7 +74,9 @@ public enum SyncStore {
         }
         if let name = c.newDirectoryName {
             saved.directoryID = try createDirectory(db, name).id
-        } else if try Int.fetchOne(db.statement("SELECT 1 FROM directory WHERE id = ?"), arguments: [saved.directoryID]) == nil {
+        } else if let removing = try Bool.fetchOne(db.statement("SELECT removing FROM directory WHERE id = ?"), arguments: [saved.directoryID]) {
+            if removing { throw SCIMError(status: 409, detail: "The directory '\(saved.directoryID)' is being removed: it takes no configuration.") }
+        } else {
             throw SCIMError.invalidValue("No directory '\(saved.directoryID)'.")
         }
         let now = Timestamp.string(from: try db.transactionDate)

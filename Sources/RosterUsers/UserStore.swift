@@ -25,6 +25,7 @@ public enum UserStore {
         table.registerRead(QueryUsers.self) { try query($0, $1) }
         table.registerRead(MissingUsers.self) { try missing($0, $1) }
         table.register(PatchUser.self) { try patch($0, $1) }
+        table.registerDirectoryRemoval(directoryTables)
         return table
     }
 

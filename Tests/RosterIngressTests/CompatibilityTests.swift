@@ -69,7 +69,8 @@ struct AdminOpenAPITests {
     @Test func theDocumentIsJSONAndDescribesTheSchemaAndCompatibilityRoutes() throws {
         let document = try JSONValue.parse(Array(AdminOpenAPI.document.utf8))
         let paths = try #require(document.objectValue?["paths"]?.objectValue)
-        for path in ["/directories/{directory}/schemas", "/directories/{directory}/schemas/{urn}", "/configurations/{id}/compatibility"] {
+        for path in ["/directories/{directory}/schemas", "/directories/{directory}/schemas/{urn}", "/configurations/{id}/compatibility",
+                     "/directories/{directory}/remove", "/jobs", "/jobs/{id}", "/jobs/{id}/cancel", "/status", "/log-level", "/backups"] {
             #expect(paths[path] != nil, "\(path) is not described")
         }
     }

@@ -43,6 +43,7 @@ struct AdminController {
             return SCIMResponse.json(.created, view(try await sync.send(CreateDirectory(name: name), shardKey: "")))
         }
         addSchemaRoutes(to: group)
+        addJobRoutes(to: group)
         addLogLevelRoutes(to: group)
         group.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: AdminOpenAPI.document)))

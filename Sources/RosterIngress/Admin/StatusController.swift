@@ -65,7 +65,13 @@ struct StatusController {
                 ingress["auditQueue"] = .object(["enabled": .bool(recorder.isEnabled), "inMemory": .int(Int64(c.memoryRecords)), "spooledBytes": .int(Int64(c.spoolBytes)),
                                                  "delivered": .int(Int64(c.delivered)), "dropped": .int(Int64(c.dropped))])
             }
-            return SCIMResponse.json(.ok, .object(["ingress": .object(ingress), "workers": .array(rows.sorted { $0.0 < $1.0 }.map(\.1))]))
+            var status: [String: JSONValue] = ["ingress": .object(ingress), "workers": .array(rows.sorted { $0.0 < $1.0 }.map(\.1))]
+            // The jobs that run or wait (directory utilities); the last ended ones are in GET /jobs.
+            if let sync = workers.first(where: { $0.kind == "sync" })?.transport,
+               let jobs = try? await sync.send(ListJobs(), shardKey: "").jobs.filter({ !$0.isFinished }) {
+                status["jobs"] = .array(jobs.map { AdminController.view($0) })
+            }
+            return SCIMResponse.json(.ok, .object(status))
         }
     }
 }

@@ -694,6 +694,193 @@ public nonisolated struct Roster_V1_RuntimeLogLevels: Sendable {
   public init() {}
 }
 
+/// A job of the sync worker: a directory utility that runs in the background, one at a time per
+/// directory, and survives restarts (its progress is kept in the sync store).
+public nonisolated struct Roster_V1_Job: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
+
+  /// remove-directory
+  public var kind: String {
+    get {_storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
+
+  public var directoryID: String {
+    get {_storage._directoryID}
+    set {_uniqueStorage()._directoryID = newValue}
+  }
+
+  /// The directory's name when the job was made (a removed directory has no row to name it).
+  public var directoryName: String {
+    get {_storage._directoryName}
+    set {_uniqueStorage()._directoryName = newValue}
+  }
+
+  /// queued, running, done, failed or cancelled.
+  public var state: String {
+    get {_storage._state}
+    set {_uniqueStorage()._state = newValue}
+  }
+
+  public var created: String {
+    get {_storage._created}
+    set {_uniqueStorage()._created = newValue}
+  }
+
+  /// Empty until it starts, and until it ends.
+  public var started: String {
+    get {_storage._started}
+    set {_uniqueStorage()._started = newValue}
+  }
+
+  public var finished: String {
+    get {_storage._finished}
+    set {_uniqueStorage()._finished = newValue}
+  }
+
+  /// Statistics: resources processed, and of them created, mapped, unchanged, failed.
+  public var processed: Int64 {
+    get {_storage._processed}
+    set {_uniqueStorage()._processed = newValue}
+  }
+
+  public var createdCount: Int64 {
+    get {_storage._createdCount}
+    set {_uniqueStorage()._createdCount = newValue}
+  }
+
+  public var mapped: Int64 {
+    get {_storage._mapped}
+    set {_uniqueStorage()._mapped = newValue}
+  }
+
+  public var unchanged: Int64 {
+    get {_storage._unchanged}
+    set {_uniqueStorage()._unchanged = newValue}
+  }
+
+  public var failed: Int64 {
+    get {_storage._failed}
+    set {_uniqueStorage()._failed = newValue}
+  }
+
+  /// The reasons of the first failures (at most 20).
+  public var failures: [String] {
+    get {_storage._failures}
+    set {_uniqueStorage()._failures = newValue}
+  }
+
+  /// Resources left to process; -1 when not known.
+  public var remaining: Int64 {
+    get {_storage._remaining}
+    set {_uniqueStorage()._remaining = newValue}
+  }
+
+  /// The step it is at (kind-specific), e.g. `users`.
+  public var step: String {
+    get {_storage._step}
+    set {_uniqueStorage()._step = newValue}
+  }
+
+  public var cancelRequested: Bool {
+    get {_storage._cancelRequested}
+    set {_uniqueStorage()._cancelRequested = newValue}
+  }
+
+  /// Why it failed.
+  public var error: String {
+    get {_storage._error}
+    set {_uniqueStorage()._error = newValue}
+  }
+
+  /// Resources to process in all, once counted (processed + remaining); -1 before.
+  public var total: Int64 {
+    get {_storage._total}
+    set {_uniqueStorage()._total = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// Command `sync.removeDirectory`; reply: `Job` (queued). `confirm_name` must be the directory's
+/// name: the removal of every user, group and configuration of it cannot be undone.
+public nonisolated struct Roster_V1_RemoveDirectory: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var directoryID: String = String()
+
+  public var confirmName: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Command `sync.listJobs`; reply: `JobList`, newest first. `directory_id` empty: every directory.
+public nonisolated struct Roster_V1_ListJobs: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var directoryID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Roster_V1_JobList: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var jobs: [Roster_V1_Job] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Command `sync.getJob`; reply: `Job`.
+public nonisolated struct Roster_V1_GetJob: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Command `sync.cancelJob`; reply: `Job`. A queued job is cancelled at once; a running one at its
+/// next step.
+public nonisolated struct Roster_V1_CancelJob: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "roster.v1"
@@ -1580,6 +1767,353 @@ nonisolated extension Roster_V1_RuntimeLogLevels: SwiftProtobuf.Message, SwiftPr
 
   public static func ==(lhs: Roster_V1_RuntimeLogLevels, rhs: Roster_V1_RuntimeLogLevels) -> Bool {
     if lhs.levels != rhs.levels {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Job"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{3}directory_id\0\u{3}directory_name\0\u{1}state\0\u{1}created\0\u{1}started\0\u{1}finished\0\u{1}processed\0\u{3}created_count\0\u{1}mapped\0\u{1}unchanged\0\u{1}failed\0\u{1}failures\0\u{1}remaining\0\u{1}step\0\u{3}cancel_requested\0\u{1}error\0\u{1}total\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _kind: String = String()
+    var _directoryID: String = String()
+    var _directoryName: String = String()
+    var _state: String = String()
+    var _created: String = String()
+    var _started: String = String()
+    var _finished: String = String()
+    var _processed: Int64 = 0
+    var _createdCount: Int64 = 0
+    var _mapped: Int64 = 0
+    var _unchanged: Int64 = 0
+    var _failed: Int64 = 0
+    var _failures: [String] = []
+    var _remaining: Int64 = 0
+    var _step: String = String()
+    var _cancelRequested: Bool = false
+    var _error: String = String()
+    var _total: Int64 = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _kind = source._kind
+      _directoryID = source._directoryID
+      _directoryName = source._directoryName
+      _state = source._state
+      _created = source._created
+      _started = source._started
+      _finished = source._finished
+      _processed = source._processed
+      _createdCount = source._createdCount
+      _mapped = source._mapped
+      _unchanged = source._unchanged
+      _failed = source._failed
+      _failures = source._failures
+      _remaining = source._remaining
+      _step = source._step
+      _cancelRequested = source._cancelRequested
+      _error = source._error
+      _total = source._total
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._kind) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._directoryID) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._directoryName) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._state) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._created) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._started) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._finished) }()
+        case 9: try { try decoder.decodeSingularInt64Field(value: &_storage._processed) }()
+        case 10: try { try decoder.decodeSingularInt64Field(value: &_storage._createdCount) }()
+        case 11: try { try decoder.decodeSingularInt64Field(value: &_storage._mapped) }()
+        case 12: try { try decoder.decodeSingularInt64Field(value: &_storage._unchanged) }()
+        case 13: try { try decoder.decodeSingularInt64Field(value: &_storage._failed) }()
+        case 14: try { try decoder.decodeRepeatedStringField(value: &_storage._failures) }()
+        case 15: try { try decoder.decodeSingularInt64Field(value: &_storage._remaining) }()
+        case 16: try { try decoder.decodeSingularStringField(value: &_storage._step) }()
+        case 17: try { try decoder.decodeSingularBoolField(value: &_storage._cancelRequested) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._error) }()
+        case 19: try { try decoder.decodeSingularInt64Field(value: &_storage._total) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      if !_storage._kind.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._kind, fieldNumber: 2)
+      }
+      if !_storage._directoryID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._directoryID, fieldNumber: 3)
+      }
+      if !_storage._directoryName.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._directoryName, fieldNumber: 4)
+      }
+      if !_storage._state.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._state, fieldNumber: 5)
+      }
+      if !_storage._created.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._created, fieldNumber: 6)
+      }
+      if !_storage._started.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._started, fieldNumber: 7)
+      }
+      if !_storage._finished.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._finished, fieldNumber: 8)
+      }
+      if _storage._processed != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._processed, fieldNumber: 9)
+      }
+      if _storage._createdCount != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._createdCount, fieldNumber: 10)
+      }
+      if _storage._mapped != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._mapped, fieldNumber: 11)
+      }
+      if _storage._unchanged != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._unchanged, fieldNumber: 12)
+      }
+      if _storage._failed != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._failed, fieldNumber: 13)
+      }
+      if !_storage._failures.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._failures, fieldNumber: 14)
+      }
+      if _storage._remaining != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._remaining, fieldNumber: 15)
+      }
+      if !_storage._step.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._step, fieldNumber: 16)
+      }
+      if _storage._cancelRequested != false {
+        try visitor.visitSingularBoolField(value: _storage._cancelRequested, fieldNumber: 17)
+      }
+      if !_storage._error.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._error, fieldNumber: 18)
+      }
+      if _storage._total != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._total, fieldNumber: 19)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_Job, rhs: Roster_V1_Job) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._kind != rhs_storage._kind {return false}
+        if _storage._directoryID != rhs_storage._directoryID {return false}
+        if _storage._directoryName != rhs_storage._directoryName {return false}
+        if _storage._state != rhs_storage._state {return false}
+        if _storage._created != rhs_storage._created {return false}
+        if _storage._started != rhs_storage._started {return false}
+        if _storage._finished != rhs_storage._finished {return false}
+        if _storage._processed != rhs_storage._processed {return false}
+        if _storage._createdCount != rhs_storage._createdCount {return false}
+        if _storage._mapped != rhs_storage._mapped {return false}
+        if _storage._unchanged != rhs_storage._unchanged {return false}
+        if _storage._failed != rhs_storage._failed {return false}
+        if _storage._failures != rhs_storage._failures {return false}
+        if _storage._remaining != rhs_storage._remaining {return false}
+        if _storage._step != rhs_storage._step {return false}
+        if _storage._cancelRequested != rhs_storage._cancelRequested {return false}
+        if _storage._error != rhs_storage._error {return false}
+        if _storage._total != rhs_storage._total {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_RemoveDirectory: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RemoveDirectory"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{3}confirm_name\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.directoryID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.confirmName) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.directoryID.isEmpty {
+      try visitor.visitSingularStringField(value: self.directoryID, fieldNumber: 1)
+    }
+    if !self.confirmName.isEmpty {
+      try visitor.visitSingularStringField(value: self.confirmName, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_RemoveDirectory, rhs: Roster_V1_RemoveDirectory) -> Bool {
+    if lhs.directoryID != rhs.directoryID {return false}
+    if lhs.confirmName != rhs.confirmName {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_ListJobs: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListJobs"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.directoryID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.directoryID.isEmpty {
+      try visitor.visitSingularStringField(value: self.directoryID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_ListJobs, rhs: Roster_V1_ListJobs) -> Bool {
+    if lhs.directoryID != rhs.directoryID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_JobList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".JobList"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}jobs\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.jobs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.jobs.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.jobs, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_JobList, rhs: Roster_V1_JobList) -> Bool {
+    if lhs.jobs != rhs.jobs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_GetJob: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetJob"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_GetJob, rhs: Roster_V1_GetJob) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_CancelJob: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CancelJob"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_CancelJob, rhs: Roster_V1_CancelJob) -> Bool {
+    if lhs.id != rhs.id {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

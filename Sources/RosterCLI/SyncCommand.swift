@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `roster sync list|status|cancel`: the sync worker's jobs (directory utilities).
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "The sync worker's jobs: list them, follow one, cancel one.", subcommands: [List.self, Status.self, Cancel.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the jobs, newest first.")
+        @OptionGroup var options: AdminOptions
+        @Option(help: "Only this directory's (by name or id).") var directory: String?
+        func run() async throws {
+            let client = AdminClient(options: options)
+            let query = directory.map { "?directory=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0)" } ?? ""
+            let result = try await client.call("GET", "jobs\(query)")
+            if options.json { client.print(result); return }
+            let jobs = (result as? [String: Any])?["jobs"] as? [[String: Any]] ?? []
+            print(table(["ID", "KIND", "DIRECTORY", "STATE", "PROCESSED", "CREATED"], jobs.map { j in
+                [j["id"] as? String ?? "", j["kind"] as? String ?? "", j["directoryName"] as? String ?? "", j["state"] as? String ?? "",
+                 "\((j["statistics"] as? [String: Any])?["processed"] ?? 0)", j["created"] as? String ?? ""]
+            }))
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a job; --follow until it ends, with its progress.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "The job's id.") var id: String
+        @Flag(help: "Keep showing its progress until it ends.") var follow = false
+        func run() async throws { try await JobProgress.show(id, options: options, follow: follow) }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a job: a queued one at once, a running one at its next step.")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "The job's id.") var id: String
+        func run() async throws {
+            let client = AdminClient(options: options)
+            let result = try await client.call("POST", "jobs/\(id)/cancel")
+            if options.json { client.print(result); return }
+            print(JobProgress.line(result as? [String: Any] ?? [:]))
+        }
+    }
+}
+
+/// A job's progress on one line: a bar with rate and time left on a terminal, plain lines otherwise.
+enum JobProgress {
+    static func line(_ j: [String: Any]) -> String {
+        let s = j["statistics"] as? [String: Any] ?? [:]
+        let processed = s["processed"] as? Int ?? 0
+        var text = "\(j["kind"] ?? "job") \(j["directoryName"] ?? ""): \(j["state"] ?? "?")"
+        if let total = s["total"] as? Int, total > 0 {
+            let width = 24, filled = min(width, processed * width / total)
+            text += " [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(processed)/\(total)"
+        } else {
+            text += ", \(processed) processed"
+        }
+        if let rate = s["ratePerSecond"] as? Double { text += String(format: ", %.0f/s", rate) }
+        if let eta = s["etaSeconds"] as? Int { text += ", \(eta) s left" }
+        if let step = j["step"] as? String, j["state"] as? String == "running" { text += " (\(step))" }
+        if let error = j["error"] as? String { text += ": \(error)" }
+        return text
+    }
+
+    static func show(_ id: String, options: AdminOptions, follow: Bool) async throws {
+        let client = AdminClient(options: options)
+        let terminal = isatty(STDOUT_FILENO) == 1
+        var last = ""
+        while true {
+            let job = try await client.call("GET", "jobs/\(id)") as? [String: Any] ?? [:]
+            let state = job["state"] as? String ?? ""
+            let done = ["done", "failed", "cancelled"].contains(state)
+            if options.json {
+                if done || !follow { client.print(job) }
+            } else {
+                let text = line(job)
+                if text != last {
+                    if terminal && follow { Swift.print("\r\u{1B}[2K" + text, terminator: done ? "\n" : "") } else { Swift.print(text) }
+                    fflush(nil)  // every stream: stdout is shared mutable state to Swift 6
+                    last = text
+                } else if terminal && follow && done {
+                    Swift.print("")
+                }
+            }
+            if !follow || done {
+                if state == "failed" { throw ExitCode(1) }
+                return
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+    }
+}

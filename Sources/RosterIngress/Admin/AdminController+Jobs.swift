@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import RosterProtocol
+import SCIMCore
+
+/// The sync worker's jobs (`roster sync list|status|cancel`) and the directory removal that
+/// queues one (`roster directory remove NAME --confirm NAME`).
+extension AdminController {
+    func addJobRoutes(to group: RouterGroup<SCIMRequestContext>) {
+        group.post("directories/:id/remove") { request, context in
+            let directory = try await directory(try context.parameters.require("id"))
+            let body = try await request.jsonObject(limit: configuration.maxBodyBytes)
+            guard let confirm = body["confirm"]?.stringValue else {
+                throw SCIMError.invalidValue("Removing a directory cannot be undone: confirm with its name, {\"confirm\": \"<directory name>\"}.")
+            }
+            let job = try await sync.send(RemoveDirectory(directoryID: directory, confirmName: confirm), shardKey: "")
+            return SCIMResponse.json(.accepted, Self.view(job), headers: [.location: "/admin/api/v1/jobs/\(job.id)"])
+        }
+        group.get("jobs") { request, _ in
+            var directory = ""
+            if let key = request.uri.queryParameters["directory"] { directory = try await self.directory(String(key)) }
+            let jobs = try await sync.send(ListJobs(directoryID: directory), shardKey: "").jobs
+            return SCIMResponse.json(.ok, .object(["jobs": .array(jobs.map { Self.view($0) })]))
+        }
+        group.get("jobs/:id") { _, context in
+            SCIMResponse.json(.ok, Self.view(try await sync.send(GetJob(id: try context.parameters.require("id")), shardKey: "")))
+        }
+        group.post("jobs/:id/cancel") { _, context in
+            SCIMResponse.json(.ok, Self.view(try await sync.send(CancelJob(id: try context.parameters.require("id")), shardKey: "")))
+        }
+    }
+
+    /// A job as an operator reads it, with its rate and time left while it runs.
+    static func view(_ j: Job, now: Date = Date()) -> JSONValue {
+        var statistics: [String: JSONValue] = [
+            "processed": .int(Int64(j.processed)), "created": .int(Int64(j.createdCount)), "mapped": .int(Int64(j.mapped)),
+            "unchanged": .int(Int64(j.unchanged)), "failed": .int(Int64(j.failed)), "failures": .array(j.failures.map(JSONValue.string)),
+        ]
+        if j.remaining >= 0 { statistics["remaining"] = .int(Int64(j.remaining)) }
+        if j.total >= 0 { statistics["total"] = .int(Int64(j.total)) }
+        if let started = Timestamp.date(from: j.started) {
+            let end = Timestamp.date(from: j.finished) ?? now
+            let seconds = max(0.001, end.timeIntervalSince(started))
+            let rate = Double(j.processed) / seconds
+            statistics["ratePerSecond"] = .double((rate * 10).rounded() / 10)
+            if j.state == .running, j.remaining >= 0, rate > 0 { statistics["etaSeconds"] = .int(Int64((Double(j.remaining) / rate).rounded(.up))) }
+        }
+        var o: [String: JSONValue] = [
+            "id": .string(j.id), "kind": .string(j.kind), "directoryId": .string(j.directoryID), "directoryName": .string(j.directoryName),
+            "state": .string(j.state.rawValue), "created": .string(j.created), "statistics": .object(statistics),
+            "cancelRequested": .bool(j.cancelRequested),
+        ]
+        if !j.started.isEmpty { o["started"] = .string(j.started) }
+        if !j.finished.isEmpty { o["finished"] = .string(j.finished) }
+        if !j.step.isEmpty { o["step"] = .string(j.step) }
+        if !j.error.isEmpty { o["error"] = .string(j.error) }
+        return .object(o)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Metrics
+import RosterMetrics
+public import GRDB
+public import Logging
+import RosterPersistence
+public import RosterProtocol
+import SCIMCore
+public import ServiceLifecycle
+
+/// Runs the sync worker's jobs, one at a time, oldest first (so never two of one directory at
+/// once). A job's progress is in its row: after a restart, kill -9 included, the job that was
+/// running goes on from its last step. A worker that cannot be reached pauses the job (it is
+/// retried every second); it never fails it.
+public struct JobRunner: Service {
+    let pool: DatabasePool
+    let users: any CommandTransport
+    let groups: any CommandTransport
+    /// Resources removed per batch: small enough that a batch never holds a store's writer for long.
+    let batch: Int
+    let interval: Duration
+    let logger: Logger
+
+    public init(pool: DatabasePool, users: any CommandTransport, groups: any CommandTransport, batch: Int = 500, interval: Duration = .milliseconds(200), logger: Logger) {
+        self.pool = pool
+        self.users = users
+        self.groups = groups
+        self.batch = batch
+        self.interval = interval
+        self.logger = logger
+        JobMetrics.start(kinds: [Job.removeDirectory])
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var pause: Duration? = interval
+            do {
+                if let job = try await pool.read({ try SyncStore.nextJob($0) }) {
+                    try await run(job)
+                    pause = nil
+                }
+            } catch let error as SCIMError where [503, 504].contains(error.status) {
+                logger.info("job paused: a worker is not reachable; retrying", metadata: ["error": "\(error.detail)"])
+                pause = .seconds(1)
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("job step failed; retrying", metadata: ["error": "\(error)"])
+                pause = .seconds(1)
+            }
+            if let pause {
+                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
+            }
+        }
+    }
+
+    func run(_ start: Job) async throws {
+        var job = start
+        if job.state == .queued {
+            job.state = .running
+            job.started = Timestamp.string(from: Date())
+            logger.info("job started", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "directory": "\(job.directoryID)"])
+        }
+        guard try await checkpoint(&job) else { return }
+        switch job.kind {
+        case Job.removeDirectory: try await removeDirectory(&job)
+        default:
+            job.state = .failed
+            job.error = "This sync worker does not know the job kind '\(job.kind)'."
+            _ = try await checkpoint(&job)
+        }
+    }
+
+    /// Writes the job's progress, merged with a cancellation asked meanwhile; false once the job
+    /// is cancelled (then written as such).
+    @discardableResult
+    func checkpoint(_ job: inout Job, _ effect: (@Sendable (Database) throws -> Void)? = nil) async throws -> Bool {
+        let current = job
+        job = try await pool.write { db in
+            var j = current
+            let stored = try SyncStore.job(db, j.id)
+            j.cancelRequested = j.cancelRequested || stored.cancelRequested
+            if stored.state == .cancelled { return stored }
+            if j.cancelRequested && !j.isFinished {
+                j.state = .cancelled
+                j.finished = Timestamp.string(from: try db.transactionDate)
+                try db.execute(sql: "UPDATE directory SET removing = 0 WHERE id = ?", arguments: [j.directoryID])
+            } else {
+                try effect?(db)
+            }
+            if j.isFinished, j.finished.isEmpty { j.finished = Timestamp.string(from: try db.transactionDate) }
+            try SyncStore.save(db, j)
+            return j
+        }
+        if job.state == .cancelled { logger.info("job cancelled", metadata: ["job": "\(job.id)", "processed": "\(job.processed)"]) }
+        JobMetrics.record(before: current, after: job)
+        return !job.isFinished
+    }
+}
+
+/// Job progress in the sync worker's metrics (`docs/operations.md`).
+enum JobMetrics {
+    static let processed = MetricsCache<String, Counter> { RosterMetrics.counter("roster_job_resources_processed_total", [("kind", $0)]) }
+    static let ended = MetricsCache<[String], Counter> { RosterMetrics.counter("roster_jobs_ended_total", [("kind", $0[0]), ("state", $0[1])]) }
+    static let remaining = RosterMetrics.gauge("roster_job_remaining_resources")
+
+    /// Every series at 0 from the start.
+    static func start(kinds: [String]) {
+        for kind in kinds {
+            _ = processed[kind]
+            for state in [Job.State.done, .failed, .cancelled] { _ = ended[[kind, state.rawValue]] }
+        }
+        remaining.set(0)
+    }
+
+    static func record(before: Job, after: Job) {
+        if after.processed > before.processed { processed[after.kind].increment(by: after.processed - before.processed) }
+        remaining.set(after.isFinished ? 0 : max(0, after.remaining))
+        if after.isFinished && !before.isFinished { ended[[after.kind, after.state.rawValue]].increment() }
+    }
+}
