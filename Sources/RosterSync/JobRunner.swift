@@ -62,12 +62,19 @@ public struct JobRunner: Service {
             logger.info("job started", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "directory": "\(job.directoryID)"])
         }
         guard try await checkpoint(&job) else { return }
-        switch job.kind {
-        case Job.removeDirectory: try await removeDirectory(&job)
-        default:
+        do {
+            switch job.kind {
+            case Job.removeDirectory: try await removeDirectory(&job)
+            default: throw SCIMError.notImplemented("This sync worker does not know the job kind '\(job.kind)'.")
+            }
+        } catch let error as SCIMError where ![503, 504].contains(error.status) {
+            // Refused, not unreachable: retrying cannot help, so the job ends failed (its
+            // directory is no longer frozen) and says why.
             job.state = .failed
-            job.error = "This sync worker does not know the job kind '\(job.kind)'."
-            _ = try await checkpoint(&job)
+            job.error = error.detail
+            let directory = job.directoryID
+            _ = try await checkpoint(&job) { db in try db.execute(sql: "UPDATE directory SET removing = 0 WHERE id = ?", arguments: [directory]) }
+            logger.error("job failed", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "error": "\(error.detail)"])
         }
     }
 

@@ -42,7 +42,11 @@ struct BackupEndToEndTests {
                         }
                     }
                 }
+                // 2 s of load, and at least 10 acknowledged writes before the backup (at most 30 s:
+                // the rest of the suite may leave this machine few writes a second).
+                let loading = ContinuousClock.now
                 try await Task.sleep(for: .seconds(2))
+                while acknowledged.value.withLock({ $0.count }) < 10, ContinuousClock.now - loading < .seconds(30) { try await Task.sleep(for: .milliseconds(100)) }
                 let started = ContinuousClock.now
                 let (status, output) = try await cli(["backup", backup.path, "--data-dir", first.path, "--url", base], in: directory)
                 #expect(status == 0 && output.contains("manifest:"), "\(output)")

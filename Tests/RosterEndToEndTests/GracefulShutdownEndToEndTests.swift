@@ -44,6 +44,7 @@ struct GracefulShutdownEndToEndTests {
         private let writes = Mutex<[(name: String, status: Int)]>([])
         func add(_ name: String, _ status: Int) { writes.withLock { $0.append((name, status)) } }
         var all: [(name: String, status: Int)] { writes.withLock { $0 } }
+        var acknowledged: Int { writes.withLock { $0.filter { (200..<300).contains($0.status) }.count } }
     }
 
     static func counts(_ names: [String], _ count: (String) async throws -> Int) async throws -> [String: Int] {
@@ -68,17 +69,25 @@ struct GracefulShutdownEndToEndTests {
             let scim = system.http
             let admin = TestHTTP(base: scim.base, token: e2eAdminToken)
             let outcomes = Outcomes()
-            // Long enough for writes after the restart too, with the rest of the suite running beside.
-            let loadEnds = ContinuousClock.now + .seconds(4)
+            // At least 2 s, and until 10 writes were acknowledged (at most 30 s): with the rest of
+            // the suite beside, a busy machine may acknowledge only a few writes a second.
+            let started = ContinuousClock.now
+            let restarted = Shared(false)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addLoad(clients: 4, until: loadEnds) { client, n in
+                group.addLoad(clients: 4, while: {
+                    let elapsed = ContinuousClock.now - started
+                    let enough = outcomes.acknowledged >= 10 && restarted.value.withLock { $0 }
+                    return elapsed < .seconds(2) || (!enough && elapsed < .seconds(30))
+                }) { client, n in
                     let name = "gs-\(kind.name)-\(client)-\(n)"
                     let status = (try? await kind.create(scim, admin, name)) ?? 0
                     outcomes.add(name, status)
                     if status >= 500 { try await Task.sleep(for: .milliseconds(20)) }
                 }
                 group.addTask {
+                    // Terminated under load: once some writes went through (at least 600 ms in).
                     try await Task.sleep(for: .milliseconds(600))
+                    while outcomes.acknowledged < 3, ContinuousClock.now - started < .seconds(20) { try await Task.sleep(for: .milliseconds(50)) }
                     let process = try #require(kind.name == "users" ? system.users : kind.name == "groups" ? system.groups : system.sync)
                     #expect(await TestProcesses.stop(process, signal: SIGTERM) == 0, "\(kind.name) did not exit cleanly on SIGTERM")
                     switch kind.name {
@@ -86,6 +95,7 @@ struct GracefulShutdownEndToEndTests {
                     case "groups": try system.startGroups()
                     default: try system.startSync()
                     }
+                    restarted.value.withLock { $0 = true }
                 }
                 try await group.waitForAll()
             }
