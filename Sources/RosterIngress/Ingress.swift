@@ -181,10 +181,12 @@ public enum Ingress {
         let logger = RosterConfiguration.logger("roster.ingress", reader: reader)
         if !reader.bool(forKey: "metrics.enabled", default: true) { RosterMetrics.disable() }
         let configuration = try IngressConfiguration(reader: reader)
+        logger.info("ingress starting", metadata: configuration.summary)
         do {
             try await application(configuration, logger: logger).runService()
         } catch where "\(error)".contains("Address already in use") {
             throw StartupError("cannot listen on \(configuration.host):\(configuration.port): the address is already in use")
         }
+        logger.info("ingress stopped")
     }
 }

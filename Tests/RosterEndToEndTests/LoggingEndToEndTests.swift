@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 @testable import RosterConfig
+import RosterCrypto
 import RosterTestSupport
 import SCIMCore
 import Testing
@@ -76,7 +77,13 @@ struct LoggingEndToEndTests {
             }
             try await Task.sleep(for: .milliseconds(300))
             #expect(lines("ingress", "request") == requests && lines("users", "\"batch committed\"") == batches, "back to the startup level")
-            for secret in [e2eToken, e2eAdminToken, "Secret-Passw0rd!"] { #expect(!system.logText.contains(secret), "a secret is in the log") }
+            for secret in [e2eToken, e2eAdminToken, "Secret-Passw0rd!", Secrets.sha256Hex(e2eToken), Secrets.sha256Hex(e2eAdminToken)] {
+                #expect(!system.logText.contains(secret), "a secret (or its hash) is in the log")
+            }
+            // At info, the ingress says what it runs with: addresses and the shard maps, never a secret.
+            let starting = system.logText.split(separator: "\n").first { $0.contains("service=roster.ingress") && $0.contains("msg=\"ingress starting\"") }
+            #expect(starting?.contains("users=tcp://") == true && starting?.contains("adminApi=on") == true && starting?.contains("bootstrapToken=set") == true,
+                    "\(starting ?? "no start line")")
         }
     }
 
