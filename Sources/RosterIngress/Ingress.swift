@@ -105,7 +105,8 @@ public enum Ingress {
         for endpoint in others { ResourceController(endpoint: endpoint, configuration: configuration).addRoutes(to: v1) }
         if let sync = dependencies.sync {
             let admin = router.group("admin/api/v1").add(middleware: AdminAuthenticationMiddleware(adminTokenSHA256: configuration.adminTokenSHA256, limiter: limiter))
-            AdminController(sync: sync, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations)).addRoutes(to: admin)
+            AdminController(sync: sync, configuration: configuration, passwords: PasswordWork(iterations: configuration.passwordIterations),
+                            users: dependencies.users).addRoutes(to: admin)
             BackupController(workers: stores, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: admin)
             StatusController(workers: stores, recorder: dependencies.recorder, recent: recent).addRoutes(to: admin)
             if let audit = dependencies.audit, let recorder = dependencies.recorder {

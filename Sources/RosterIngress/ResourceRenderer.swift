@@ -43,13 +43,22 @@ struct ResourceRenderer: Sendable {
         var object = stored.attributes
         for (k, v) in extra { object[k] = v }
         object["id"] = .string(stored.id)
-        object["meta"] = .object([
+        var meta: [String: JSONValue] = [
             "resourceType": .string(type.name),
             "created": .string(stored.created),
             "lastModified": .string(stored.lastModified),
             "location": .string(location(stored.id, request: request)),
             "version": .string(SCIMResponse.etag(version: stored.version)),
-        ])
+        ]
+        // The last sign-in, only for a directory that shows it, and only once one was reported.
+        if LastLoginVisibility.current, let lastLogin = stored.lastLogin {
+            meta["lastLogin"] = .string(lastLogin)
+            object[CoreSchemas.lastLoginURN] = .object(["lastLogin": .string(lastLogin)])
+            if case .array(let schemas)? = object["schemas"], !schemas.contains(.string(CoreSchemas.lastLoginURN)) {
+                object["schemas"] = .array(schemas + [.string(CoreSchemas.lastLoginURN)])
+            }
+        }
+        object["meta"] = .object(meta)
         return .object(projection.apply(object))
     }
 

@@ -15,7 +15,10 @@ public struct SCIMRequestContext: RequestContext {
     public var directoryID: String? { caller?.directoryID }
 
     /// `base` with the extensions declared for the caller's directory.
-    public func resourceType(_ base: ResourceType) -> ResourceType { caller?.schemas.type(base) ?? base }
+    public func resourceType(_ base: ResourceType) -> ResourceType {
+        let type = caller?.schemas.type(base) ?? base
+        return base.name == ResourceType.user.name && caller?.showsLastLogin == true ? type.declaring([CoreSchemas.lastLogin]) : type
+    }
 
     /// What the caller's configuration does with extension URNs nobody declared.
     public var undeclaredExtensions: UndeclaredExtensionPolicy { caller?.undeclared ?? .reject }

@@ -24,7 +24,7 @@ extension ResourceTable {
             throw SCIMError.internalError("A stored \(type.name) could not be read.")
         }
         return StoredResource(id: row["id"], version: row["version"], created: row["created"], lastModified: row["lastModified"], attributes: attributes,
-                              canonicalJSON: Data(text.utf8))
+                              canonicalJSON: Data(text.utf8), lastLogin: row.hasColumn("lastLogin") ? row["lastLogin"] : nil)
     }
 
     /// Runs a write; a clash on the unique attribute is a 409 naming its value.

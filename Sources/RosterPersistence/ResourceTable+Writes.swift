@@ -46,7 +46,8 @@ extension ResourceTable {
         ] + extra
         let sql = "UPDATE \(name) SET \(columns.map { "\($0.name) = ?" }.joined(separator: ", ")) WHERE seq = ?"
         try self.unique(unique) { try db.statement(sql).execute(arguments: StatementArguments(columns.map(\.value) + [existing["seq"] as Int64])) }
-        return StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: attributes, canonicalJSON: json)
+        return StoredResource(id: existing["id"], version: version, created: existing["created"], lastModified: now, attributes: attributes, canonicalJSON: json,
+                              lastLogin: existing.hasColumn("lastLogin") ? existing["lastLogin"] : nil)
     }
 
     /// Removes a resource row (what hangs off it goes by `ON DELETE CASCADE` or its store); returns its unique value.

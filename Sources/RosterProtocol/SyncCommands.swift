@@ -6,15 +6,18 @@ public struct Directory: WireCodable, Equatable {
     public var id: String
     public var name: String
     public var created: String
+    /// User reads show the last sign-in (`meta.lastLogin`); off by default.
+    public var lastLoginVisible: Bool
 
-    public init(id: String, name: String, created: String) {
+    public init(id: String, name: String, created: String, lastLoginVisible: Bool = false) {
         self.id = id
         self.name = name
         self.created = created
+        self.lastLoginVisible = lastLoginVisible
     }
 
     public init(message m: Roster_V1_Directory) {
-        self.init(id: m.id, name: m.name, created: m.created)
+        self.init(id: m.id, name: m.name, created: m.created, lastLoginVisible: m.lastLoginVisible)
     }
 
     public var message: Roster_V1_Directory {
@@ -22,6 +25,7 @@ public struct Directory: WireCodable, Equatable {
         m.id = id
         m.name = name
         m.created = created
+        m.lastLoginVisible = lastLoginVisible
         return m
     }
 }
@@ -231,5 +235,24 @@ public struct DeleteConfiguration: Command {
         var m = Roster_V1_DeleteConfiguration()
         m.id = id
         return m
+    }
+}
+
+/// A directory's settings (`roster settings lastlogin on --directory D`).
+public struct SetDirectorySettings: Command {
+    public static let name = "sync.setDirectorySettings"
+    public typealias Reply = Directory
+    public var directoryID: String
+    public var lastLoginVisible: Bool
+    public init(directoryID: String, lastLoginVisible: Bool) {
+        self.directoryID = directoryID
+        self.lastLoginVisible = lastLoginVisible
+    }
+    public init(message m: Roster_V1_SetDirectorySettings) { self.init(directoryID: m.directoryID, lastLoginVisible: m.lastLoginVisible) }
+    public var message: Roster_V1_SetDirectorySettings {
+        .with {
+            $0.directoryID = directoryID
+            $0.lastLoginVisible = lastLoginVisible
+        }
     }
 }

@@ -13,8 +13,12 @@ public struct StoredResource: WireCodable, Equatable {
     /// `attributes` as canonical JSON when it is known (read from the store, received): sent as
     /// it is rather than serialised again. Not part of equality.
     public var canonicalJSON: Data?
+    /// Users: the last sign-in an application reported (RFC 3339); nil: none.
+    public var lastLogin: String?
 
-    public init(id: String, version: Int, created: String, lastModified: String, attributes: [String: JSONValue], canonicalJSON: Data? = nil) {
+    public init(id: String, version: Int, created: String, lastModified: String, attributes: [String: JSONValue], canonicalJSON: Data? = nil,
+                lastLogin: String? = nil) {
+        self.lastLogin = lastLogin
         self.id = id
         self.version = version
         self.created = created
@@ -25,7 +29,8 @@ public struct StoredResource: WireCodable, Equatable {
 
     public init(message m: Roster_V1_StoredResource) throws(SCIMError) {
         self.init(id: m.id, version: Int(m.version), created: m.created, lastModified: m.lastModified,
-                  attributes: try WireJSON.object(m.attributesJson, field: "attributes"), canonicalJSON: m.attributesJson)
+                  attributes: try WireJSON.object(m.attributesJson, field: "attributes"), canonicalJSON: m.attributesJson,
+                  lastLogin: m.lastLogin.isEmpty ? nil : m.lastLogin)
     }
 
     public var message: Roster_V1_StoredResource {
@@ -34,6 +39,7 @@ public struct StoredResource: WireCodable, Equatable {
         m.version = Int64(version)
         m.created = created
         m.lastModified = lastModified
+        m.lastLogin = lastLogin ?? ""
         m.attributesJson = canonicalJSON ?? WireJSON.bytes(attributes)
         return m
     }
@@ -288,5 +294,53 @@ public struct PatchUser: Command {
         if let ifMatch { m.ifMatch = Int64(ifMatch) }
         m.extensionsJson = Data(extensions)
         return m
+    }
+}
+
+/// Sign-ins an application reports (`POST /admin/api/v1/directories/{id}/logins`).
+public struct RecordLogins: Command {
+    public static let name = "users.recordLogins"
+    public typealias Reply = LoginsRecorded
+    public struct Login: Sendable, Equatable {
+        public var userName: String
+        public var at: String
+        public init(userName: String, at: String) {
+            self.userName = userName
+            self.at = at
+        }
+    }
+    public var directoryID: String
+    public var logins: [Login]
+    public init(directoryID: String, logins: [Login]) {
+        self.directoryID = directoryID
+        self.logins = logins
+    }
+    public init(message m: Roster_V1_RecordLogins) {
+        self.init(directoryID: m.directoryID, logins: m.logins.map { Login(userName: $0.userName, at: $0.at) })
+    }
+    public var message: Roster_V1_RecordLogins {
+        .with {
+            $0.directoryID = directoryID
+            $0.logins = logins.map { l in .with { $0.userName = l.userName; $0.at = l.at } }
+        }
+    }
+}
+
+public struct LoginsRecorded: WireCodable, Equatable {
+    public var updated: Int
+    public var unchanged: Int
+    public var unknown: [String]
+    public init(updated: Int, unchanged: Int, unknown: [String]) {
+        self.updated = updated
+        self.unchanged = unchanged
+        self.unknown = unknown
+    }
+    public init(message m: Roster_V1_LoginsRecorded) { self.init(updated: Int(m.updated), unchanged: Int(m.unchanged), unknown: m.unknown) }
+    public var message: Roster_V1_LoginsRecorded {
+        .with {
+            $0.updated = Int64(updated)
+            $0.unchanged = Int64(unchanged)
+            $0.unknown = unknown
+        }
     }
 }

@@ -71,6 +71,9 @@ extension SyncStore {
             // A directory being removed takes no new configuration and no second removal.
             try db.alter(table: "directory") { t in t.add(column: "removing", .boolean).notNull().defaults(to: false) }
         }
+        migrator.registerMigration("v5-directorySettings") { db in
+            try db.alter(table: "directory") { t in t.add(column: "lastLoginVisible", .boolean).notNull().defaults(to: false) }
+        }
         return migrator
     }
 }

@@ -34,6 +34,13 @@ public enum SyncStore {
         registerSchemaCommands(&table)
         registerLogLevelCommands(&table)
         registerJobCommands(&table)
+        table.register(SetDirectorySettings.self) { db, c in
+            try db.execute(sql: "UPDATE directory SET lastLoginVisible = ? WHERE id = ?", arguments: [c.lastLoginVisible, c.directoryID])
+            guard db.changesCount == 1, let row = try Row.fetchOne(db, sql: "SELECT * FROM directory WHERE id = ?", arguments: [c.directoryID]) else {
+                throw SCIMError.notFound("No directory '\(c.directoryID)'.")
+            }
+            return directory(row)
+        }
         return table
     }
 
@@ -112,7 +119,7 @@ public enum SyncStore {
     }
 
     static func directory(_ row: Row) -> Directory {
-        Directory(id: row["id"], name: row["name"], created: row["created"])
+        Directory(id: row["id"], name: row["name"], created: row["created"], lastLoginVisible: row["lastLoginVisible"] ?? false)
     }
 
     static func configuration(_ row: Row) throws -> IdPConfiguration {

@@ -84,6 +84,12 @@ extension UserStore {
                 try db.execute(sql: "UPDATE outbox SET payload = ? WHERE seq = ?", arguments: [Data(payload), row["seq"] as Int64])
             }
         }
+        migrator.registerMigration("v4-lastLogin") { db in
+            // Reported by applications, never by SCIM: a column of its own, indexed for the
+            // dormant-account filter (`meta.lastLogin lt …`) and its sort.
+            try db.alter(table: "user") { t in t.add(column: "lastLogin", .text) }
+            try db.create(index: "user_directory_lastLogin", on: "user", columns: ["directoryId", "lastLogin"])
+        }
         return migrator
     }
 }

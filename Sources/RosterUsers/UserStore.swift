@@ -12,8 +12,30 @@ public enum UserStore {
         type: .user, name: "user", uniqueColumns: ("userName", "userNameKey"), countTable: "directoryCount", countColumn: "users",
         storage: [
             "groups": .unsupported("Filtering users by 'groups' is not supported yet: filter groups by 'members.value' instead."),
+            "meta.lastlogin": .column("lastLogin", folded: false),
         ],
         equalityIndexes: ["emails.value": "user.seq IN (SELECT userSeq FROM userEmail WHERE directoryId = ? AND valueKey = ?)"])
+
+    /// The latest sign-in of each user wins: a repeated or older report changes nothing, and never
+    /// the user's version (it is not a SCIM change). Times arrive normalised (`Timestamp`), so
+    /// they compare as text.
+    static func recordLogins(_ db: Database, _ c: RecordLogins) throws -> LoginsRecorded {
+        var updated = 0, unchanged = 0, unknown: [String] = []
+        let update = try db.cachedStatement(sql: "UPDATE user SET lastLogin = ? WHERE directoryId = ? AND userNameKey = ? AND (lastLogin IS NULL OR lastLogin < ?)")
+        let exists = try db.cachedStatement(sql: "SELECT 1 FROM user WHERE directoryId = ? AND userNameKey = ?")
+        for login in c.logins {
+            let key = login.userName.lowercased()
+            try update.execute(arguments: [login.at, c.directoryID, key, login.at])
+            if db.changesCount > 0 {
+                updated += 1
+            } else if try Int.fetchOne(exists, arguments: [c.directoryID, key]) != nil {
+                unchanged += 1
+            } else if unknown.count < 100 {
+                unknown.append(login.userName)
+            }
+        }
+        return LoginsRecorded(updated: updated, unchanged: unchanged, unknown: unknown)
+    }
 
     /// The commands of the users worker.
     public static var commands: CommandTable {
@@ -25,6 +47,7 @@ public enum UserStore {
         table.registerRead(QueryUsers.self) { try query($0, $1) }
         table.registerRead(MissingUsers.self) { try missing($0, $1) }
         table.register(PatchUser.self) { try patch($0, $1) }
+        table.register(RecordLogins.self) { try recordLogins($0, $1) }
         table.registerDirectoryRemoval(directoryTables)
         return table
     }

@@ -95,6 +95,8 @@ struct UserFilterPlanTests {
         (#"userName eq "x""#, "user_directory_userNameKey"),
         (#"externalId eq "x""#, "user_directory_externalId"),
         (#"emails.value eq "x@y""#, "userEmail_directory_value"),
+        // Dormant accounts: the last sign-in before a date.
+        (#"meta.lastLogin lt "2026-01-01T00:00:00.000Z""#, "user_directory_lastLogin"),
     ])
     func indexedFiltersUseTheirIndex(_ filter: String, _ index: String) throws {
         try withUserStore { _, pool throws in

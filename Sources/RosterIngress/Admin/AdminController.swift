@@ -10,6 +10,8 @@ struct AdminController {
     let sync: any CommandTransport
     let configuration: IngressConfiguration
     let passwords: PasswordWork
+    /// The users workers, for the sign-ins applications report.
+    var users: (any CommandTransport)?
 
     func addRoutes(to group: RouterGroup<SCIMRequestContext>) {
         group.get("configurations") { request, _ in
@@ -44,6 +46,7 @@ struct AdminController {
         }
         addSchemaRoutes(to: group)
         addJobRoutes(to: group)
+        addLastLoginRoutes(to: group)
         addLogLevelRoutes(to: group)
         group.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: AdminOpenAPI.document)))
@@ -148,7 +151,7 @@ struct AdminController {
     /// A directory as the admin API documents it (`Directory` in its OpenAPI document), not the
     /// internal message.
     func view(_ d: Directory) -> JSONValue {
-        .object(["id": .string(d.id), "name": .string(d.name), "created": .string(d.created)])
+        .object(["id": .string(d.id), "name": .string(d.name), "created": .string(d.created), "settings": .object(["lastLogin": .bool(d.lastLoginVisible)])])
     }
 
     /// Directory names by id, for the views.

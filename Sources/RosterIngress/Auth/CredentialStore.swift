@@ -18,6 +18,8 @@ public struct Caller: Sendable, Equatable {
     public var schemas: DeclaredSchemas
     /// What this configuration's requests do with extension URNs nobody declared.
     public var undeclared: UndeclaredExtensionPolicy
+    /// The directory shows the last sign-in on user reads (its `lastLogin` setting).
+    public var showsLastLogin = false
 
     public init(configurationID: String, configurationName: String? = nil, directoryID: String, deleteMode: IdPConfiguration.DeleteMode = .delete, defaultGroups: [String] = [], applicationGroups: [String] = [],
                 schemas: DeclaredSchemas = .none, undeclared: UndeclaredExtensionPolicy = .store) {
@@ -63,15 +65,17 @@ public final class CredentialStore: Sendable {
 
     /// Replaces the dynamic credentials with `configurations`, and the declared schemas of every
     /// directory (the static tokens' directories too) with `schemas`.
-    public func update(_ configurations: [IdPConfiguration], schemas: [String: DeclaredSchemas] = [:]) {
+    public func update(_ configurations: [IdPConfiguration], schemas: [String: DeclaredSchemas] = [:], lastLoginVisible: Set<String> = []) {
         var tokens = staticTokens.mapValues { caller in
             var c = caller
             c.schemas = schemas[caller.directoryID] ?? .none
+            c.showsLastLogin = lastLoginVisible.contains(caller.directoryID)
             return c
         }
         var users: [String: (hash: String, version: Int, caller: Caller)] = [:]
         for c in configurations where c.enabled {
-            let caller = Caller(c, schemas: schemas[c.directoryID] ?? .none)
+            var caller = Caller(c, schemas: schemas[c.directoryID] ?? .none)
+            caller.showsLastLogin = lastLoginVisible.contains(c.directoryID)
             switch c.authMethod {
             case .bearer: if let digest = c.tokenSHA256 { tokens[digest.lowercased()] = caller }
             case .basic:
@@ -125,7 +129,8 @@ struct CredentialRefresher: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let configurations = try await sync.send(ListConfigurations(), shardKey: "").configurations
-                store.update(configurations, schemas: try await sync.send(ListSchemas(), shardKey: "").byDirectory)
+                let visible = Set(try await sync.send(ListDirectories(), shardKey: "").directories.filter(\.lastLoginVisible).map(\.id))
+                store.update(configurations, schemas: try await sync.send(ListSchemas(), shardKey: "").byDirectory, lastLoginVisible: visible)
                 if let recorder {
                     let enabled = try await sync.send(GetSettings(), shardKey: "").isAuditEnabled
                     if enabled != lastAuditSetting { recorder.setEnabled(enabled) }

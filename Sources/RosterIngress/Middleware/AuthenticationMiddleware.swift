@@ -61,7 +61,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.caller = caller
         context.audit?.caller = caller
-        return try await next(request, context)
+        return try await LastLoginVisibility.$current.withValue(caller.showsLastLogin) { try await next(request, context) }
     }
 
     /// A failed authentication: counted for each key; 401, or 429 while a key is blocked (a failure
@@ -78,4 +78,10 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     static func tooMany(_ wait: Int) -> SCIMError {
         SCIMError(status: 429, detail: "Too many failed authentications from this address or for this username; try again later.", retryAfter: wait)
     }
+}
+
+/// Whether the answer being made shows users' last sign-in: the caller's directory setting, for
+/// the renderer, which sees no context.
+enum LastLoginVisibility {
+    @TaskLocal static var current = false
 }

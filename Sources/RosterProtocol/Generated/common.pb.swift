@@ -245,6 +245,9 @@ public nonisolated struct Roster_V1_StoredResource: Sendable {
   /// canonical member order (`JSONValue.object(attributes).serialized()`), as the worker stores it.
   public var attributesJson: Data = Data()
 
+  /// Users: the last sign-in an application reported (RFC 3339); empty: none. Never set by SCIM.
+  public var lastLogin: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -624,7 +627,7 @@ nonisolated extension Roster_V1_Error: SwiftProtobuf.Message, SwiftProtobuf._Mes
 
 nonisolated extension Roster_V1_StoredResource: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StoredResource"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}version\0\u{1}created\0\u{3}last_modified\0\u{3}attributes_json\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}version\0\u{1}created\0\u{3}last_modified\0\u{3}attributes_json\0\u{3}last_login\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -637,6 +640,7 @@ nonisolated extension Roster_V1_StoredResource: SwiftProtobuf.Message, SwiftProt
       case 3: try { try decoder.decodeSingularStringField(value: &self.created) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.lastModified) }()
       case 5: try { try decoder.decodeSingularBytesField(value: &self.attributesJson) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.lastLogin) }()
       default: break
       }
     }
@@ -658,6 +662,9 @@ nonisolated extension Roster_V1_StoredResource: SwiftProtobuf.Message, SwiftProt
     if !self.attributesJson.isEmpty {
       try visitor.visitSingularBytesField(value: self.attributesJson, fieldNumber: 5)
     }
+    if !self.lastLogin.isEmpty {
+      try visitor.visitSingularStringField(value: self.lastLogin, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -667,6 +674,7 @@ nonisolated extension Roster_V1_StoredResource: SwiftProtobuf.Message, SwiftProt
     if lhs.created != rhs.created {return false}
     if lhs.lastModified != rhs.lastModified {return false}
     if lhs.attributesJson != rhs.attributesJson {return false}
+    if lhs.lastLogin != rhs.lastLogin {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -48,6 +48,24 @@ public nonisolated struct Roster_V1_Directory: Sendable {
   /// When the directory was created, as an RFC 3339 timestamp.
   public var created: String = String()
 
+  /// Whether user reads show the last sign-in (`meta.lastLogin` and Roster's lastlogin extension).
+  public var lastLoginVisible: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Command `sync.setDirectorySettings`; reply: `Directory`. The settings of one directory.
+public nonisolated struct Roster_V1_SetDirectorySettings: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var directoryID: String = String()
+
+  public var lastLoginVisible: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -887,7 +905,7 @@ fileprivate nonisolated let _protobuf_package = "roster.v1"
 
 nonisolated extension Roster_V1_Directory: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Directory"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}created\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{1}created\0\u{3}last_login_visible\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -898,6 +916,7 @@ nonisolated extension Roster_V1_Directory: SwiftProtobuf.Message, SwiftProtobuf.
       case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.created) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.lastLoginVisible) }()
       default: break
       }
     }
@@ -913,6 +932,9 @@ nonisolated extension Roster_V1_Directory: SwiftProtobuf.Message, SwiftProtobuf.
     if !self.created.isEmpty {
       try visitor.visitSingularStringField(value: self.created, fieldNumber: 3)
     }
+    if self.lastLoginVisible != false {
+      try visitor.visitSingularBoolField(value: self.lastLoginVisible, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -920,6 +942,42 @@ nonisolated extension Roster_V1_Directory: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs.id != rhs.id {return false}
     if lhs.name != rhs.name {return false}
     if lhs.created != rhs.created {return false}
+    if lhs.lastLoginVisible != rhs.lastLoginVisible {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_SetDirectorySettings: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SetDirectorySettings"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{3}last_login_visible\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.directoryID) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.lastLoginVisible) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.directoryID.isEmpty {
+      try visitor.visitSingularStringField(value: self.directoryID, fieldNumber: 1)
+    }
+    if self.lastLoginVisible != false {
+      try visitor.visitSingularBoolField(value: self.lastLoginVisible, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_SetDirectorySettings, rhs: Roster_V1_SetDirectorySettings) -> Bool {
+    if lhs.directoryID != rhs.directoryID {return false}
+    if lhs.lastLoginVisible != rhs.lastLoginVisible {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -25,8 +25,17 @@ public enum CoreSchemas {
             A("resourceType", caseExact: true, mutability: .readOnly), A("created", .dateTime, mutability: .readOnly),
             A("lastModified", .dateTime, mutability: .readOnly), A("location", .reference, caseExact: true, mutability: .readOnly),
             A("version", caseExact: true, mutability: .readOnly),
+            // Roster's: the last sign-in an application reported (users; shown when the directory's setting is on).
+            A("lastLogin", .dateTime, mutability: .readOnly),
         ]),
     ]
+
+    /// Roster's user extension for the last sign-in, listed in `/Schemas` and `/ResourceTypes` of
+    /// a directory whose `lastLogin` setting is on. Read-only: only applications report it.
+    public static let lastLoginURN = "urn:roster:params:scim:schemas:extension:lastlogin:2.0:User"
+    public static let lastLogin = Schema(id: lastLoginURN, name: "LastLogin", description: "The last sign-in an application reported", attributes: [
+        A("lastLogin", .dateTime, mutability: .readOnly),
+    ])
 
     /// RFC 7643 §4.1, §8.7.1.
     public static let user = Schema(id: userURN, name: "User", description: "User Account", attributes: commonAttributes + [
