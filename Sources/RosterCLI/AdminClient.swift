@@ -20,6 +20,9 @@ struct AdminOptions: ParsableArguments {
 struct AdminClient {
     let options: AdminOptions
 
+    /// A directory name, URN or id as one segment of an admin API path (a `/` in it escaped too).
+    static func segment(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? s }
+
     func call(_ method: String, _ path: String, body: [String: Any]? = nil, timeout: TimeInterval = 60) async throws -> Any {
         let data = try await send(method, path, body: body, timeout: timeout)
         return data.isEmpty ? [String: Any]() : (try? JSONSerialization.jsonObject(with: data)) ?? [:]

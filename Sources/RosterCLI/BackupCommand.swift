@@ -92,7 +92,7 @@ struct RestoreCommand: AsyncParsableCommand {
             try manager.moveItem(at: s.from, to: s.to)
         }
         let users = manifest.shards["users"] ?? 1, groups = manifest.shards["groups"] ?? 1
-        try Data("users=\(users) groups=\(groups)\n".utf8).write(to: data.appendingPathComponent("shards"))
+        try Data((ShardLayout.countsText(users: users, groups: groups) + "\n").utf8).write(to: data.appendingPathComponent("shards"))
         print("restored \(manifest.stores.count) stores (taken \(manifest.started)) into \(data.path)")
         print("start it with: roster up --data-dir \(data.path)\(users > 1 ? " --users-shards \(users)" : "")\(groups > 1 ? " --groups-shards \(groups)" : "")")
     }

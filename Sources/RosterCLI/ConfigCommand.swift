@@ -161,7 +161,7 @@ struct DirectoryCommand: AsyncParsableCommand {
         @Flag(help: "Return once the job is queued, without following it.") var noWait = false
         func run() async throws {
             let client = AdminClient(options: options)
-            let key = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? name
+            let key = AdminClient.segment(name)
             let job = try await client.call("POST", "directories/\(key)/remove", body: ["confirm": confirm]) as? [String: Any] ?? [:]
             let id = job["id"] as? String ?? ""
             if noWait {

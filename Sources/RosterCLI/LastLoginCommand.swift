@@ -27,7 +27,7 @@ struct LastLoginCommand: AsyncParsableCommand {
                 logins.append(["userName": fields[0], "at": fields[1]])
             }
             let client = AdminClient(options: options)
-            let key = directory.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? directory
+            let key = AdminClient.segment(directory)
             var updated = 0, unchanged = 0, unknown: [String] = []
             for start in stride(from: 0, to: logins.count, by: 1000) {
                 let batch = Array(logins[start..<min(logins.count, start + 1000)])
@@ -57,7 +57,7 @@ struct SettingsCommand: AsyncParsableCommand {
         func run() async throws {
             guard ["on", "off"].contains(state) else { throw ValidationError("lastlogin takes on or off, not '\(state)'.") }
             let client = AdminClient(options: options)
-            let key = directory.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? directory
+            let key = AdminClient.segment(directory)
             let result = try await client.call("PATCH", "directories/\(key)", body: ["settings": ["lastLogin": state == "on"]])
             if options.json { client.print(result); return }
             print("last sign-ins are \(state == "on" ? "shown" : "not shown") on user reads of \(directory) (within 2 s on every ingress)")

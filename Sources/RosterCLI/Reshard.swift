@@ -14,7 +14,6 @@ struct Reshard {
     static let journalName = "reshard"
     let data: URL
     let kind: String
-    let from: Int
     let to: Int
     let tables: DirectoryTables
     let migrator: DatabaseMigrator
@@ -83,18 +82,6 @@ struct Reshard {
                 try FileManager.default.moveItem(atPath: file(shard) + suffix, toPath: retired.appendingPathComponent("\(stamp)-\(name)\(suffix)").path)
             }
         }
-    }
-
-    /// The recorded counts (`DATA/shards`; a directory from before the file has one of each).
-    static func currentCounts(in data: URL) throws -> (users: (from: Int, to: Int), groups: (from: Int, to: Int)) {
-        let text = (try? String(contentsOf: data.appendingPathComponent("shards"), encoding: .utf8)) ?? "users=1 groups=1"
-        var counts: [String: Int] = [:]
-        for part in text.split(whereSeparator: \.isWhitespace) {
-            let pair = part.split(separator: "=")
-            if pair.count == 2, let n = Int(pair[1]) { counts[String(pair[0])] = n }
-        }
-        guard let users = counts["users"], let groups = counts["groups"] else { throw CLIError("\(data.path)/shards is not 'users=N groups=M'.") }
-        return ((users, users), (groups, groups))
     }
 
     static func journal(in data: URL) throws -> String? {

@@ -35,24 +35,25 @@ struct ReshardCommand: AsyncParsableCommand {
         }
         let lock = try InstanceLock.acquire(in: data)
         defer { close(lock.fd) }
-        let (users, groups) = try Reshard.currentCounts(in: data)
-        let target = (users: usersShards ?? users.to, groups: groupsShards ?? groups.to)
+        let recorded = try ShardLayout.recordedCounts(in: data)
+        let target = (users: usersShards ?? recorded.users, groups: groupsShards ?? recorded.groups)
+        let targetText = ShardLayout.countsText(users: target.users, groups: target.groups)
         // An interrupted run is finished with the counts it was started with, not others.
-        if let journal = try Reshard.journal(in: data), journal != "users=\(target.users) groups=\(target.groups)" {
+        if let journal = try Reshard.journal(in: data), journal != targetText {
             throw CLIError("A reshard to \(journal) was interrupted; finish it first: roster reshard --data-dir \(data.path) with those counts.")
         }
         let plans = [
-            Reshard(data: data, kind: "users", from: users.from, to: target.users, tables: UserStore.directoryTables, migrator: UserStore.migrator),
-            Reshard(data: data, kind: "groups", from: groups.from, to: target.groups, tables: GroupStore.directoryTables, migrator: GroupStore.migrator),
+            Reshard(data: data, kind: "users", to: target.users, tables: UserStore.directoryTables, migrator: UserStore.migrator),
+            Reshard(data: data, kind: "groups", to: target.groups, tables: GroupStore.directoryTables, migrator: GroupStore.migrator),
         ]
         for plan in plans { try plan.prepare() }
-        try Reshard.writeJournal("users=\(target.users) groups=\(target.groups)", in: data)
+        try Reshard.writeJournal(targetText, in: data)
         let started = ContinuousClock.now
         var moved = 0
         for plan in plans { moved += try plan.run { line in print(line) } }
-        try Data("users=\(target.users) groups=\(target.groups)\n".utf8).write(to: data.appendingPathComponent("shards"), options: .atomic)
+        try Data((targetText + "\n").utf8).write(to: data.appendingPathComponent("shards"), options: .atomic)
         try FileManager.default.removeItem(at: data.appendingPathComponent(Reshard.journalName))
-        print("Resharded \(data.path) to users=\(target.users) groups=\(target.groups): \(moved) directory moves in \(started.millisecondsSince) ms. "
+        print("Resharded \(data.path) to \(targetText): \(moved) directory moves in \(started.millisecondsSince) ms. "
             + "Start it with: roster up --data-dir \(data.path) --users-shards \(target.users) --groups-shards \(target.groups)")
     }
 }

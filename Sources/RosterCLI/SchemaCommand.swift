@@ -24,7 +24,7 @@ struct SchemaCommand: AsyncParsableCommand {
             do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch { throw CLIError("cannot read \(file): \(error.localizedDescription)") }
             guard let schema = try? JSONSerialization.jsonObject(with: data) else { throw CLIError("\(file) is not JSON.") }
             let client = AdminClient(options: options)
-            let saved = try await client.call("POST", "directories/\(Self.escaped(directory))/schemas", body: ["resourceType": resourceType, "schema": schema])
+            let saved = try await client.call("POST", "directories/\(AdminClient.segment(directory))/schemas", body: ["resourceType": resourceType, "schema": schema])
             if options.json { client.print(saved); return }
             guard let s = saved as? [String: Any] else { return }
             let attributes = SchemaCommand.attributeNames(s)
@@ -32,7 +32,6 @@ struct SchemaCommand: AsyncParsableCommand {
             print("It is served in /Schemas and /ResourceTypes, and validated, filterable and sortable, within 2 s on every ingress.")
         }
 
-        static func escaped(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? s }
     }
 
     struct List: AsyncParsableCommand {
@@ -41,7 +40,7 @@ struct SchemaCommand: AsyncParsableCommand {
         @Option(help: "The directory, by name or id.") var directory: String
         func run() async throws {
             let client = AdminClient(options: options)
-            let result = try await client.call("GET", "directories/\(Add.escaped(directory))/schemas")
+            let result = try await client.call("GET", "directories/\(AdminClient.segment(directory))/schemas")
             if options.json { client.print(result); return }
             let all = (result as? [String: Any])?["schemas"] as? [[String: Any]] ?? []
             print(table(["URN", "TYPE", "ATTRIBUTES", "UPDATED"], all.map { s in
@@ -59,7 +58,7 @@ struct SchemaCommand: AsyncParsableCommand {
         @Argument(help: "The schema's URN.") var urn: String
         func run() async throws {
             let client = AdminClient(options: options)
-            _ = try await client.send("DELETE", "directories/\(Add.escaped(directory))/schemas/\(Add.escaped(urn))",
+            _ = try await client.send("DELETE", "directories/\(AdminClient.segment(directory))/schemas/\(AdminClient.segment(urn))",
                                       query: [URLQueryItem(name: "resourceType", value: resourceType)])
             print("removed \(urn) from \(resourceType) in \(directory)")
         }

@@ -40,6 +40,21 @@ struct ShardLayout: Equatable {
 }
 
 extension ShardLayout {
+    /// How `DATA/shards` (and the reshard journal) write counts: `users=3 groups=3`.
+    static func countsText(users: Int, groups: Int) -> String { "users=\(users) groups=\(groups)" }
+
+    /// The counts recorded in `DATA/shards`; one of each for a data directory from before the file.
+    static func recordedCounts(in data: URL) throws -> (users: Int, groups: Int) {
+        let text = (try? String(contentsOf: data.appendingPathComponent("shards"), encoding: .utf8)) ?? countsText(users: 1, groups: 1)
+        var counts: [String: Int] = [:]
+        for part in text.split(whereSeparator: \.isWhitespace) {
+            let pair = part.split(separator: "=")
+            if pair.count == 2, let n = Int(pair[1]) { counts[String(pair[0])] = n }
+        }
+        guard let users = counts["users"], let groups = counts["groups"] else { throw CLIError("\(data.path)/shards is not 'users=N groups=M'.") }
+        return (users, groups)
+    }
+
     /// `roster up` on a data directory keeps the shard counts it was first started with: other
     /// counts would send each directory to a shard whose store does not hold it. The counts are in
     /// `DATA/shards` (`users=3 groups=3`); a data directory from before the file has one of each.
@@ -48,12 +63,12 @@ extension ShardLayout {
             throw CLIError("A reshard of \(data.path) to \(journal) was interrupted: finish it with roster reshard --data-dir \(data.path) and those counts, then start again.")
         }
         let file = data.appendingPathComponent("shards")
-        let wanted = "users=\(users) groups=\(groups)"
+        let wanted = countsText(users: users, groups: groups)
         let recorded: String
         if let text = try? String(contentsOf: file, encoding: .utf8) {
             recorded = text.trimmingCharacters(in: .whitespacesAndNewlines)
         } else if FileManager.default.fileExists(atPath: data.appendingPathComponent("users.sqlite").path) {
-            recorded = "users=1 groups=1"
+            recorded = countsText(users: 1, groups: 1)
         } else {
             return  // a new data directory: recorded once the system has started (recordCounts)
         }
@@ -66,6 +81,6 @@ extension ShardLayout {
     static func recordCounts(users: Int, groups: Int, in data: URL) {
         let file = data.appendingPathComponent("shards")
         guard !FileManager.default.fileExists(atPath: file.path) else { return }
-        try? Data("users=\(users) groups=\(groups)\n".utf8).write(to: file)
+        try? Data((countsText(users: users, groups: groups) + "\n").utf8).write(to: file)
     }
 }

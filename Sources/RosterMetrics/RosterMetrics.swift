@@ -31,7 +31,7 @@ public enum RosterMetrics {
         ]
         // Value histograms are batch sizes (1 … 512 commands).
         factory.defaultValueHistogramBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
-        factory.nameAndLabelSanitizer = { name, labels in (Self.prometheusName(name), labels.map { (Self.prometheusLabel($0.0), $0.1) }) }
+        factory.nameAndLabelSanitizer = { name, labels in (Self.prometheusName(name), labels.map { (Self.prometheusName($0.0), $0.1) }) }
         MetricsSystem.bootstrap(factory)
         Metrics.Meter(label: "roster_process_start_time_seconds").set(Date().timeIntervalSince1970)
     }()
@@ -39,9 +39,8 @@ public enum RosterMetrics {
     /// Makes the registry the process's metrics backend; idempotent, and done by every function below.
     public static func bootstrap() { _ = bootstrapped }
 
-    /// Prometheus names have no dots: a library's dotted labels become underscores.
+    /// Prometheus metric and label names have no dots: a library's dotted ones become underscores.
     static func prometheusName(_ label: String) -> String { label.replacingOccurrences(of: ".", with: "_") }
-    static func prometheusLabel(_ label: String) -> String { label.replacingOccurrences(of: ".", with: "_") }
 
     /// The registry in the Prometheus text exposition format (0.0.4).
     public static func exposition() -> [UInt8] {

@@ -73,7 +73,7 @@ public struct JobRunner: Service {
             job.state = .failed
             job.error = error.detail
             let directory = job.directoryID
-            _ = try await checkpoint(&job) { db in try db.execute(sql: "UPDATE directory SET removing = 0 WHERE id = ?", arguments: [directory]) }
+            _ = try await checkpoint(&job) { db in try SyncStore.unfreeze(db, directory) }
             logger.error("job failed", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "error": "\(error.detail)"])
         }
     }
@@ -91,7 +91,7 @@ public struct JobRunner: Service {
             if j.cancelRequested && !j.isFinished {
                 j.state = .cancelled
                 j.finished = Timestamp.string(from: try db.transactionDate)
-                try db.execute(sql: "UPDATE directory SET removing = 0 WHERE id = ?", arguments: [j.directoryID])
+                try SyncStore.unfreeze(db, j.directoryID)
             } else {
                 try effect?(db)
             }

@@ -23,7 +23,7 @@ extension SyncStore {
                 j.state = .cancelled
                 j.finished = Timestamp.string(from: try db.transactionDate)
                 // A queued removal that never ran leaves the directory as it was.
-                if j.kind == Job.removeDirectory { try db.execute(sql: "UPDATE directory SET removing = 0 WHERE id = ?", arguments: [j.directoryID]) }
+                if j.kind == Job.removeDirectory { try unfreeze(db, j.directoryID) }
             } else {
                 j.cancelRequested = true
             }
@@ -46,6 +46,12 @@ extension SyncStore {
                     created: Timestamp.string(from: try db.transactionDate))
         try insert(db, j)
         return j
+    }
+
+    /// A directory whose removal ended without removing it (cancelled, failed) takes
+    /// configurations and removals again.
+    static func unfreeze(_ db: Database, _ directoryID: String) throws {
+        try db.execute(sql: "UPDATE directory SET removing = 0 WHERE id = ?", arguments: [directoryID])
     }
 
     static func insert(_ db: Database, _ j: Job) throws {

@@ -36,20 +36,12 @@ extension AdminController {
         }
     }
 
-    /// An RFC 3339 time, with or without fractional seconds, `Z` or an offset.
-    static func time(_ text: String) -> Date? {
-        for fractional in [true, false] {
-            if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: fractional).parse(text) { return date }
-        }
-        return nil
-    }
-
     /// One `{userName, at}`, its time normalised; a bad one names its place in the list.
     static func login(_ entry: JSONValue, index: Int) throws(SCIMError) -> RecordLogins.Login {
         guard let object = entry.objectValue, let userName = object["userName"]?.stringValue, !userName.isEmpty, userName.utf8.count <= 1024 else {
             throw SCIMError.invalidValue("Sign-in \(index + 1): 'userName' (a non-empty string) is required.")
         }
-        guard let text = object["at"]?.stringValue, let at = time(text) else {
+        guard let text = object["at"]?.stringValue, let at = Timestamp.parse(text) else {
             throw SCIMError.invalidValue("Sign-in \(index + 1): 'at' must be an RFC 3339 time such as 2026-12-01T09:30:00Z.")
         }
         guard at.timeIntervalSinceNow < 300 else { throw SCIMError.invalidValue("Sign-in \(index + 1): 'at' (\(text)) is in the future.") }

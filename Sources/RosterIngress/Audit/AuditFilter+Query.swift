@@ -48,9 +48,7 @@ extension AuditFilter {
     static func time(_ value: String, name: String) throws(SCIMError) -> Int64 {
         let v = value.trimmingCharacters(in: .whitespaces)
         if let ms = Int64(v), ms >= 0 { return ms }
-        let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        let plain = Date.ISO8601FormatStyle()
-        if let date = (try? withFraction.parse(v)) ?? (try? plain.parse(v)) ?? (try? plain.parse(v + "T00:00:00Z")) {
+        if let date = Timestamp.parse(v) ?? Timestamp.parse(v + "T00:00:00Z") {
             return Int64((date.timeIntervalSince1970 * 1000).rounded())
         }
         throw SCIMError.invalidValue("'\(name)' must be a time such as 2026-11-29T06:00:00Z, a date such as 2026-11-29, or milliseconds since 1970.")

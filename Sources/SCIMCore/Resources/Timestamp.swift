@@ -6,6 +6,11 @@ public enum Timestamp {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
     }
 
+    /// Any RFC 3339 time a client sends: with or without fractional seconds, `Z` or an offset.
+    public static func parse(_ text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
+
     /// Reads back what ``string(from:)`` wrote; nil for other text.
     public static func date(from text: String) -> Date? {
         try? Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).parse(text)
