@@ -129,6 +129,9 @@ struct BridgeTests {
         try await withEchoWorker(endpoint) {
             let context = ZMQContext()
             let client = WorkerClient(kind: "echo", endpoints: [endpoint], context: context)
+            // Connected first: the worker binds on its own task, which a busy machine may start
+            // after the client's 250 ms wait for a connection (a 503 that says nothing of errors).
+            #expect(await eventually(timeout: .seconds(10)) { await client.unreachableEndpoints().isEmpty })
             await #expect(throws: SCIMError.uniqueness("taken")) {
                 _ = try await client.send(name: "fail", payload: [], shardKey: "d")
             }
