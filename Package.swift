@@ -110,6 +110,7 @@ let package = Package(
                 "SCIMCore", "RosterProtocol", "RosterPersistence", "RosterMessaging", "RosterConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -9,6 +9,14 @@ struct InstanceLock {
     let fd: Int32
 
     /// Takes the lock, or says who holds it.
+    /// Whether a running instance holds the lock of `dataDirectory`.
+    static func isHeld(in dataDirectory: URL) -> Bool {
+        let fd = open(dataDirectory.appendingPathComponent("roster.lock").path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return flock(fd, LOCK_SH | LOCK_NB) != 0
+    }
+
     static func acquire(in dataDirectory: URL) throws -> InstanceLock {
         let path = dataDirectory.appendingPathComponent("roster.lock").path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)

@@ -84,6 +84,17 @@ struct Reshard {
         }
     }
 
+    /// Clears the shards' online-move states (`directoryMove`): after an offline reshard each
+    /// directory is whole where the hash puts it, and no shard may go on refusing one.
+    func clearMoveStates() throws {
+        for shard in present {
+            let queue = try DatabaseQueue(path: file(shard))
+            try queue.write { db in
+                if try db.tableExists("directoryMove") { try db.execute(sql: "DELETE FROM directoryMove") }
+            }
+        }
+    }
+
     static func journal(in data: URL) throws -> String? {
         (try? String(contentsOf: data.appendingPathComponent(journalName), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
     }

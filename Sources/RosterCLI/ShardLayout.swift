@@ -55,32 +55,32 @@ extension ShardLayout {
         return (users, groups)
     }
 
-    /// `roster up` on a data directory keeps the shard counts it was first started with: other
-    /// counts would send each directory to a shard whose store does not hold it. The counts are in
-    /// `DATA/shards` (`users=3 groups=3`); a data directory from before the file has one of each.
+    /// `roster up` may start other shard counts than last time only if the sync worker's shard
+    /// map fits them: the map (which an online reshard keeps) says where each directory is. A data
+    /// directory that was never resharded online gets its map written here, from the counts it
+    /// was laid out with (`DATA/shards`; one of each before the file), so that starting more
+    /// shards moves nothing by itself: `roster reshard` then moves directories onto them.
     static func checkCounts(users: Int, groups: Int, in data: URL) throws {
         if let journal = try? Reshard.journal(in: data) {
             throw CLIError("A reshard of \(data.path) to \(journal) was interrupted: finish it with roster reshard --data-dir \(data.path) and those counts, then start again.")
         }
         let file = data.appendingPathComponent("shards")
-        let wanted = countsText(users: users, groups: groups)
-        let recorded: String
-        if let text = try? String(contentsOf: file, encoding: .utf8) {
-            recorded = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        } else if FileManager.default.fileExists(atPath: data.appendingPathComponent("users.sqlite").path) {
-            recorded = countsText(users: 1, groups: 1)
+        let recorded: (users: Int, groups: Int)
+        if FileManager.default.fileExists(atPath: file.path) || FileManager.default.fileExists(atPath: data.appendingPathComponent("users.sqlite").path) {
+            recorded = try recordedCounts(in: data)
         } else {
             return  // a new data directory: recorded once the system has started (recordCounts)
         }
-        guard recorded == wanted else {
-            throw CLIError("\(data.path) was started with shards \(recorded), not \(wanted): its directories would be looked for on other shards. Start it with the same --users-shards and --groups-shards, or change them while it is stopped: roster reshard --data-dir \(data.path) --users-shards \(users) --groups-shards \(groups).")
+        guard recorded != (users, groups) else { return }
+        let needed = try ShardMapFile.prepare(data: data, recorded: recorded)
+        guard users >= needed.users, groups >= needed.groups else {
+            throw CLIError("\(data.path) has directories on \(needed.users) users and \(needed.groups) groups shards; --users-shards \(users) --groups-shards \(groups) would leave some unreachable. "
+                + "Move them first: roster reshard --users-shards \(users) --groups-shards \(groups) while it runs (or --data-dir \(data.path) while it is stopped), then start with the smaller counts.")
         }
     }
 
     /// Records the counts of a data directory that started (a refused start records nothing).
     static func recordCounts(users: Int, groups: Int, in data: URL) {
-        let file = data.appendingPathComponent("shards")
-        guard !FileManager.default.fileExists(atPath: file.path) else { return }
-        try? Data((countsText(users: users, groups: groups) + "\n").utf8).write(to: file)
+        try? Data((countsText(users: users, groups: groups) + "\n").utf8).write(to: data.appendingPathComponent("shards"), options: .atomic)
     }
 }

@@ -21,7 +21,7 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "First loopback port for worker sockets: the users shards from base, then the groups shards, then sync and audit (one shard each: users = base, groups = base + 1, sync = base + 2, audit = base + 3).")
     var zmqBasePort: Int = 5551
 
-    @Option(help: "How many users workers (shards) to start; directories are spread over them (fnv1a of the directory id). 1 to 16.")
+    @Option(help: "How many users workers (shards) to start; directories are spread over them (fnv1a of the directory id). 1 to 16. More than last time starts empty shards: roster reshard then moves directories onto them while the system runs.")
     var usersShards: Int = 1
 
     @Option(help: "How many groups workers (shards) to start. 1 to 16.")
@@ -77,7 +77,7 @@ struct UpCommand: AsyncParsableCommand {
         let shards = layout.workers.filter { $0.kind == "users" || $0.kind == "groups" }.map { worker in
             ChildSpec(name: worker.name, executable: binaries.appendingPathComponent("roster-\(worker.kind)"),
                       arguments: ["--zmq-bind", worker.endpoint, "--db-path", dataURL.appendingPathComponent(worker.storeFile).path]
-                          + (worker.kind == "users" ? ["--zmq-groups", groupsEndpoint] : []) + common + extra[worker.kind, default: []])
+                          + (worker.kind == "users" ? ["--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint] : []) + common + extra[worker.kind, default: []])
         }
         let children = shards + [
             ChildSpec(name: "sync", executable: binaries.appendingPathComponent("roster-sync"),

@@ -42,7 +42,7 @@ public enum ConfigurationKeys {
         key("http.headerTimeoutSeconds", ["ingress"]), key("http.bodyTimeoutSeconds", ["ingress"]), key("http.maxConnections", ["ingress"]),
         key("http.maxRequestLineBytes", ["ingress"]), key("http.maxHeaderBytes", ["ingress"]), key("http.trustedProxies", ["ingress"]), key("http.forwardedHeader", ["ingress"]),
         key("scim.rateLimitPerSecond", ["ingress"]), key("scim.rateLimitBurst", ["ingress"]),
-        key("zmq.users", ["ingress", "sync"], setByUp: true), key("zmq.groups", ["ingress", "users", "sync"], setByUp: true), key("zmq.sync", ["ingress"], setByUp: true),
+        key("zmq.users", ["ingress", "sync"], setByUp: true), key("zmq.groups", ["ingress", "users", "sync"], setByUp: true), key("zmq.sync", ["ingress", "users"], setByUp: true),
         key("zmq.audit", ["ingress"], setByUp: true), key("zmq.timeoutMs", ["ingress"]), key("zmq.bind", workers, setByUp: true),
         key("zmq.curve.serverKey", workers), key("zmq.curve.authorizedClients", workers), key("zmq.insecure", workers),
         key("zmq.curve.clientKey", ["ingress", "users", "sync"]), key("zmq.curve.serverPublicKey", ["ingress", "users", "sync"]),

@@ -5,7 +5,7 @@ public import RosterPersistence
 public enum GroupsWorker {
     public static let worker = StoreWorker(
         kind: "groups", defaults: StoreWorkerConfiguration(endpoint: "tcp://127.0.0.1:5552", databasePath: "data/groups.sqlite"),
-        migrator: GroupStore.migrator, commands: GroupStore.commands
+        migrator: GroupStore.migrator, commands: GroupStore.commands, directoryTables: GroupStore.directoryTables
     ) { pool, _, logger in
         [AppliedEventPruner(pool: pool, keep: .seconds(30 * 24 * 3600), interval: .seconds(3600), logger: logger)]
     }

@@ -129,8 +129,10 @@ public enum Ingress {
     public static func application(_ configuration: IngressConfiguration, logger: Logger) -> some ApplicationProtocol {
         let context = ZMQContext()
         let options = ZMQRequester.Options(requestTimeout: .milliseconds(configuration.workerTimeoutMilliseconds), curve: configuration.curve)
-        let users = WorkerClient(kind: "users", endpoints: configuration.usersEndpoints, context: context, options: options)
-        let groups = WorkerClient(kind: "groups", endpoints: configuration.groupsEndpoints, context: context, options: options)
+        // With a sync worker, the shard map it holds says where each directory is (online reshard).
+        let followsMap = !configuration.syncEndpoints.isEmpty
+        let users = WorkerClient(kind: "users", endpoints: configuration.usersEndpoints, context: context, options: options, requiresPlacement: followsMap)
+        let groups = WorkerClient(kind: "groups", endpoints: configuration.groupsEndpoints, context: context, options: options, requiresPlacement: followsMap)
         var clients = [users, groups]
         let credentials = staticCredentials(configuration)
         var services: [any Service] = []
@@ -151,6 +153,7 @@ public enum Ingress {
             clients.append(sync)
             syncClient = sync
             services.append(CredentialRefresher(store: credentials, sync: sync, interval: .seconds(1), logger: logger, recorder: recorder))
+            services.append(ShardMapFollower(sync: sync, users: users, groups: groups, logger: logger))
             services.append(CompatibilityReporter(log: compatibility, sync: sync, interval: .seconds(2)))
             let logged: [(kind: String, transport: any CommandTransport)] = [("users", users), ("groups", groups), ("sync", sync)]
                 + (auditClient.map { [("audit", $0)] } ?? [])
@@ -166,6 +169,7 @@ public enum Ingress {
             var down: [String] = []
             for client in workers { down += await client.unreachableEndpoints() }
             if refreshed, !credentials.hasLoaded { down.append("configurations: the first refresh from the sync worker is pending") }
+            if refreshed, !users.hasPlacement || !groups.hasPlacement { down.append("shard map: the first read from the sync worker is pending") }
             return down
         }
         if syncClient != nil { dependencies.compatibility = compatibility }

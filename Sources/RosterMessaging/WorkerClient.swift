@@ -2,11 +2,13 @@ public import RosterProtocol
 public import SCIMCore
 import Metrics
 import RosterMetrics
+import Synchronization
 
 /// The ingress's connection to one kind of worker, sharded by directory.
 ///
-/// With N endpoints, instance `fnv1a(shardKey) mod N` owns a shard key (a directory id); the same
-/// ordered endpoint list on every ingress is the shard map (docs/design.md §6).
+/// With N endpoints, instance `fnv1a(shardKey) mod N` owns a shard key (a directory id), unless
+/// the sync worker's shard map, followed every second, says otherwise (an online reshard moved it;
+/// docs/operations.md).
 public final class WorkerClient: ShardedTransport {
     /// The worker kind, for error messages (`users`, `groups` …).
     public let kind: String
@@ -15,9 +17,11 @@ public final class WorkerClient: ShardedTransport {
     private let outcomes: MetricsCache<String, Counter>
     private let latency: Metrics.Timer
 
-    public init(kind: String, endpoints: [String], context: ZMQContext, options: ZMQRequester.Options = .init()) {
+    public init(kind: String, endpoints: [String], context: ZMQContext, options: ZMQRequester.Options = .init(), requiresPlacement: Bool = false) {
         precondition(!endpoints.isEmpty, "a worker kind needs at least one endpoint")
         self.kind = kind
+        self.placement = Mutex(nil)
+        self.requiresPlacement = requiresPlacement
         self.outcomes = MetricsCache { RosterMetrics.counter("roster_worker_requests_total", [("kind", kind), ("outcome", $0)]) }
         self.latency = RosterMetrics.timer("roster_worker_request_duration_seconds", [("kind", kind)])
         self.requesters = endpoints.map { ZMQRequester(context: context, endpoint: $0, options: options) }
@@ -25,19 +29,51 @@ public final class WorkerClient: ShardedTransport {
 
     public var endpoints: [String] { requesters.map(\.endpoint) }
 
-    /// The index of the shard that owns `key`.
-    public static func shard(for key: String, of count: Int) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return Int(hash % UInt64(count))
+    /// The index of the shard that owns `key` in a deployment never resharded online.
+    public static func shard(for key: String, of count: Int) -> Int { ShardPlacement.hash(key, count) }
+
+    /// Routes by the sync worker's shard map once ``follow(_:)`` has given one; before that, a
+    /// client made with `requiresPlacement` refuses (503) rather than guess, since after an online
+    /// reshard `fnv1a mod N` no longer says where every directory is.
+    private let placement: Mutex<ShardPlacement?>
+    private let requiresPlacement: Bool
+    /// Set when a shard refused a directory in a move: the follower then reads the map at once
+    /// rather than at its next tick, which shortens the directory's pause.
+    let wantsMap = Atomic<Bool>(false)
+
+    /// Takes the shard map the sync worker holds for this kind (``ShardMapFollower``).
+    public func follow(_ map: ShardPlacement) {
+        placement.withLock { $0 = map }
     }
 
+    public var hasPlacement: Bool { placement.withLock { $0 != nil } }
+
+    func route(_ key: String) throws(SCIMError) -> ZMQRequester {
+        let map = placement.withLock { $0 }
+        guard let map else {
+            if requiresPlacement { throw SCIMError.unavailable("This process has not yet read the shard map from the sync worker; try again shortly.", retryAfter: 1) }
+            return requesters[Self.shard(for: key, of: requesters.count)]
+        }
+        let shard = map.shard(of: key, endpoints: requesters.count)
+        guard requesters.indices.contains(shard) else {
+            throw SCIMError.unavailable("The shard map puts this directory on \(kind) shard \(shard), but this process knows \(requesters.count) \(kind) endpoints: start it with the full list.", retryAfter: 5)
+        }
+        return requesters[shard]
+    }
+
+    /// A directory in an online move is refused by its shard for a moment (its write pause, or
+    /// until this process reads the new shard map): wait and send again, routed anew, until the
+    /// request's own deadline, so the caller sees a slower answer rather than a 503.
     public func send(name: String, payload: [UInt8], shardKey: String) async throws(SCIMError) -> [UInt8] {
-        let requester = requesters[Self.shard(for: shardKey, of: requesters.count)]
-        return try await send(name: name, payload: payload, via: requester)
+        let deadline = ContinuousClock.now + (requesters.first?.requestTimeout ?? .seconds(5))
+        while true {
+            do {
+                return try await send(name: name, payload: payload, via: try route(shardKey))
+            } catch let refusal where refusal.isDirectoryMove && ContinuousClock.now + .milliseconds(100) < deadline {
+                wantsMap.store(true, ordering: .relaxed)
+                do { try await Task.sleep(for: .milliseconds(50)) } catch { throw refusal }
+            }
+        }
     }
 
     public var shardCount: Int { requesters.count }

@@ -39,7 +39,7 @@ public struct DirectoryTables: Sendable {
     var names: [String] { tables.flatMap { [$0.name] + $0.children.map(\.table) } + shared }
 
     func isUnscoped(_ table: String) -> Bool {
-        table.hasPrefix("sqlite_") || table == "grdb_migrations" || IdempotencyLedger.tables.contains(table) || unscoped.contains(table)
+        table.hasPrefix("sqlite_") || table == "grdb_migrations" || table == DirectoryGate.table || IdempotencyLedger.tables.contains(table) || unscoped.contains(table)
     }
 }
 
@@ -88,12 +88,19 @@ public enum DirectoryMover {
     }
 
     /// Replaces `target`'s rows of `directory` with those of the store at `sourcePath`; returns the counts copied.
-    public static func copy(directory: String, from sourcePath: String, into target: DatabaseQueue, tables: DirectoryTables) throws -> Counts {
-        try target.writeWithoutTransaction { db in
+    /// `sourceIsLive`: the source is a store in use (an online export): the copy's transaction is
+    /// then deferred, so that it only reads the source, never locks it against its own writer.
+    public static func copy(directory: String, from sourcePath: String, into target: DatabaseQueue, tables: DirectoryTables, sourceIsLive: Bool = false) throws -> Counts {
+        try target.writeWithoutTransaction { db in try copy(db, directory: directory, from: sourcePath, tables: tables, kind: sourceIsLive ? .deferred : .immediate) }
+    }
+
+    /// The same, on a connection outside any transaction (ATTACH cannot run inside one).
+    public static func copy(_ db: Database, directory: String, from sourcePath: String, tables: DirectoryTables, kind: Database.TransactionKind = .immediate) throws -> Counts {
+        do {
             try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [sourcePath])
             defer { try? db.execute(sql: "DETACH DATABASE source") }
             var moved = Counts()
-            try db.inTransaction(.immediate) {
+            try db.inTransaction(kind) {
                 let wanted = try counts(db, schema: "source", directory: directory, tables: tables)
                 try delete(db, directory: directory, tables: tables)
                 for table in tables.tables {

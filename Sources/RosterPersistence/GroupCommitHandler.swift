@@ -10,25 +10,46 @@ public import SCIMCore
 
 /// The commands a store understands, by wire name.
 public struct CommandTable: Sendable {
-    public typealias Apply = @Sendable (Database, [UInt8]) throws -> [UInt8]
+    /// Applies an encoded command; the gate (nil in a store without directories to move) refuses
+    /// commands on a directory an online reshard is moving.
+    public typealias Apply = @Sendable (Database, [UInt8], DirectoryGate?) throws -> [UInt8]
     var entries: [String: Apply] = [:]
     var readOnly: Set<String> = []
+    /// Commands that run alone, outside the batch transaction, and open their own (ATTACH needs it).
+    var exclusive: Set<String> = []
+    /// Commands about one directory's resources (``DirectoryScoped``): what the gate checks.
+    public private(set) var scoped: Set<String> = []
 
     public init() {}
 
+    /// The names of every command registered.
+    public var names: Set<String> { Set(entries.keys) }
+
     /// Registers the function that applies `C` inside the batch transaction.
     public mutating func register<C: Command>(_ type: C.Type, _ apply: @escaping @Sendable (Database, C) throws -> C.Reply) {
-        entries[C.name] = { db, payload in
-            let command = try CommandCodec.decode(C.self, from: payload)
-            return CommandCodec.encode(try apply(db, command))
-        }
+        add(type, reading: false) { db, c, _ in try apply(db, c) }
     }
 
     /// Registers a command that only reads: it runs on a reader connection, concurrently with
     /// other reads and with the writer, and sees the last committed state.
     public mutating func registerRead<C: Command>(_ type: C.Type, _ apply: @escaping @Sendable (Database, C) throws -> C.Reply) {
-        register(type, apply)
+        add(type, reading: true) { db, c, _ in try apply(db, c) }
         readOnly.insert(C.name)
+    }
+
+    /// Registers a command that runs alone on the writer connection, outside any transaction.
+    mutating func registerExclusive<C: Command>(_ type: C.Type, _ apply: @escaping @Sendable (Database, C, DirectoryGate?) throws -> C.Reply) {
+        add(type, reading: false, apply)
+        exclusive.insert(C.name)
+    }
+
+    mutating func add<C: Command>(_ type: C.Type, reading: Bool, _ apply: @escaping @Sendable (Database, C, DirectoryGate?) throws -> C.Reply) {
+        if C.self is any DirectoryScoped.Type { scoped.insert(C.name) }
+        entries[C.name] = { db, payload, gate in
+            let command = try CommandCodec.decode(C.self, from: payload)
+            if let gate, let scoped = command as? any DirectoryScoped { try gate.admit(scoped.directoryID, reading: reading) }
+            return CommandCodec.encode(try apply(db, command, gate))
+        }
     }
 }
 
@@ -45,13 +66,16 @@ public final class GroupCommitHandler: CommandBatchHandler {
     let logger: Logger
     let ledger = IdempotencyLedger()
     let metrics: CommandMetrics
+    /// Refuses commands on directories an online reshard moves; nil in stores it does not shard.
+    let gate: DirectoryGate?
 
-    public init(pool: DatabasePool, table: CommandTable, logger: Logger) throws {
+    public init(pool: DatabasePool, table: CommandTable, logger: Logger, gated: Bool = false) throws {
         self.pool = pool
         self.table = table
         self.logger = logger
         self.metrics = CommandMetrics(names: table.entries.keys)
         try pool.write { db in try IdempotencyLedger.create(db) }
+        gate = gated ? try pool.writeWithoutTransaction { db in try DirectoryGate(db) } : nil
     }
 
     public func handle(_ batch: [IncomingCommand]) -> [Result<[UInt8], SCIMError>] {
@@ -75,6 +99,34 @@ public final class GroupCommitHandler: CommandBatchHandler {
     }
 
     private func apply(_ batch: [IncomingCommand]) -> ([Result<[UInt8], SCIMError>], [Duration]) {
+        // Rare (an online reshard's steps): commands that need the writer outside a transaction
+        // split the batch, each of the others then committing alone, in order.
+        if !table.exclusive.isEmpty, batch.contains(where: { table.exclusive.contains($0.name) }) {
+            var results: [Result<[UInt8], SCIMError>] = []
+            var durations: [Duration] = []
+            for command in batch {
+                let (result, duration) = table.exclusive.contains(command.name) ? applyAlone(command) : applyBatch([command])
+                results += result
+                durations += duration
+            }
+            return (results, durations)
+        }
+        return applyBatch(batch)
+    }
+
+    private func applyAlone(_ command: IncomingCommand) -> ([Result<[UInt8], SCIMError>], [Duration]) {
+        let started = ContinuousClock.now
+        let result: Result<[UInt8], SCIMError>
+        do {
+            let apply = table.entries[command.name]!
+            result = .success(try pool.writeWithoutTransaction { db in try apply(db, command.payload, gate) })
+        } catch {
+            result = .failure(scimError(for: error, command: command.name))
+        }
+        return ([result], [ContinuousClock.now - started])
+    }
+
+    private func applyBatch(_ batch: [IncomingCommand]) -> ([Result<[UInt8], SCIMError>], [Duration]) {
         var results = [Result<[UInt8], SCIMError>](repeating: .failure(.internalError()), count: batch.count)
         var durations = [Duration](repeating: .zero, count: batch.count)
         do {
@@ -100,7 +152,7 @@ public final class GroupCommitHandler: CommandBatchHandler {
                         defer { durations[index] = ContinuousClock.now - commandStarted }
                         do {
                             try db.inSavepoint {
-                                let reply = try apply(db, command.payload)
+                                let reply = try apply(db, command.payload, gate)
                                 if let key = command.key { try ledger.record(db, key: key, reply: reply) }
                                 results[index] = .success(reply)
                                 return .commit
@@ -131,7 +183,7 @@ public final class GroupCommitHandler: CommandBatchHandler {
         let started = ContinuousClock.now
         let result: Result<[UInt8], SCIMError>
         do {
-            result = .success(try pool.read { db in try apply(db, command.payload) })
+            result = .success(try pool.read { db in try apply(db, command.payload, gate) })
         } catch {
             result = .failure(scimError(for: error, command: command.name))
         }
@@ -155,6 +207,8 @@ extension CommandTable {
         var merged = self
         merged.entries.merge(other.entries) { _, theirs in theirs }
         merged.readOnly.formUnion(other.readOnly)
+        merged.exclusive.formUnion(other.exclusive)
+        merged.scoped.formUnion(other.scoped)
         return merged
     }
 }

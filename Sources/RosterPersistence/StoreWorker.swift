@@ -54,13 +54,18 @@ public struct StoreWorker: Sendable {
     public var defaults: StoreWorkerConfiguration
     public var migrator: DatabaseMigrator
     public var commands: CommandTable
+    /// How the store's rows belong to directories, in a store sharded by directory (users,
+    /// groups): its directories can then move between shards while it runs (online reshard).
+    public var directoryTables: DirectoryTables?
     public var extras: Extras
 
-    public init(kind: String, defaults: StoreWorkerConfiguration, migrator: DatabaseMigrator, commands: CommandTable, extras: @escaping Extras = { _, _, _ in [] }) {
+    public init(kind: String, defaults: StoreWorkerConfiguration, migrator: DatabaseMigrator, commands: CommandTable,
+                directoryTables: DirectoryTables? = nil, extras: @escaping Extras = { _, _, _ in [] }) {
         self.kind = kind
         self.defaults = defaults
         self.migrator = migrator
         self.commands = commands
+        self.directoryTables = directoryTables
         self.extras = extras
     }
 
@@ -81,7 +86,10 @@ public struct StoreWorker: Sendable {
             LogLevelSwitch.shared.set(level, for: c.forMilliseconds > 0 ? .milliseconds(c.forMilliseconds) : nil)
             return Empty()
         }
-        let handler = try GroupCommitHandler(pool: pool, table: table, logger: logger)
+        if let directoryTables {
+            table.registerDirectoryMoves(tables: directoryTables, migrator: migrator, storePath: configuration.databasePath)
+        }
+        let handler = try GroupCommitHandler(pool: pool, table: table, logger: logger, gated: directoryTables != nil)
         let server = CommandServer(kind: kind, endpoint: configuration.endpoint, context: context, handler: handler, curve: configuration.curve, logger: logger)
         return try extras(pool, reader, logger) + [
             Checkpointer(path: configuration.databasePath, logger: logger),

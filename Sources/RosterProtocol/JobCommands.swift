@@ -4,6 +4,7 @@ import SwiftProtobuf
 public struct Job: WireCodable, Equatable {
     public enum State: String, Sendable, CaseIterable { case queued, running, done, failed, cancelled }
     public static let removeDirectory = "remove-directory"
+    public static let reshard = "reshard"
 
     public var id: String
     public var kind: String

@@ -3,6 +3,7 @@ import Metrics
 import RosterMetrics
 public import GRDB
 public import Logging
+import RosterMessaging
 import RosterPersistence
 public import RosterProtocol
 import SCIMCore
@@ -28,7 +29,7 @@ public struct JobRunner: Service {
         self.batch = batch
         self.interval = interval
         self.logger = logger
-        JobMetrics.start(kinds: [Job.removeDirectory])
+        JobMetrics.start(kinds: [Job.removeDirectory, Job.reshard])
     }
 
     public func run() async throws {
@@ -61,10 +62,15 @@ public struct JobRunner: Service {
             job.started = Timestamp.string(from: Date())
             logger.info("job started", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "directory": "\(job.directoryID)"])
         }
-        guard try await checkpoint(&job) else { return }
+        guard try await checkpoint(&job) else { return try await releaseMove(job) }
+        // Sends by directory follow the shard map this store holds, as every router does.
+        let map = try await pool.read { try SyncStore.shardMap($0) }
+        (users as? WorkerClient)?.follow(map.users)
+        (groups as? WorkerClient)?.follow(map.groups)
         do {
             switch job.kind {
             case Job.removeDirectory: try await removeDirectory(&job)
+            case Job.reshard: try await reshard(&job)
             default: throw SCIMError.notImplemented("This sync worker does not know the job kind '\(job.kind)'.")
             }
         } catch let error as SCIMError where ![503, 504].contains(error.status) {
@@ -72,8 +78,11 @@ public struct JobRunner: Service {
             // directory is no longer frozen) and says why.
             job.state = .failed
             job.error = error.detail
-            let directory = job.directoryID
-            _ = try await checkpoint(&job) { db in try SyncStore.unfreeze(db, directory) }
+            let (directory, kind) = (job.directoryID, job.kind)
+            _ = try await checkpoint(&job) { db in
+                try SyncStore.unfreeze(db, directory)
+                if kind == Job.reshard { try SyncStore.abandonReshard(db) }
+            }
             logger.error("job failed", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "error": "\(error.detail)"])
         }
     }
@@ -92,6 +101,7 @@ public struct JobRunner: Service {
                 j.state = .cancelled
                 j.finished = Timestamp.string(from: try db.transactionDate)
                 try SyncStore.unfreeze(db, j.directoryID)
+                if j.kind == Job.reshard { try SyncStore.abandonReshard(db) }
             } else {
                 try effect?(db)
             }

@@ -74,6 +74,32 @@ extension SyncStore {
         migrator.registerMigration("v5-directorySettings") { db in
             try db.alter(table: "directory") { t in t.add(column: "lastLoginVisible", .boolean).notNull().defaults(to: false) }
         }
+        migrator.registerMigration("v6-shardMap") { db in
+            // The shard map (SyncStore+ShardMap.swift): where each kind's directories live once an
+            // online reshard has moved any; empty for a deployment that never did.
+            try db.create(table: "shardBase") { t in
+                t.primaryKey("kind", .text)
+                t.column("count", .integer).notNull()
+            }
+            try db.create(table: "shardPlacement") { t in
+                t.column("kind", .text).notNull()
+                t.column("directoryId", .text).notNull()
+                t.column("shard", .integer).notNull()
+                t.primaryKey(["kind", "directoryId"])
+            }
+            // A directory's rows left on its old shard after its move, removed by the reshard job.
+            try db.create(table: "shardCleanup") { t in
+                t.column("kind", .text).notNull()
+                t.column("directoryId", .text).notNull()
+                t.column("shard", .integer).notNull()
+                t.primaryKey(["kind", "directoryId", "shard"])
+            }
+            // The counts an unfinished reshard goes to: new directories are placed by them at once.
+            try db.create(table: "reshardTarget") { t in
+                t.primaryKey("kind", .text)
+                t.column("count", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

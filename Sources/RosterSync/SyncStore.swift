@@ -34,6 +34,7 @@ public enum SyncStore {
         registerSchemaCommands(&table)
         registerLogLevelCommands(&table)
         registerJobCommands(&table)
+        registerShardMapCommands(&table)
         table.register(SetDirectorySettings.self) { db, c in
             try db.execute(sql: "UPDATE directory SET lastLoginVisible = ? WHERE id = ?", arguments: [c.lastLoginVisible, c.directoryID])
             guard db.changesCount == 1, let row = try Row.fetchOne(db, sql: "SELECT * FROM directory WHERE id = ?", arguments: [c.directoryID]) else {
@@ -55,6 +56,7 @@ public enum SyncStore {
         let directory = Directory(id: UUID().uuidString.lowercased(), name: trimmed, created: Timestamp.string(from: try db.transactionDate))
         do {
             try db.statement("INSERT INTO directory (id, name, created) VALUES (?, ?, ?)").execute(arguments: [directory.id, directory.name, directory.created])
+            try placeNewDirectory(db, directory.id)
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw SCIMError.uniqueness("A directory named '\(trimmed)' already exists.")
         }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RosterConfig
 import RosterMessaging
+import Synchronization
 public import RosterPersistence
 
 /// The sync worker (`roster-sync`): owns `sync.sqlite`, its directories and configurations.
@@ -15,13 +16,15 @@ public enum SyncWorker {
         if let digest = reader?.string(forKey: "auth.bootstrapTokenSha256") {
             do { try SyncStore.ensureDefault(pool, tokenSHA256: digest) } catch { logger.error("cannot create the default configuration", metadata: ["error": "\(error)"]) }
         }
-        // The jobs reach the users and groups shards with the same ordered lists as the ingress.
+        // The jobs reach the users and groups shards with the same ordered lists as the ingress;
+        // a directory's export can be large, so its round trips may take longer than a SCIM one.
         let curve = try reader.flatMap { r throws(StartupError) in try CurveClient.configured(reader: r) }
         let context = ZMQContext()
         let users = WorkerClient(kind: "users", endpoints: reader?.list(forKey: "zmq.users", default: ["tcp://127.0.0.1:5551"]) ?? ["tcp://127.0.0.1:5551"],
-                                 context: context, options: .init(curve: curve))
+                                 context: context, options: .init(requestTimeout: .seconds(120), curve: curve))
         let groups = WorkerClient(kind: "groups", endpoints: reader?.list(forKey: "zmq.groups", default: ["tcp://127.0.0.1:5552"]) ?? ["tcp://127.0.0.1:5552"],
-                                  context: context, options: .init(curve: curve))
+                                  context: context, options: .init(requestTimeout: .seconds(120), curve: curve))
+        SyncStore.knownShards.withLock { $0 = ["users": users.shardCount, "groups": groups.shardCount] }
         let batch = Int(ProcessInfo.processInfo.environment["ROSTER_TEST_JOB_BATCH"] ?? "") ?? 500
         return [ClientConnectionsService(clients: [users, groups], context: context),
                 JobRunner(pool: pool, users: users, groups: groups, batch: batch, logger: logger)]

@@ -43,6 +43,46 @@ struct ReshardEndToEndTests {
         return (rows, wrong)
     }
 
+    /// Eight directories, each with four users (`u0@d<n>.example` …) and a group of the first
+    /// three: their IdPs' clients, and what each directory looks like.
+    static func populate(_ base: String, emails: Bool = false) async throws -> ([TestHTTP], [Snapshot]) {
+        let admin = TestHTTP(base: base, token: e2eAdminToken)
+        var tenants: [TestHTTP] = [], snapshots: [Snapshot] = []
+        for n in 0..<8 {
+            let created = try await admin.send("POST", "/admin/api/v1/configurations", body: #"{"name":"idp\#(n)","newDirectoryName":"Directory \#(n)"}"#,
+                                               headers: ["Content-Type": "application/json"])
+            let http = TestHTTP(base: base, token: try #require(created.object["token"]?.stringValue, "\(created.object)"))
+            #expect(await eventually(timeout: .seconds(5)) { (try? await http.send("GET", "/scim/v2/Users").status) == 200 })
+            var ids: [String] = []
+            for u in 0..<4 {
+                let name = "u\(u)@d\(n).example"
+                let user = try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user(name, extra: emails ? ["emails": .array([.object(["value": .string(name)])])] : [:]))
+                ids.append(try #require(user.object["id"]?.stringValue, "\(user.object)"))
+            }
+            let members = ids.prefix(3).map { #"{"value":"\#($0)"}"# }.joined(separator: ",")
+            let group = try await http.send("POST", "/scim/v2/Groups", body: #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Team \#(n)","members":[\#(members)]}"#, headers: json)
+            #expect(group.status == 201, "\(group.object)")
+            tenants.append(http)
+            snapshots.append(try await snapshot(http))
+        }
+        return (tenants, snapshots)
+    }
+
+    /// `roster up` on `data` with these shard counts until `body` (given the base URL and the log) returns.
+    static func running<T>(_ data: URL, in directory: URL, environment: [String: String], users: Int, groups: Int,
+                           _ body: (String, URL) async throws -> T) async throws -> T {
+        let (port, zmq) = (TestProcesses.port(), TestProcesses.consecutivePorts(users + groups + 2))
+        let log = directory.appendingPathComponent("up-\(users)-\(groups)-\(UUID().uuidString.prefix(4)).log")
+        let up = try FirstHourTests.up(data, port: port, zmq: zmq, log: log, environment: environment,
+                                       extra: ["--users-shards", "\(users)", "--groups-shards", "\(groups)"])
+        return try await withProcess(up) { _ in
+            let base = "http://127.0.0.1:\(port)"
+            let ready = await eventually(timeout: .seconds(60)) { (try? await TestHTTP(base: base).send("GET", "/readyz").status) == 200 }
+            try #require(ready, "\(FirstHourTests.text(log))")
+            return try await body(base, log)
+        }
+    }
+
     @Test func directoriesMoveToTheirNewShardsWholeOnceAndInOrderEvenAfterAKillMidway() async throws {
         let directory = try TestProcesses.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -52,36 +92,11 @@ struct ReshardEndToEndTests {
         var before: [Snapshot] = []
 
         func running<T>(users: Int, groups: Int, _ body: (String) async throws -> T) async throws -> T {
-            let (port, zmq) = (TestProcesses.port(), TestProcesses.consecutivePorts(users + groups + 2))
-            let log = directory.appendingPathComponent("up-\(users)-\(groups).log")
-            let up = try FirstHourTests.up(data, port: port, zmq: zmq, log: log, environment: environment,
-                                           extra: ["--users-shards", "\(users)", "--groups-shards", "\(groups)"])
-            return try await withProcess(up) { _ in
-                let base = "http://127.0.0.1:\(port)"
-                let ready = await eventually(timeout: .seconds(60)) { (try? await TestHTTP(base: base).send("GET", "/readyz").status) == 200 }
-                try #require(ready, "\(FirstHourTests.text(log))")
-                return try await body(base)
-            }
+            try await Self.running(data, in: directory, environment: environment, users: users, groups: groups) { base, _ in try await body(base) }
         }
 
         try await running(users: 1, groups: 1) { base in
-            let admin = TestHTTP(base: base, token: e2eAdminToken)
-            for n in 0..<8 {
-                let created = try await admin.send("POST", "/admin/api/v1/configurations", body: #"{"name":"idp\#(n)","newDirectoryName":"Directory \#(n)"}"#,
-                                                   headers: ["Content-Type": "application/json"])
-                let http = TestHTTP(base: base, token: try #require(created.object["token"]?.stringValue, "\(created.object)"))
-                #expect(await eventually(timeout: .seconds(5)) { (try? await http.send("GET", "/scim/v2/Users").status) == 200 })
-                var ids: [String] = []
-                for u in 0..<4 {
-                    let user = try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("u\(u)@d\(n).example", extra: ["emails": .array([.object(["value": .string("u\(u)@d\(n).example")])])]))
-                    ids.append(try #require(user.object["id"]?.stringValue, "\(user.object)"))
-                }
-                let members = ids.prefix(3).map { #"{"value":"\#($0)"}"# }.joined(separator: ",")
-                let group = try await http.send("POST", "/scim/v2/Groups", body: #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Team \#(n)","members":[\#(members)]}"#, headers: Self.json)
-                #expect(group.status == 201, "\(group.object)")
-                tenants.append(http)
-                before.append(try await Self.snapshot(http))
-            }
+            (tenants, before) = try await Self.populate(base, emails: true)
         }
 
         let (status, output) = try await FirstHourTests.roster(["reshard", "--data-dir", data.path, "--users-shards", "3", "--groups-shards", "2"], in: directory)

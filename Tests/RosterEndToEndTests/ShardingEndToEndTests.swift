@@ -113,7 +113,7 @@ struct ShardingEndToEndTests {
         }
     }
 
-    @Test func aDataDirectoryKeepsTheShardCountsItWasStartedWith() async throws {
+    @Test func aDataDirectoryDoesNotStartOnFewerShardsThanItsDirectoriesAreOn() async throws {
         let directory = try TestProcesses.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let data = directory.appendingPathComponent("data")
@@ -121,7 +121,7 @@ struct ShardingEndToEndTests {
         try Data("users=3 groups=3\n".utf8).write(to: data.appendingPathComponent("shards"))
         let (status, output) = try await FirstHourTests.roster(["up", "--data-dir", data.path, "--http-port", String(TestProcesses.port()),
                                                                  "--zmq-base-port", String(TestProcesses.consecutivePorts(4))], in: directory)
-        #expect(status != 0 && output.contains("was started with shards users=3 groups=3, not users=1 groups=1"), "\(output)")
+        #expect(status != 0 && output.contains("has directories on 3 users and 3 groups shards") && output.contains("roster reshard --users-shards 1 --groups-shards 1"), "\(output)")
     }
 
     @Test func theLayoutPutsShardsOnConsecutivePortsAndKeepsASingleShardsFiles() {

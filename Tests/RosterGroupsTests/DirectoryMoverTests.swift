@@ -53,3 +53,23 @@ struct DirectoryMoverTests {
         }
     }
 }
+
+/// The groups store as a shard of an online reshard (the users store's are in DirectoryGateTests).
+struct GroupsDirectoryGateTests {
+    /// Every groups command on one directory is checked by the gate, the outbox's events included:
+    /// an event for a directory that is leaving waits (503) and reaches it on its new shard.
+    @Test func everyGroupsCommandOnADirectoryIsCheckedByTheGate() {
+        let unscoped = GroupStore.commands.names.subtracting(GroupStore.commands.scoped)
+        #expect(unscoped == [RemoveDirectoryBatch.name], "\(unscoped.sorted())")
+    }
+
+    @Test func anEventForAMovingDirectoryWaitsAndIsNotApplied() throws {
+        try withStore(migrator: GroupStore.migrator, commands: GroupStore.commands, directoryTables: GroupStore.directoryTables) { store, _, _ in
+            _ = try store.run(SetDirectoryMove(directoryID: "a", state: .moving))
+            let refused = expectSCIMError(status: 503, scimType: nil) {
+                try store.run(JoinGroups(eventID: "e1", directoryID: "a", userID: "u1", display: "U", groupNames: ["Staff"]))
+            }
+            #expect(refused?.isDirectoryMove == true)
+        }
+    }
+}

@@ -8,13 +8,16 @@ public import RosterProtocol
 /// A store on a real SQLite file in its own temporary directory, removed afterwards, behind the
 /// same group-commit handler a worker uses. `body` gets the handler, the pool and the file's path.
 public func withStore(
-    migrator: DatabaseMigrator, commands: CommandTable, _ body: (GroupCommitHandler, DatabasePool, String) throws -> Void
+    migrator: DatabaseMigrator, commands: CommandTable, directoryTables: DirectoryTables? = nil, _ body: (GroupCommitHandler, DatabasePool, String) throws -> Void
 ) throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roster-store-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("store.sqlite").path
     let pool = try StoreDatabase.open(path: path, migrator: migrator, logger: Logger(label: "test"))
-    try body(try GroupCommitHandler(pool: pool, table: commands, logger: Logger(label: "test")), pool, path)
+    var table = commands
+    // With its directory tables, the store is gated and moves directories as a shard worker does.
+    if let directoryTables { table.registerDirectoryMoves(tables: directoryTables, migrator: migrator, storePath: path) }
+    try body(try GroupCommitHandler(pool: pool, table: table, logger: Logger(label: "test"), gated: directoryTables != nil), pool, path)
 }
 
 extension GroupCommitHandler {

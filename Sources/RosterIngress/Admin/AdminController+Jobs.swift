@@ -3,8 +3,8 @@ import Hummingbird
 import RosterProtocol
 import SCIMCore
 
-/// The sync worker's jobs (`roster sync list|status|cancel`) and the directory removal that
-/// queues one (`roster directory remove NAME --confirm NAME`).
+/// The sync worker's jobs (`roster sync list|status|cancel`), the directory removal that queues
+/// one (`roster directory remove NAME --confirm NAME`), and the online reshard (`roster reshard`).
 extension AdminController {
     func addJobRoutes(to group: RouterGroup<SCIMRequestContext>) {
         group.post("directories/:id/remove") { request, context in
@@ -15,6 +15,26 @@ extension AdminController {
             }
             let job = try await sync.send(RemoveDirectory(directoryID: directory, confirmName: confirm), shardKey: "")
             return SCIMResponse.json(.accepted, Self.view(job), headers: [.location: "/admin/api/v1/jobs/\(job.id)"])
+        }
+        // Online reshard (`roster reshard` while the system runs): a job of the sync worker.
+        group.post("reshard") { request, _ in
+            let body = try await request.jsonObject(limit: configuration.maxBodyBytes)
+            func count(_ key: String) throws -> Int {
+                switch body[key] {
+                case nil, .null?: return 0
+                case .int(let n)? where (1...16).contains(n): return Int(n)
+                default: throw SCIMError.invalidValue("'\(key)' takes a number of shards, 1 to 16.")
+                }
+            }
+            let job = try await sync.send(StartReshard(usersShards: try count("usersShards"), groupsShards: try count("groupsShards")), shardKey: "")
+            return SCIMResponse.json(.accepted, Self.view(job), headers: [.location: "/admin/api/v1/jobs/\(job.id)"])
+        }
+        group.get("shard-map") { _, _ in
+            let map = try await sync.send(GetShardMap(), shardKey: "")
+            func view(_ p: ShardPlacement) -> JSONValue {
+                .object(["base": .int(Int64(p.base)), "moved": .object(p.overrides.mapValues { .int(Int64($0)) })])
+            }
+            return SCIMResponse.json(.ok, .object(["users": view(map.users), "groups": view(map.groups)]))
         }
         group.get("jobs") { request, _ in
             var directory = ""

@@ -101,6 +101,11 @@ enum AdminOpenAPI {
         "/jobs/{id}/cancel": {"post": {"summary": "Cancel a job: a queued one at once, a running one at its next step",
           "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
           "responses": {"200": {"description": "Job"}, "404": {"description": "Error"}, "409": {"description": "Error: the job has ended"}}}},
+        "/reshard": {"post": {"summary": "Online reshard: move each directory whose shard changes under the new counts, one at a time, while the system runs (its writes wait some tens of milliseconds; other directories are untouched); a job of the sync worker",
+          "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"usersShards": {"type": "integer", "minimum": 1, "maximum": 16}, "groupsShards": {"type": "integer", "minimum": 1, "maximum": 16}}}}}},
+          "responses": {"202": {"description": "Job (kind reshard), Location /admin/api/v1/jobs/{id}"}, "400": {"description": "Error: a count out of range, or more shards than the sync worker has endpoints"}, "409": {"description": "Error: a reshard is already under way"}}}},
+        "/shard-map": {"get": {"summary": "Where directories live: per kind, the base count (fnv1a mod base; 0: mod the endpoint count) and the directories an unfinished reshard has moved",
+          "responses": {"200": {"description": "{users: {base, moved}, groups: {base, moved}}"}}}},
         "/status": {"get": {"summary": "Every process: this ingress (pid, uptime, log level, audit queue, the SCIM answers of the last five minutes) and each shard of each worker (pid, uptime, store and WAL size, reads queued, outbox), or why it does not answer",
           "responses": {"200": {"description": "{ingress, workers: [...]}"}}}},
         "/log-level": {

@@ -899,6 +899,82 @@ public nonisolated struct Roster_V1_CancelJob: Sendable {
   public init() {}
 }
 
+/// Where a kind's directories live: shard `overrides[directory]` if present, else
+/// `fnv1a(directory) mod base`; `base` 0: mod the number of endpoints the router has (a
+/// deployment never resharded online).
+public nonisolated struct Roster_V1_ShardPlacement: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var base: Int64 = 0
+
+  public var overrides: Dictionary<String,Int64> = [:]
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Command `sync.shardMap`; reply: `ShardMap`. Read every second by each router (ingress, users
+/// relay) so that a directory moved by an online reshard is looked for on its new shard.
+public nonisolated struct Roster_V1_GetShardMap: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Roster_V1_ShardMap: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var users: Roster_V1_ShardPlacement {
+    get {_users ?? Roster_V1_ShardPlacement()}
+    set {_users = newValue}
+  }
+  /// Returns true if `users` has been explicitly set.
+  public var hasUsers: Bool {self._users != nil}
+  /// Clears the value of `users`. Subsequent reads from it will return its default value.
+  public mutating func clearUsers() {self._users = nil}
+
+  public var groups: Roster_V1_ShardPlacement {
+    get {_groups ?? Roster_V1_ShardPlacement()}
+    set {_groups = newValue}
+  }
+  /// Returns true if `groups` has been explicitly set.
+  public var hasGroups: Bool {self._groups != nil}
+  /// Clears the value of `groups`. Subsequent reads from it will return its default value.
+  public mutating func clearGroups() {self._groups = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _users: Roster_V1_ShardPlacement? = nil
+  fileprivate var _groups: Roster_V1_ShardPlacement? = nil
+}
+
+/// Command `sync.reshard`; reply: `Job` (kind "reshard"). Queues an online reshard to these
+/// counts (0: unchanged); at most as many shards as the sync worker has endpoints of the kind.
+public nonisolated struct Roster_V1_StartReshard: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var usersShards: Int64 = 0
+
+  public var groupsShards: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "roster.v1"
@@ -2172,6 +2248,134 @@ nonisolated extension Roster_V1_CancelJob: SwiftProtobuf.Message, SwiftProtobuf.
 
   public static func ==(lhs: Roster_V1_CancelJob, rhs: Roster_V1_CancelJob) -> Bool {
     if lhs.id != rhs.id {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_ShardPlacement: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ShardPlacement"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}base\0\u{1}overrides\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.base) }()
+      case 2: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt64>.self, value: &self.overrides) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.base != 0 {
+      try visitor.visitSingularInt64Field(value: self.base, fieldNumber: 1)
+    }
+    if !self.overrides.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufInt64>.self, value: self.overrides, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_ShardPlacement, rhs: Roster_V1_ShardPlacement) -> Bool {
+    if lhs.base != rhs.base {return false}
+    if lhs.overrides != rhs.overrides {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_GetShardMap: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetShardMap"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_GetShardMap, rhs: Roster_V1_GetShardMap) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_ShardMap: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ShardMap"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}users\0\u{1}groups\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._users) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._groups) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._users {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._groups {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_ShardMap, rhs: Roster_V1_ShardMap) -> Bool {
+    if lhs._users != rhs._users {return false}
+    if lhs._groups != rhs._groups {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_StartReshard: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StartReshard"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}users_shards\0\u{3}groups_shards\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.usersShards) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.groupsShards) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.usersShards != 0 {
+      try visitor.visitSingularInt64Field(value: self.usersShards, fieldNumber: 1)
+    }
+    if self.groupsShards != 0 {
+      try visitor.visitSingularInt64Field(value: self.groupsShards, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_StartReshard, rhs: Roster_V1_StartReshard) -> Bool {
+    if lhs.usersShards != rhs.usersShards {return false}
+    if lhs.groupsShards != rhs.groupsShards {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
