@@ -29,7 +29,9 @@ struct AdminClient {
     }
 
     /// The raw body of a successful call (e.g. a CSV export); a failure becomes a clear message.
-    func send(_ method: String, _ path: String, query: [URLQueryItem] = [], body: [String: Any]? = nil, timeout: TimeInterval = 60) async throws -> Data {
+    /// `file`: a body streamed from disk (an import), with its Content-Type.
+    func send(_ method: String, _ path: String, query: [URLQueryItem] = [], body: [String: Any]? = nil, file: (url: URL, type: String)? = nil,
+              timeout: TimeInterval = 60) async throws -> Data {
         guard let token = options.adminToken ?? ProcessInfo.processInfo.environment["ROSTER_ADMIN_TOKEN"], !token.isEmpty else {
             throw ValidationError("No admin token: pass --admin-token or set ROSTER_ADMIN_TOKEN.")
         }
@@ -46,7 +48,12 @@ struct AdminClient {
         }
         let (data, response): (Data, URLResponse)
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            if let file {
+                request.setValue(file.type, forHTTPHeaderField: "Content-Type")
+                (data, response) = try await URLSession.shared.upload(for: request, fromFile: file.url)
+            } else {
+                (data, response) = try await URLSession.shared.data(for: request)
+            }
         } catch {
             throw CLIError("\(url.host ?? base) is unreachable: \(error.localizedDescription)")
         }

@@ -21,6 +21,8 @@ enum ShardMapFile {
         guard let queue = try open(data) else { return recorded }
         return try queue.write { db in
             try SyncStore.recordShardBase(db, users: recorded.users, groups: recorded.groups)
+            // Work an ended reshard left (a freeze to undo, a copy to remove) may name any shard.
+            if try SyncStore.unfinishedReshard(db) { return (max(recorded.users, try SyncStore.shardsNeeded(db).users), max(recorded.groups, try SyncStore.shardsNeeded(db).groups)) }
             return try SyncStore.shardsNeeded(db)
         }
     }

@@ -7,7 +7,35 @@ import Glibc
 /// `roster sync list|status|cancel`: the sync worker's jobs (directory utilities).
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sync", abstract: "The sync worker's jobs: list them, follow one, cancel one.", subcommands: [List.self, Status.self, Cancel.self])
+        commandName: "sync", abstract: "The sync worker's jobs: import existing accounts, list the jobs, follow one, cancel one.",
+        subcommands: [Import.self, List.self, Status.self, Cancel.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import existing accounts into a directory from a CSV or NDJSON file (docs/directory-utilities.md): existing ones are matched by userName, never changed.")
+        @OptionGroup var options: AdminOptions
+        @Option(help: "The directory (name or id).") var directory: String
+        @Option(help: "The file: CSV with a header row, or NDJSON of SCIM Users and Groups.") var file: String
+        @Option(help: "csv or ndjson; default: from the file's extension.") var format: String?
+        @Flag(help: "Return once the job is queued instead of following it.") var noWait = false
+
+        func run() async throws {
+            let url = URL(fileURLWithPath: file)
+            guard FileManager.default.isReadableFile(atPath: url.path) else { throw CLIError("Cannot read \(file).") }
+            let kind = (format ?? (url.pathExtension.lowercased() == "csv" ? "csv" : url.pathExtension.lowercased().contains("json") ? "ndjson" : "")).lowercased()
+            guard ["csv", "ndjson"].contains(kind) else { throw ValidationError("Say --format csv or --format ndjson.") }
+            let client = AdminClient(options: options)
+            let data = try await client.send("POST", "directories/\(AdminClient.segment(directory))/import", query: [URLQueryItem(name: "format", value: kind)],
+                                             file: (url, kind == "csv" ? "text/csv" : "application/x-ndjson"), timeout: 3600)
+            let job = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            guard let id = job["id"] as? String else { throw CLIError("The admin API queued no job.") }
+            if noWait {
+                if options.json { client.print(job) } else { print("Import queued: job \(id). Follow it with roster sync status \(id) --follow.") }
+                return
+            }
+            try await JobProgress.show(id, options: options, follow: true)
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the jobs, newest first.")
@@ -59,6 +87,9 @@ enum JobProgress {
         } else {
             text += ", \(processed) processed"
         }
+        if j["kind"] as? String == "import" {
+            text += ": created \(s["created"] ?? 0), unchanged \(s["unchanged"] ?? 0), failed \(s["failed"] ?? 0)"
+        }
         if let rate = s["ratePerSecond"] as? Double { text += String(format: ", %.0f/s", rate) }
         if let eta = s["etaSeconds"] as? Int { text += ", \(eta) s left" }
         if let step = j["step"] as? String, j["state"] as? String == "running" { text += " (\(step))" }
@@ -87,6 +118,9 @@ enum JobProgress {
                 }
             }
             if !follow || done {
+                if !options.json, done, let failures = (job["statistics"] as? [String: Any])?["failures"] as? [String], !failures.isEmpty {
+                    Swift.print("First failures:\n" + failures.map { "  \($0)" }.joined(separator: "\n"))
+                }
                 if state == "failed" { throw ExitCode(1) }
                 return
             }

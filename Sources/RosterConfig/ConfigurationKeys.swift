@@ -39,7 +39,7 @@ public enum ConfigurationKeys {
         key("metrics.enabled", workers.union(["ingress"])), key("metrics.tokenSha256", ["ingress"]),
         key("http.host", ["ingress"], setByUp: true), key("http.port", ["ingress"], setByUp: true), key("http.publicUrl", ["ingress"], setByUp: true),
         key("http.maxBodyBytes", ["ingress"]), key("http.allowedHosts", ["ingress"]), key("http.idleTimeoutSeconds", ["ingress"]),
-        key("http.headerTimeoutSeconds", ["ingress"]), key("http.bodyTimeoutSeconds", ["ingress"]), key("http.maxConnections", ["ingress"]),
+        key("http.headerTimeoutSeconds", ["ingress"]), key("http.bodyTimeoutSeconds", ["ingress"]), key("http.uploadTimeoutSeconds", ["ingress"]), key("http.maxConnections", ["ingress"]),
         key("http.maxRequestLineBytes", ["ingress"]), key("http.maxHeaderBytes", ["ingress"]), key("http.trustedProxies", ["ingress"]), key("http.forwardedHeader", ["ingress"]),
         key("scim.rateLimitPerSecond", ["ingress"]), key("scim.rateLimitBurst", ["ingress"]),
         key("zmq.users", ["ingress", "sync"], setByUp: true), key("zmq.groups", ["ingress", "users", "sync"], setByUp: true), key("zmq.sync", ["ingress", "users"], setByUp: true),

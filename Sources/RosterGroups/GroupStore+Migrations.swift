@@ -49,13 +49,19 @@ extension GroupStore {
                 t.column("directoryId", .text).notNull()
             }
         }
+        migrator.registerMigration("v3-appliedEventDirectory") { db in
+            // A directory that moves shard takes its own applied events, not the whole shard's
+            // (rows from before this column, NULL, still go with every move until pruned).
+            try db.alter(table: "appliedEvent") { t in t.add(column: "directoryId", .text) }
+            try db.create(index: "appliedEvent_directory", on: "appliedEvent", columns: ["directoryId"])
+        }
         return migrator
     }
 }
 
 extension GroupStore {
     /// What `roster reshard` moves with a directory: its groups and their members, its count, and
-    /// its deleted-user tombstones; and the applied-event ids go along, since a join applied twice
+    /// its deleted-user tombstones; and its applied-event ids go along, since a join applied twice
     /// (an event delivered again after the move) would re-add a member removed since.
     public static let directoryTables = DirectoryTables(
         tables: [

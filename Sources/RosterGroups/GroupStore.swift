@@ -25,6 +25,7 @@ public enum GroupStore {
         table.register(ApplyUserEvent.self) { try applyUserEvent($0, $1) }
         table.registerRead(GroupMembersPage.self) { try membersPage($0, $1) }
         table.register(JoinGroups.self) { try join($0, $1) }
+        table.register(ImportGroups.self) { try importGroups($0, $1) }
         table.registerDirectoryRemoval(directoryTables)
         return table
     }
@@ -115,7 +116,7 @@ public enum GroupStore {
     /// A new user joins its configuration's groups, each created when missing; once per event id.
     static func join(_ db: Database, _ c: JoinGroups) throws -> Empty {
         let now = try ResourceTable.now(db)
-        try db.statement("INSERT OR IGNORE INTO appliedEvent (eventId, applied) VALUES (?, ?)").execute(arguments: [c.eventID, now])
+        try db.statement("INSERT OR IGNORE INTO appliedEvent (eventId, applied, directoryId) VALUES (?, ?, ?)").execute(arguments: [c.eventID, now, c.directoryID])
         guard db.changesCount == 1 else { return Empty() }
         if try Int.fetchOne(db.statement("SELECT 1 FROM deletedUser WHERE userId = ?"), arguments: [c.userID.lowercased()]) != nil { return Empty() }
         for name in Set(c.groupNames.map { $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.isEmpty }).sorted() {
@@ -141,7 +142,7 @@ public enum GroupStore {
     /// A user was deleted or renamed: its memberships follow, once per event id.
     static func applyUserEvent(_ db: Database, _ c: ApplyUserEvent) throws -> Empty {
         let now = try ResourceTable.now(db)
-        try db.statement("INSERT OR IGNORE INTO appliedEvent (eventId, applied) VALUES (?, ?)").execute(arguments: [c.eventID, now])
+        try db.statement("INSERT OR IGNORE INTO appliedEvent (eventId, applied, directoryId) VALUES (?, ?, ?)").execute(arguments: [c.eventID, now, c.directoryID])
         guard db.changesCount == 1 else { return Empty() }  // already applied
         let user = c.userID.lowercased()
         // Membership lists are part of a group: its version moves with them.

@@ -125,6 +125,7 @@ public struct IngressConfiguration: Sendable {
         rateLimitBurst = max(1, reader.int(forKey: "scim.rateLimitBurst", default: rateLimitBurst))
         httpLimits.headerTimeout = .seconds(max(1, reader.int(forKey: "http.headerTimeoutSeconds", default: Int(httpLimits.headerTimeout.components.seconds))))
         httpLimits.bodyTimeout = .seconds(max(1, reader.int(forKey: "http.bodyTimeoutSeconds", default: Int(httpLimits.bodyTimeout.components.seconds))))
+        httpLimits.uploadTimeout = .seconds(max(1, reader.int(forKey: "http.uploadTimeoutSeconds", default: Int(httpLimits.uploadTimeout.components.seconds))))
         httpLimits.maxConnections = max(1, reader.int(forKey: "http.maxConnections", default: httpLimits.maxConnections))
         httpLimits.maxRequestLineBytes = max(256, reader.int(forKey: "http.maxRequestLineBytes", default: httpLimits.maxRequestLineBytes))
         httpLimits.maxHeaderBytes = max(1024, reader.int(forKey: "http.maxHeaderBytes", default: httpLimits.maxHeaderBytes))

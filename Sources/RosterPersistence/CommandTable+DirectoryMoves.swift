@@ -22,6 +22,7 @@ extension CommandTable {
             let temp = Self.scratchPath(beside: storePath, "export")
             defer { Self.remove(temp) }
             var configuration = Configuration()
+            configuration.busyMode = .timeout(5)
             configuration.prepareDatabase { db in db.add(function: foldFunction) }
             let queue = try DatabaseQueue(path: temp, configuration: configuration)
             try migrator.migrate(queue)

@@ -24,9 +24,9 @@ public struct DirectoryTables: Sendable {
     public var tables: [Table]
     /// Tables that belong to no directory (migrations, idempotency ledgers): left where they are.
     public var unscoped: [String]
-    /// Tables of ids that span directories (applied-event ids): every row is copied, once, into
-    /// the target of each move (`INSERT OR IGNORE`), so that what was deduplicated on the old shard
-    /// stays deduplicated on the new one.
+    /// Tables of ids that dedupe events (applied-event ids): copied into the target of each move
+    /// (`INSERT OR IGNORE`), so that what was deduplicated on the old shard stays deduplicated on
+    /// the new one; only the moved directory's rows when the table has a `directoryId` column.
     public var shared: [String]
 
     public init(tables: [Table], unscoped: [String] = [], shared: [String] = []) {
@@ -122,7 +122,10 @@ public enum DirectoryMover {
                     }
                 }
                 for table in tables.shared {
-                    try db.execute(sql: "INSERT OR IGNORE INTO main.\(table.quotedDatabaseIdentifier) SELECT * FROM source.\(table.quotedDatabaseIdentifier)")
+                    // With a directoryId column, the directory's rows (and those from before it, NULL).
+                    let scoped = try db.columns(in: table).contains { $0.name == "directoryId" }
+                    try db.execute(sql: "INSERT OR IGNORE INTO main.\(table.quotedDatabaseIdentifier) SELECT * FROM source.\(table.quotedDatabaseIdentifier)"
+                                   + (scoped ? " WHERE directoryId = ? OR directoryId IS NULL" : ""), arguments: scoped ? [directory] : [])
                 }
                 let copied = try counts(db, directory: directory, tables: tables)
                 guard copied == wanted else { throw MoveError("directory \(directory): copied \(copied), the source holds \(wanted); nothing was changed") }

@@ -196,6 +196,11 @@ public final class GroupCommitHandler: CommandBatchHandler {
         if let error = error as? DatabaseError, error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             return .uniqueness()
         }
+        // Another connection held the file longer than the busy timeout: nothing was applied, and
+        // trying again is the answer (a job pauses and retries rather than failing).
+        if let error = error as? DatabaseError, error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            return .unavailable("The store was busy; the command was not applied. Try again shortly.", retryAfter: 1)
+        }
         logger.error("command failed", metadata: ["command": "\(command)", "error": "\(error)"])
         return .internalError()
     }

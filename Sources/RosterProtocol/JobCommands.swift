@@ -5,6 +5,7 @@ public struct Job: WireCodable, Equatable {
     public enum State: String, Sendable, CaseIterable { case queued, running, done, failed, cancelled }
     public static let removeDirectory = "remove-directory"
     public static let reshard = "reshard"
+    public static let importAccounts = "import"
 
     public var id: String
     public var kind: String
@@ -25,6 +26,10 @@ public struct Job: WireCodable, Equatable {
     public var cancelRequested = false
     public var error = ""
     public var total = -1
+    /// An import's file, `<format>:<upload id>`, and where it stands in it.
+    public var source = ""
+    public var offset = 0
+    public var line = 1
 
     public init(id: String, kind: String, directoryID: String, directoryName: String, state: State, created: String) {
         self.id = id
@@ -52,6 +57,9 @@ public struct Job: WireCodable, Equatable {
         cancelRequested = m.cancelRequested
         error = m.error
         total = Int(m.total)
+        source = m.source
+        offset = Int(m.offset)
+        line = Int(m.line)
     }
 
     public var message: Roster_V1_Job {
@@ -75,6 +83,9 @@ public struct Job: WireCodable, Equatable {
             $0.cancelRequested = cancelRequested
             $0.error = error
             $0.total = Int64(total)
+            $0.source = source
+            $0.offset = Int64(offset)
+            $0.line = Int64(line)
         }
     }
 }

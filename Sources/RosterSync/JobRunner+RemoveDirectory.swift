@@ -44,6 +44,7 @@ extension JobRunner {
             _ = try await checkpoint(&job) { db in
                 try db.execute(sql: "DELETE FROM configuration WHERE directoryId = ?", arguments: [directory])  // none: a last guard for the FK
                 try db.execute(sql: "DELETE FROM directory WHERE id = ?", arguments: [directory])
+                try db.execute(sql: "DELETE FROM shardPlacement WHERE directoryId = ?", arguments: [directory])
             }
             logger.info("directory removed", metadata: ["job": "\(job.id)", "directory": "\(directory)", "resources": "\(job.processed)"])
         }

@@ -29,13 +29,15 @@ public struct JobRunner: Service {
         self.batch = batch
         self.interval = interval
         self.logger = logger
-        JobMetrics.start(kinds: [Job.removeDirectory, Job.reshard])
+        JobMetrics.start(kinds: [Job.removeDirectory, Job.reshard, Job.importAccounts])
     }
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var pause: Duration? = interval
             do {
+                // Left by a reshard that ended early: undone before any job runs.
+                try await settleShardWork()
                 if let job = try await pool.read({ try SyncStore.nextJob($0) }) {
                     try await run(job)
                     pause = nil
@@ -62,7 +64,7 @@ public struct JobRunner: Service {
             job.started = Timestamp.string(from: Date())
             logger.info("job started", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "directory": "\(job.directoryID)"])
         }
-        guard try await checkpoint(&job) else { return try await releaseMove(job) }
+        guard try await checkpoint(&job) else { return }
         // Sends by directory follow the shard map this store holds, as every router does.
         let map = try await pool.read { try SyncStore.shardMap($0) }
         (users as? WorkerClient)?.follow(map.users)
@@ -71,6 +73,7 @@ public struct JobRunner: Service {
             switch job.kind {
             case Job.removeDirectory: try await removeDirectory(&job)
             case Job.reshard: try await reshard(&job)
+            case Job.importAccounts: try await importAccounts(&job)
             default: throw SCIMError.notImplemented("This sync worker does not know the job kind '\(job.kind)'.")
             }
         } catch let error as SCIMError where ![503, 504].contains(error.status) {
@@ -78,10 +81,10 @@ public struct JobRunner: Service {
             // directory is no longer frozen) and says why.
             job.state = .failed
             job.error = error.detail
-            let (directory, kind) = (job.directoryID, job.kind)
+            let (directory, kind, step) = (job.directoryID, job.kind, job.step)
             _ = try await checkpoint(&job) { db in
                 try SyncStore.unfreeze(db, directory)
-                if kind == Job.reshard { try SyncStore.abandonReshard(db) }
+                if kind == Job.reshard { try SyncStore.abandonReshard(db, step: step) }
             }
             logger.error("job failed", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "error": "\(error.detail)"])
         }
@@ -101,7 +104,7 @@ public struct JobRunner: Service {
                 j.state = .cancelled
                 j.finished = Timestamp.string(from: try db.transactionDate)
                 try SyncStore.unfreeze(db, j.directoryID)
-                if j.kind == Job.reshard { try SyncStore.abandonReshard(db) }
+                if j.kind == Job.reshard { try SyncStore.abandonReshard(db, step: j.step) }
             } else {
                 try effect?(db)
             }

@@ -24,7 +24,7 @@ extension SyncStore {
                 j.finished = Timestamp.string(from: try db.transactionDate)
                 // A queued removal that never ran leaves the directory as it was.
                 if j.kind == Job.removeDirectory { try unfreeze(db, j.directoryID) }
-                if j.kind == Job.reshard { try abandonReshard(db) }
+                if j.kind == Job.reshard { try abandonReshard(db, step: j.step) }
             } else {
                 j.cancelRequested = true
             }

@@ -94,6 +94,13 @@ extension SyncStore {
                 t.column("shard", .integer).notNull()
                 t.primaryKey(["kind", "directoryId", "shard"])
             }
+            // A directory's freeze on a shard to undo (a move cancelled or failed before its switch).
+            try db.create(table: "shardRelease") { t in
+                t.column("kind", .text).notNull()
+                t.column("directoryId", .text).notNull()
+                t.column("shard", .integer).notNull()
+                t.primaryKey(["kind", "directoryId", "shard"])
+            }
             // The counts an unfinished reshard goes to: new directories are placed by them at once.
             try db.create(table: "reshardTarget") { t in
                 t.primaryKey("kind", .text)

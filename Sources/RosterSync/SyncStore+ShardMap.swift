@@ -9,7 +9,7 @@ import Synchronization
 /// resharded online has none (base 0: every router hashes over its own endpoints). An online
 /// reshard (``JobRunner``'s `reshard` job) writes the base count it starts from, an override per
 /// directory it moves, and at the end the new base with no overrides. Every router reads it each
-/// second (``GetShardMap``).
+/// half second (``GetShardMap``).
 extension SyncStore {
     static let shardedKinds = ["users", "groups"]
 
@@ -109,9 +109,27 @@ extension SyncStore {
     }
 
     /// A reshard cancelled or failed: what moved stays moved (the overrides say where), new
-    /// directories keep the shard they were given, and the next reshard starts from there.
-    static func abandonReshard(_ db: Database) throws {
+    /// directories keep the shard they were given, and the next reshard starts from there. A
+    /// directory caught between its freeze and its switch (the job's step says which) gets its
+    /// writes back on its old shard and loses the copy made on the new one: both recorded here, in
+    /// the transaction that ends the job, and carried out by the runner until acknowledged.
+    static func abandonReshard(_ db: Database, step: String) throws {
         try db.execute(sql: "DELETE FROM reshardTarget")
+        guard let move = InFlightMove(step), try placement(db, move.kind).overrides[move.directory] != move.to else { return }
+        try db.execute(sql: "INSERT OR IGNORE INTO shardRelease (kind, directoryId, shard) VALUES (?, ?, ?)", arguments: [move.kind, move.directory, move.from])
+        try db.execute(sql: "INSERT OR IGNORE INTO shardCleanup (kind, directoryId, shard) VALUES (?, ?, ?)", arguments: [move.kind, move.directory, move.to])
+    }
+
+    /// The move a reshard job's step names: `users <directory> 0>2`.
+    struct InFlightMove {
+        var kind: String, directory: String, from: Int, to: Int
+        init?(_ step: String) {
+            let parts = step.split(separator: " ")
+            guard parts.count == 3 else { return nil }
+            let shards = parts[2].split(separator: ">").compactMap { Int($0) }
+            guard shards.count == 2, SyncStore.shardedKinds.contains(String(parts[0])) else { return nil }
+            (kind, directory, from, to) = (String(parts[0]), String(parts[1]), shards[0], shards[1])
+        }
     }
 }
 
@@ -133,7 +151,7 @@ extension SyncStore {
     /// An online reshard that has not ended, or a moved directory's old rows not yet removed.
     public static func unfinishedReshard(_ db: Database) throws -> Bool {
         try Int.fetchOne(db, sql: """
-            SELECT (SELECT COUNT(*) FROM reshardTarget) + (SELECT COUNT(*) FROM shardCleanup)
+            SELECT (SELECT COUNT(*) FROM reshardTarget) + (SELECT COUNT(*) FROM shardCleanup) + (SELECT COUNT(*) FROM shardRelease)
                  + (SELECT COUNT(*) FROM job WHERE kind = ? AND state IN ('queued', 'running'))
             """, arguments: [Job.reshard]) ?? 0 > 0
     }

@@ -4,6 +4,7 @@ import Logging
 import RosterConfig
 import RosterMessaging
 import Synchronization
+import GRDB
 public import RosterPersistence
 
 /// The sync worker (`roster-sync`): owns `sync.sqlite`, its directories and configurations.
@@ -24,7 +25,13 @@ public enum SyncWorker {
                                  context: context, options: .init(requestTimeout: .seconds(120), curve: curve))
         let groups = WorkerClient(kind: "groups", endpoints: reader?.list(forKey: "zmq.groups", default: ["tcp://127.0.0.1:5552"]) ?? ["tcp://127.0.0.1:5552"],
                                   context: context, options: .init(requestTimeout: .seconds(120), curve: curve))
+        let store = reader?.string(forKey: "db.path", default: "data/sync.sqlite") ?? "data/sync.sqlite"
+        SyncStore.importsDirectory.withLock { $0 = URL(fileURLWithPath: store).deletingLastPathComponent().appendingPathComponent("imports").path }
         SyncStore.knownShards.withLock { $0 = ["users": users.shardCount, "groups": groups.shardCount] }
+        // The map is written from the first start on: the endpoints this deployment starts with
+        // are where its directories are. Routers follow the map, so a later, longer endpoint list
+        // (new, empty shards) moves nothing until a reshard does.
+        try pool.write { db in try SyncStore.recordShardBase(db, users: users.shardCount, groups: groups.shardCount) }
         let batch = Int(ProcessInfo.processInfo.environment["ROSTER_TEST_JOB_BATCH"] ?? "") ?? 500
         return [ClientConnectionsService(clients: [users, groups], context: context),
                 JobRunner(pool: pool, users: users, groups: groups, batch: batch, logger: logger)]

@@ -90,6 +90,17 @@ extension UserStore {
             try db.alter(table: "user") { t in t.add(column: "lastLogin", .text) }
             try db.create(index: "user_directory_lastLogin", on: "user", columns: ["directoryId", "lastLogin"])
         }
+        migrator.registerMigration("v5-importApplied") { db in
+            // Which users an import job created, by its record's line: a batch sent again after
+            // the sync worker restarted reports "created" again, not "unchanged". Forgotten when
+            // the job ends (users.forgetImport).
+            try db.create(table: "importApplied") { t in
+                t.column("jobId", .text).notNull()
+                t.column("line", .integer).notNull()
+                t.column("userId", .text).notNull()
+                t.primaryKey(["jobId", "line"])
+            }
+        }
         return migrator
     }
 }
@@ -103,5 +114,6 @@ extension UserStore {
             .init("directoryCount"),
             .init("outbox", renumbered: true),
             .init("outboxDead"),
-        ])
+        ],
+        unscoped: ["importApplied"])
 }

@@ -48,6 +48,7 @@ public enum UserStore {
         table.registerRead(MissingUsers.self) { try missing($0, $1) }
         table.register(PatchUser.self) { try patch($0, $1) }
         table.register(RecordLogins.self) { try recordLogins($0, $1) }
+        registerImportCommands(&table)
         table.registerDirectoryRemoval(directoryTables)
         return table
     }

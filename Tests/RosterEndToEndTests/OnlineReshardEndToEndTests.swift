@@ -208,4 +208,44 @@ struct OnlineReshardEndToEndTests {
         let groupsLeft = try ReshardEndToEndTests.misplaced(data, kind: "groups", table: "groupDirectoryCount", shards: 2)
         #expect(groupsLeft.misplaced.isEmpty, "\(groupsLeft.misplaced)")
     }
+
+    @Test func aReshardCancelledBetweenAFreezeAndItsSwitchGivesTheDirectoryItsWritesBackAndLeavesNoCopy() async throws {
+        let directory = try TestProcesses.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("data")
+        let environment = ["ROSTER_BOOTSTRAP_TOKEN": e2eToken, "ROSTER_ADMIN_TOKEN": e2eAdminToken, "ROSTER_TEST_RESHARD_PAUSE_BEFORE_SWITCH_MS": "1500"]
+        var tenants: [TestHTTP] = []
+        try await ReshardEndToEndTests.running(data, in: directory, environment: environment, users: 1, groups: 1) { base, _ in
+            tenants = try await ReshardEndToEndTests.populate(base).0
+        }
+        try await ReshardEndToEndTests.running(data, in: directory, environment: environment, users: 2, groups: 1) { base, _ in
+            let admin = TestHTTP(base: base, token: e2eAdminToken)
+            let queued = try await admin.send("POST", "/admin/api/v1/reshard", body: #"{"usersShards":2}"#, headers: ["Content-Type": "application/json"])
+            let id = try #require(queued.object["id"]?.stringValue, "\(queued.object)")
+            var step = ""
+            #expect(await eventually(timeout: .seconds(20)) {
+                step = (try? await admin.send("GET", "/admin/api/v1/jobs/\(id)"))?.object["step"]?.stringValue ?? ""
+                return !step.isEmpty
+            })
+            let parts = step.split(separator: " ").map(String.init)
+            try #require(parts.count == 3 && parts[0] == "users", "\(step)")
+            let moving = parts[1], target = Int(parts[2].split(separator: ">")[1]) ?? -1
+            #expect(try await admin.send("POST", "/admin/api/v1/jobs/\(id)/cancel").status == 200)
+            #expect(await eventually(timeout: .seconds(20)) {
+                (try? await admin.send("GET", "/admin/api/v1/jobs/\(id)"))?.object["state"] == .string("cancelled")
+            })
+            // The frozen directory takes writes again, and its copy on the new shard goes.
+            let file = data.appendingPathComponent("users-\(target).sqlite")
+            #expect(await eventually(timeout: .seconds(20)) {
+                (try? Self.values(file, "SELECT id FROM user WHERE directoryId = '\(moving)'"))?.isEmpty == true
+            }, "the copy on users shard \(target) was removed")
+            for (n, tenant) in tenants.enumerated() {
+                let http = TestHTTP(base: base, token: tenant.token)
+                #expect(try await http.send("POST", "/scim/v2/Users", json: TestHTTP.user("after@d\(n).example")).status == 201, "directory \(n) takes writes")
+                #expect(try await Self.userNames(http).count == 5, "directory \(n) whole")
+            }
+            let map = try await admin.send("GET", "/admin/api/v1/shard-map").object
+            #expect(map["users"]?.objectValue?["moved"]?.objectValue?[moving] == nil, "the cancelled move did not switch: \(map)")
+        }
+    }
 }

@@ -47,6 +47,7 @@ struct AdminController {
         addSchemaRoutes(to: group)
         addJobRoutes(to: group)
         addLastLoginRoutes(to: group)
+        addImportRoutes(to: group)
         addLogLevelRoutes(to: group)
         group.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: AdminOpenAPI.document)))

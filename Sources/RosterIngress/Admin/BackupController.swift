@@ -19,6 +19,13 @@ struct BackupController {
             guard let directory = body["directory"]?.stringValue, directory.hasPrefix("/"), !directory.split(separator: "/").contains("..") else {
                 throw SCIMError.invalidValue("'directory' (an absolute path on the workers' host, without '..') is required.")
             }
+            // The stores are copied one after another: a directory moving between shards meanwhile
+            // could be in neither copy, or its map in the sync copy could name a shard whose copy
+            // was taken before it arrived.
+            if let sync = workers.first(where: { $0.kind == "sync" })?.transport,
+               let running = try await sync.send(ListJobs(), shardKey: "").jobs.first(where: { $0.kind == Job.reshard && !$0.isFinished }) {
+                throw SCIMError(status: 409, scimType: nil, detail: "A reshard is under way (job \(running.id)): back up once it has ended.")
+            }
             let manager = FileManager.default
             if let existing = try? manager.contentsOfDirectory(atPath: directory), !existing.isEmpty {
                 throw SCIMError.uniqueness("'\(directory)' is not empty: back up into a new directory.")

@@ -6,6 +6,14 @@ public struct HTTPLimits: Sendable {
     public var headerTimeout: Duration = .seconds(10)
     /// From the end of the headers to the end of the body (`http.bodyTimeoutSeconds`).
     public var bodyTimeout: Duration = .seconds(30)
+    /// The same for an import file (`POST /admin/api/v1/directories/{id}/import`, admin token
+    /// only): a gigabyte takes longer than a SCIM body (`http.uploadTimeoutSeconds`).
+    public var uploadTimeout: Duration = .seconds(3600)
+
+    /// The body timeout of a request to `path`.
+    func bodyTimeout(path: String) -> Duration {
+        path.hasPrefix("/admin/api/v1/directories/") && (path.split(separator: "?").first ?? "").hasSuffix("/import") ? uploadTimeout : bodyTimeout
+    }
     /// Open connections at most (`http.maxConnections`); one more gets 503 and is closed.
     public var maxConnections = 1024
     /// Longest request line, method and target included (`http.maxRequestLineBytes`): 414 past it.

@@ -31,8 +31,9 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
             state.headPrefix.clear()
             state.phase = .body
             state.forwarded += 1
-            let seconds = state.limits.bodyTimeout.components.seconds
-            state.startTimer(after: state.limits.bodyTimeout, answering: SCIMError(
+            let timeout = state.limits.bodyTimeout(path: head.path ?? "")
+            let seconds = timeout.components.seconds
+            state.startTimer(after: timeout, answering: SCIMError(
                 status: 408, detail: "The request body did not arrive within \(seconds) s; the connection is closed."), failsBody: true)
         case .body:
             break

@@ -824,6 +824,23 @@ public nonisolated struct Roster_V1_Job: @unchecked Sendable {
     set {_uniqueStorage()._total = newValue}
   }
 
+  /// An import's file: "<format>:<upload id>" (csv or ndjson).
+  public var source: String {
+    get {_storage._source}
+    set {_uniqueStorage()._source = newValue}
+  }
+
+  /// An import's position: the byte offset of its next record, and that record's line.
+  public var offset: Int64 {
+    get {_storage._offset}
+    set {_uniqueStorage()._offset = newValue}
+  }
+
+  public var line: Int64 {
+    get {_storage._line}
+    set {_uniqueStorage()._line = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -969,6 +986,57 @@ public nonisolated struct Roster_V1_StartReshard: Sendable {
   public var usersShards: Int64 = 0
 
   public var groupsShards: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Command `sync.uploadChunk`; reply: `UploadReceived`. Part of an import file streamed by the
+/// ingress: written at `offset` of the upload's file (offset 0 starts it anew), so a chunk sent
+/// twice is harmless.
+public nonisolated struct Roster_V1_UploadChunk: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var uploadID: String = String()
+
+  public var offset: Int64 = 0
+
+  public var data: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Roster_V1_UploadReceived: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var bytes: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Command `sync.startImport`; reply: `Job` (kind "import"). Imports the uploaded file into the directory.
+public nonisolated struct Roster_V1_StartImport: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var directoryID: String = String()
+
+  public var uploadID: String = String()
+
+  /// "csv" or "ndjson".
+  public var format: String = String()
+
+  public var bytes: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1908,7 +1976,7 @@ nonisolated extension Roster_V1_RuntimeLogLevels: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Roster_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Job"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{3}directory_id\0\u{3}directory_name\0\u{1}state\0\u{1}created\0\u{1}started\0\u{1}finished\0\u{1}processed\0\u{3}created_count\0\u{1}mapped\0\u{1}unchanged\0\u{1}failed\0\u{1}failures\0\u{1}remaining\0\u{1}step\0\u{3}cancel_requested\0\u{1}error\0\u{1}total\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{3}directory_id\0\u{3}directory_name\0\u{1}state\0\u{1}created\0\u{1}started\0\u{1}finished\0\u{1}processed\0\u{3}created_count\0\u{1}mapped\0\u{1}unchanged\0\u{1}failed\0\u{1}failures\0\u{1}remaining\0\u{1}step\0\u{3}cancel_requested\0\u{1}error\0\u{1}total\0\u{1}source\0\u{1}offset\0\u{1}line\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -1930,6 +1998,9 @@ nonisolated extension Roster_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Messa
     var _cancelRequested: Bool = false
     var _error: String = String()
     var _total: Int64 = 0
+    var _source: String = String()
+    var _offset: Int64 = 0
+    var _line: Int64 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1959,6 +2030,9 @@ nonisolated extension Roster_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Messa
       _cancelRequested = source._cancelRequested
       _error = source._error
       _total = source._total
+      _source = source._source
+      _offset = source._offset
+      _line = source._line
     }
   }
 
@@ -1996,6 +2070,9 @@ nonisolated extension Roster_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Messa
         case 17: try { try decoder.decodeSingularBoolField(value: &_storage._cancelRequested) }()
         case 18: try { try decoder.decodeSingularStringField(value: &_storage._error) }()
         case 19: try { try decoder.decodeSingularInt64Field(value: &_storage._total) }()
+        case 20: try { try decoder.decodeSingularStringField(value: &_storage._source) }()
+        case 21: try { try decoder.decodeSingularInt64Field(value: &_storage._offset) }()
+        case 22: try { try decoder.decodeSingularInt64Field(value: &_storage._line) }()
         default: break
         }
       }
@@ -2061,6 +2138,15 @@ nonisolated extension Roster_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Messa
       if _storage._total != 0 {
         try visitor.visitSingularInt64Field(value: _storage._total, fieldNumber: 19)
       }
+      if !_storage._source.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._source, fieldNumber: 20)
+      }
+      if _storage._offset != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._offset, fieldNumber: 21)
+      }
+      if _storage._line != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._line, fieldNumber: 22)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -2089,6 +2175,9 @@ nonisolated extension Roster_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Messa
         if _storage._cancelRequested != rhs_storage._cancelRequested {return false}
         if _storage._error != rhs_storage._error {return false}
         if _storage._total != rhs_storage._total {return false}
+        if _storage._source != rhs_storage._source {return false}
+        if _storage._offset != rhs_storage._offset {return false}
+        if _storage._line != rhs_storage._line {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -2376,6 +2465,121 @@ nonisolated extension Roster_V1_StartReshard: SwiftProtobuf.Message, SwiftProtob
   public static func ==(lhs: Roster_V1_StartReshard, rhs: Roster_V1_StartReshard) -> Bool {
     if lhs.usersShards != rhs.usersShards {return false}
     if lhs.groupsShards != rhs.groupsShards {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_UploadChunk: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UploadChunk"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}upload_id\0\u{1}offset\0\u{1}data\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.uploadID) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.offset) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.data) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.uploadID.isEmpty {
+      try visitor.visitSingularStringField(value: self.uploadID, fieldNumber: 1)
+    }
+    if self.offset != 0 {
+      try visitor.visitSingularInt64Field(value: self.offset, fieldNumber: 2)
+    }
+    if !self.data.isEmpty {
+      try visitor.visitSingularBytesField(value: self.data, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_UploadChunk, rhs: Roster_V1_UploadChunk) -> Bool {
+    if lhs.uploadID != rhs.uploadID {return false}
+    if lhs.offset != rhs.offset {return false}
+    if lhs.data != rhs.data {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_UploadReceived: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UploadReceived"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}bytes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.bytes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.bytes != 0 {
+      try visitor.visitSingularInt64Field(value: self.bytes, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_UploadReceived, rhs: Roster_V1_UploadReceived) -> Bool {
+    if lhs.bytes != rhs.bytes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Roster_V1_StartImport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StartImport"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{3}upload_id\0\u{1}format\0\u{1}bytes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.directoryID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.uploadID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.format) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.bytes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.directoryID.isEmpty {
+      try visitor.visitSingularStringField(value: self.directoryID, fieldNumber: 1)
+    }
+    if !self.uploadID.isEmpty {
+      try visitor.visitSingularStringField(value: self.uploadID, fieldNumber: 2)
+    }
+    if !self.format.isEmpty {
+      try visitor.visitSingularStringField(value: self.format, fieldNumber: 3)
+    }
+    if self.bytes != 0 {
+      try visitor.visitSingularInt64Field(value: self.bytes, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Roster_V1_StartImport, rhs: Roster_V1_StartImport) -> Bool {
+    if lhs.directoryID != rhs.directoryID {return false}
+    if lhs.uploadID != rhs.uploadID {return false}
+    if lhs.format != rhs.format {return false}
+    if lhs.bytes != rhs.bytes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

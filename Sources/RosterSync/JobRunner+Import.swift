@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import Logging
+import RosterPersistence
+import RosterProtocol
+import SCIMCore
+
+/// Import existing accounts: batches of records from the job's ``AccountSource``, validated here
+/// as a SCIM POST would be, users to the users shard (matched by userName or created), then
+/// groups and named memberships to the groups shard. The position in the source and the counts
+/// are checkpointed together after each batch; the stores remember what each (job, line)
+/// created, so a batch repeated after a restart reports the same outcomes: the final counts are
+/// exact, and nothing is created twice.
+extension JobRunner {
+    static let failuresKept = 20
+
+    func importAccounts(_ job: inout Job) async throws {
+        let parts = job.source.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw SCIMError.invalidValue("The job names no import file.") }
+        let path = try SyncStore.uploadPath(parts[1])
+        var source: any AccountSource = parts[0] == "csv"
+            ? try CSVAccountSource(path: path, offset: job.offset, line: max(1, job.line))
+            : try NDJSONAccountSource(path: path, offset: job.offset, line: max(1, job.line))
+        let directory = job.directoryID
+        while true {
+            let records = try source.next(limit: batch)
+            if records.isEmpty { break }
+            let results = try await apply(records, job: job.id, directory: directory)
+            for result in results {
+                switch result.outcome {
+                case .created: job.createdCount += 1
+                case .unchanged: job.unchanged += 1
+                case .failed:
+                    job.failed += 1
+                    if job.failures.count < Self.failuresKept { job.failures.append("line \(result.line): \(result.reason)") }
+                }
+            }
+            job.processed += records.count
+            (job.offset, job.line) = source.position
+            let fraction = source.fraction
+            job.remaining = fraction >= 1 ? 0 : Int(Double(job.processed) / max(fraction, 0.000_001) * (1 - fraction))
+            job.total = job.processed + job.remaining
+            guard try await checkpoint(&job) else {
+                // Cancelled: what was imported stays; the file and the job's record of it go.
+                _ = try? await users.send(ForgetImport(jobID: job.id), shardKey: directory)
+                try? FileManager.default.removeItem(atPath: path)
+                return
+            }
+        }
+        _ = try await users.send(ForgetImport(jobID: job.id), shardKey: directory)
+        job.state = .done
+        job.remaining = 0
+        job.total = job.processed
+        _ = try await checkpoint(&job)
+        try? FileManager.default.removeItem(atPath: path)
+        logger.info("import done", metadata: [
+            "job": "\(job.id)", "directory": "\(directory)", "records": "\(job.processed)", "created": "\(job.createdCount)",
+            "unchanged": "\(job.unchanged)", "failed": "\(job.failed)",
+        ])
+    }
+
+    /// A user as a SCIM POST would take it, without a password (never imported).
+    static func validatedUser(_ attributes: [String: JSONValue]) -> Result<[String: JSONValue], SCIMError> {
+        Result { () throws(SCIMError) in
+            let normalized = try ResourceNormalizer.user.normalize(attributes)
+            guard normalized.writeOnly.isEmpty else { throw SCIMError.invalidValue("Passwords are not imported: leave them out.") }
+            guard normalized.resource["userName"]?.stringValue?.isEmpty == false else { throw SCIMError.invalidValue("'userName' is required.") }
+            return normalized.resource
+        }
+    }
+
+    /// One batch: every record's outcome, by line.
+    func apply(_ records: [SourceRecord], job: String, directory: String) async throws -> [ImportResult] {
+        var outcomes: [Int: ImportResult] = [:]
+        var users: [ImportUsers.Record] = [], groupsOf: [Int: [String]] = [:]
+        var groups: [(line: Int, attributes: [String: JSONValue], members: [String])] = []
+        for record in records {
+            switch record {
+            case .invalid(let line, let reason):
+                outcomes[line] = ImportResult(line: line, outcome: .failed, reason: reason)
+            case .user(let line, let attributes, let names):
+                switch Self.validatedUser(attributes) {
+                case .success(let resource):
+                    users.append(.init(line: line, attributes: resource))
+                    if !names.isEmpty { groupsOf[line] = names }
+                case .failure(let error):
+                    outcomes[line] = ImportResult(line: line, outcome: .failed, reason: error.detail)
+                }
+            case .group(let line, let attributes, let members):
+                switch Result(catching: { () throws(SCIMError) in try ResourceNormalizer.group.normalize(attributes).resource }) {
+                case .success(let resource): groups.append((line, resource, members))
+                case .failure(let error): outcomes[line] = ImportResult(line: line, outcome: .failed, reason: error.detail)
+                }
+            }
+        }
+        var memberships: [ImportGroups.Membership] = []
+        if !users.isEmpty {
+            for result in try await self.users.send(ImportUsers(jobID: job, directoryID: directory, records: users), shardKey: directory).results {
+                outcomes[result.line] = result
+                if let names = groupsOf[result.line], !result.id.isEmpty {
+                    let userName = users.first { $0.line == result.line }?.attributes["userName"]?.stringValue ?? ""
+                    memberships.append(.init(line: result.line, userID: result.id, display: userName, groupNames: names))
+                }
+            }
+        }
+        var importable: [ImportGroups.Group] = []
+        if !groups.isEmpty {
+            let resolved = try await self.users.send(ResolveUsers(directoryID: directory, keys: groups.flatMap(\.members)), shardKey: directory)
+            for group in groups {
+                let unknown = group.members.filter { resolved.ids[$0] == nil }
+                guard unknown.isEmpty else {
+                    outcomes[group.line] = ImportResult(line: group.line, outcome: .failed, reason: "No user '\(unknown.prefix(3).joined(separator: "', '"))' in the directory (members are ids or userNames of users imported earlier).")
+                    continue
+                }
+                let members = Set(group.members.compactMap { resolved.ids[$0] }).sorted().map { GroupMember(value: $0, display: resolved.names[$0], type: "User") }
+                importable.append(.init(line: group.line, attributes: group.attributes, members: members))
+            }
+        }
+        if !importable.isEmpty || !memberships.isEmpty {
+            let reply = try await self.groups.send(ImportGroups(jobID: job, directoryID: directory, groups: importable, memberships: memberships), shardKey: directory)
+            for result in reply.results { outcomes[result.line] = result }
+        }
+        return records.compactMap { outcomes[$0.line] }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+import RosterPersistence
+import RosterProtocol
+import SCIMCore
+
+/// An import job's users (`roster sync import`): existing accounts are matched by userName,
+/// case-insensitively, and never changed; the others are created. Each record has its own
+/// savepoint, so one bad record fails alone.
+extension UserStore {
+    static func registerImportCommands(_ table: inout CommandTable) {
+        table.register(ImportUsers.self) { try importUsers($0, $1) }
+        table.registerRead(ResolveUsers.self) { try resolve($0, $1) }
+        table.register(ForgetImport.self) { db, c in
+            try db.execute(sql: "DELETE FROM importApplied WHERE jobId = ?", arguments: [c.jobID])
+            return Empty()
+        }
+    }
+
+    static func importUsers(_ db: Database, _ c: ImportUsers) throws -> ImportResults {
+        let applied = try db.cachedStatement(sql: "SELECT userId FROM importApplied WHERE jobId = ? AND line = ?")
+        let existing = try db.cachedStatement(sql: "SELECT id FROM user WHERE directoryId = ? AND userNameKey = ?")
+        let record = try db.cachedStatement(sql: "INSERT INTO importApplied (jobId, line, userId) VALUES (?, ?, ?)")
+        var results: [ImportResult] = []
+        for r in c.records {
+            do {
+                try db.inSavepoint {
+                    if let id = try String.fetchOne(applied, arguments: [c.jobID, r.line]) {
+                        results.append(ImportResult(line: r.line, outcome: .created, id: id))
+                    } else if let id = try String.fetchOne(existing, arguments: [c.directoryID, (r.attributes["userName"]?.stringValue ?? "").lowercased()]) {
+                        results.append(ImportResult(line: r.line, outcome: .unchanged, id: id))
+                    } else {
+                        let created = try create(db, CreateUser(directoryID: c.directoryID, attributes: r.attributes, passwordHash: nil))
+                        try record.execute(arguments: [c.jobID, r.line, created.id])
+                        results.append(ImportResult(line: r.line, outcome: .created, id: created.id))
+                    }
+                    return .commit
+                }
+            } catch let error as SCIMError {
+                results.append(ImportResult(line: r.line, outcome: .failed, reason: error.detail))
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                results.append(ImportResult(line: r.line, outcome: .failed, reason: "It clashes with an existing user (a unique value)."))
+            }
+        }
+        return ImportResults(results: results)
+    }
+
+    static func resolve(_ db: Database, _ c: ResolveUsers) throws -> ResolvedUsers {
+        let byID = try db.cachedStatement(sql: "SELECT id, userName FROM user WHERE directoryId = ? AND id = ?")
+        let byName = try db.cachedStatement(sql: "SELECT id, userName FROM user WHERE directoryId = ? AND userNameKey = ?")
+        var ids: [String: String] = [:], names: [String: String] = [:]
+        for key in Set(c.keys) {
+            guard let row = try Row.fetchOne(byID, arguments: [c.directoryID, key.lowercased()]) ?? Row.fetchOne(byName, arguments: [c.directoryID, key.lowercased()]) else { continue }
+            ids[key] = row["id"]
+            names[row["id"]] = row["userName"]
+        }
+        return ResolvedUsers(ids: ids, names: names)
+    }
+}
