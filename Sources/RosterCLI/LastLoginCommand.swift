@@ -4,7 +4,39 @@ import Foundation
 /// `roster lastlogin import` and `roster settings lastlogin`: last sign-ins of users.
 struct LastLoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "lastlogin", abstract: "Last sign-ins of users: import them from a file.", subcommands: [Import.self])
+        commandName: "lastlogin", abstract: "Last sign-ins of users: import them from a file, report dormant accounts.", subcommands: [Import.self, Report.self])
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Dormant accounts: users whose last sign-in is older than --days (or --before), and those never seen, oldest first.")
+        @OptionGroup var options: AdminOptions
+        @Option(help: "The directory (name or id).") var directory: String
+        @Option(help: "Dormant when the last sign-in is older than this many days.") var days: Int = 90
+        @Option(help: "Or before this RFC 3339 time (instead of --days).") var before: String?
+        @Flag(help: "Leave out the users never seen signing in.") var signedInOnly = false
+        @Flag(help: "Print CSV (userName,id,lastLogin,active) instead of a table.") var csv = false
+
+        func run() async throws {
+            guard days > 0 else { throw ValidationError("--days takes a positive number.") }
+            let cutoff = before ?? ISO8601DateFormatter().string(from: Date().addingTimeInterval(-Double(days) * 86_400))
+            let client = AdminClient(options: options)
+            let query = [URLQueryItem(name: "before", value: cutoff), URLQueryItem(name: "never", value: signedInOnly ? "false" : "true")]
+            let path = "directories/\(AdminClient.segment(directory))/dormant"
+            if csv {
+                let data = try await client.send("GET", path, query: query + [URLQueryItem(name: "format", value: "csv")])
+                FileHandle.standardOutput.write(data)
+                return
+            }
+            let result = try await client.send("GET", path, query: query)
+            let object = (try? JSONSerialization.jsonObject(with: result)) as? [String: Any] ?? [:]
+            if options.json { client.print(object); return }
+            let users = object["users"] as? [[String: Any]] ?? []
+            print(table(["USERNAME", "LAST SIGN-IN", "ACTIVE", "ID"], users.map { u in
+                [u["userName"] as? String ?? "", u["lastLogin"] as? String ?? "never", "\(u["active"] as? Bool ?? true)", u["id"] as? String ?? ""]
+            }))
+            print("\(users.count) dormant (last sign-in before \(cutoff)\(signedInOnly ? "" : ", or never"))")
+        }
+    }
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -59,6 +59,18 @@ struct LastLoginEndToEndTests {
             #expect(try await names("filter=\(never)") == ["cid"])
             #expect(try await names("filter=\("meta.lastLogin pr".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&sortBy=meta.lastLogin&sortOrder=descending") == ["ann", "bob"])
 
+            // The dormant-account report, as JSON and as the CLI's CSV.
+            let report = try await admin.send("GET", "/admin/api/v1/directories/default/dormant?before=2026-01-01T00:00:00Z").object
+            let reported = (report["users"]?.arrayValue ?? []).compactMap { $0.objectValue?["userName"]?.stringValue }
+            #expect(Set(reported) == ["bob", "cid"] && reported.count == 2, "signed in before 2026, or never: \(report)")
+            let signedIn = try await admin.send("GET", "/admin/api/v1/directories/default/dormant?before=2026-01-01T00:00:00Z&never=false").object
+            #expect((signedIn["users"]?.arrayValue ?? []).compactMap { $0.objectValue?["userName"]?.stringValue } == ["bob"])
+            let badTime = try await admin.send("GET", "/admin/api/v1/directories/default/dormant?before=last-year")
+            #expect(badTime.status == 400 && badTime.object["scimType"] == .string("invalidValue"))
+            let (reportStatus, csv) = try await FirstHourTests.roster(["lastlogin", "report", "--directory", "default", "--before", "2026-01-01T00:00:00Z", "--csv",
+                                                                       "--url", scim.base, "--admin-token", e2eAdminToken], in: system.directory)
+            #expect(reportStatus == 0 && csv.contains("userName,id,lastLogin,active") && csv.contains("bob,\(ids["bob"]!),2025-06-01T08:00:00.000Z,true"), "\(csv)")
+
             // SCIM writes never change it, whatever they send.
             var replacement = TestHTTP.user("ann").objectValue ?? [:]
             replacement["meta"] = .object(["lastLogin": .string("2030-01-01T00:00:00Z")])

@@ -59,3 +59,36 @@ struct SyncStoreShardMapTests {
         }
     }
 }
+
+/// Queuing an import: the upload must be whole, named by a UUID, for a directory that exists
+/// and is not being removed, in a format there is a reader for.
+@Suite(.serialized)
+struct SyncStoreImportTests {
+    @Test func anImportIsRefusedWithAPreciseErrorForEachWrongPart() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("roster-imports-\(UUID().uuidString)").path
+        let before = SyncStore.importsDirectory.withLock { $0 }
+        SyncStore.importsDirectory.withLock { $0 = folder }
+        defer {
+            SyncStore.importsDirectory.withLock { $0 = before }
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        try withSyncPool { store, pool throws in
+            let directory = try store.run(CreateDirectory(name: "Employees")).id
+            let upload = UUID().uuidString
+            #expect(try store.run(UploadChunk(uploadID: upload, offset: 0, data: Data("userName\n".utf8))).bytes == 9)
+            #expect(try store.run(UploadChunk(uploadID: upload, offset: 9, data: Data("a\n".utf8))).bytes == 11)
+            #expect(try store.run(UploadChunk(uploadID: upload, offset: 9, data: Data("a\n".utf8))).bytes == 11, "a chunk sent twice changes nothing")
+            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(UploadChunk(uploadID: upload, offset: 20, data: Data("gap".utf8))) }
+            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(UploadChunk(uploadID: "../../etc/passwd", offset: 0, data: Data())) }
+            expectSCIMError(status: 404, scimType: nil) { try store.run(StartImport(directoryID: "nope", uploadID: upload, format: "csv", bytes: 11)) }
+            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(StartImport(directoryID: directory, uploadID: upload, format: "xlsx", bytes: 11)) }
+            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(StartImport(directoryID: directory, uploadID: upload, format: "csv", bytes: 12)) }
+            expectSCIMError(status: 404, scimType: nil) { try store.run(StartImport(directoryID: directory, uploadID: UUID().uuidString, format: "csv", bytes: 11)) }
+            try pool.write { db in try db.execute(sql: "UPDATE directory SET removing = 1 WHERE id = ?", arguments: [directory]) }
+            expectSCIMError(status: 409, scimType: nil) { try store.run(StartImport(directoryID: directory, uploadID: upload, format: "csv", bytes: 11)) }
+            try pool.write { db in try db.execute(sql: "UPDATE directory SET removing = 0 WHERE id = ?", arguments: [directory]) }
+            let job = try store.run(StartImport(directoryID: directory, uploadID: upload, format: "csv", bytes: 11))
+            #expect(job.kind == Job.importAccounts && job.state == .queued && job.source == "csv:\(upload.lowercased())" && job.line == 1)
+        }
+    }
+}

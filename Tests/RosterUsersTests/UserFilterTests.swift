@@ -111,3 +111,34 @@ struct UserFilterPlanTests {
         }
     }
 }
+
+/// The dormant-account report over a directory of 100,000 users: `meta.lastLogin lt` returns
+/// exactly the users whose last sign-in is older (never-signed-in ones are `not (meta.lastLogin pr)`),
+/// through its index.
+struct DormantAccountTests {
+    @Test func theDormantFilterFindsExactlyTheOlderSignInsAmong100000Users() throws {
+        try withUserStore { store, pool throws in
+            let count = 100_000
+            try pool.write { db in
+                for i in 0..<count {
+                    let attributes: [String: JSONValue] = ["schemas": .array([.string(CoreSchemas.userURN)]), "userName": .string("user\(i)@example.com")]
+                    _ = try UserStore.table.insert(db, directoryID: "d", attributes: attributes, json: WireJSON.bytes(attributes))
+                }
+            }
+            // Every third user signed in: in 2025 when i % 2 == 0, else in 2026.
+            var logins: [RecordLogins.Login] = []
+            for i in stride(from: 0, to: count, by: 3) {
+                logins.append(.init(userName: "user\(i)@example.com", at: i % 2 == 0 ? "2025-03-01T08:00:00.000Z" : "2026-03-01T08:00:00.000Z"))
+            }
+            for chunk in stride(from: 0, to: logins.count, by: 10_000) {
+                _ = try store.run(RecordLogins(directoryID: "d", logins: Array(logins[chunk..<min(chunk + 10_000, logins.count)])))
+            }
+            let before2026 = logins.filter { $0.at.hasPrefix("2025") }.count
+            let dormant = try store.run(QueryUsers(directoryID: "d", filter: #"meta.lastLogin lt "2026-01-01T00:00:00Z""#, startIndex: 1, count: 5, sortBy: "meta.lastLogin"))
+            #expect(dormant.totalResults == before2026, "\(dormant.totalResults) of \(before2026)")
+            #expect(dormant.resources.allSatisfy { $0.lastLogin?.hasPrefix("2025") == true })
+            let never = try store.run(QueryUsers(directoryID: "d", filter: "not (meta.lastLogin pr)", startIndex: 1, count: 1))
+            #expect(never.totalResults == count - logins.count)
+        }
+    }
+}

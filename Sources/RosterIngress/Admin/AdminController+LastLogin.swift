@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import RosterProtocol
 import SCIMCore
 
@@ -7,6 +8,8 @@ import SCIMCore
 extension AdminController {
     /// At most this many sign-ins per request (`roster lastlogin import` sends batches of 1,000).
     static let maxLogins = 10_000
+    /// At most this many users in one dormant-account report.
+    static let maxReportRows = 100_000
 
     func addLastLoginRoutes(to group: RouterGroup<SCIMRequestContext>) {
         group.post("directories/:id/logins") { request, context in
@@ -24,6 +27,37 @@ extension AdminController {
                 "updated": .int(Int64(recorded.updated)), "unchanged": .int(Int64(recorded.unchanged)),
                 "unknown": .array(recorded.unknown.map(JSONValue.string)),
             ]))
+        }
+        // The dormant-account report (`roster lastlogin report`): users whose last sign-in is before
+        // a time, and (unless ?never=false) those never seen, oldest first, as JSON or CSV.
+        group.get("directories/:id/dormant") { request, context in
+            let directory = try await directory(try context.parameters.require("id"))
+            guard let users else { throw SCIMError.unavailable("This ingress has no users workers.") }
+            guard let given = request.uri.queryParameters["before"].map(String.init), let before = Timestamp.parse(given) else {
+                throw SCIMError.invalidValue("?before= takes an RFC 3339 time such as 2026-01-01T00:00:00Z.")
+            }
+            let never = request.uri.queryParameters["never"].map { $0 != "false" } ?? true
+            let since = Timestamp.string(from: before)
+            let filter = never ? #"meta.lastLogin lt "\#(since)" or not (meta.lastLogin pr)"# : #"meta.lastLogin lt "\#(since)""#
+            var rows: [[String]] = []
+            var start = 1
+            while rows.count < Self.maxReportRows {
+                let page = try await users.send(QueryUsers(directoryID: directory, filter: filter, startIndex: start, count: 1000, sortBy: "meta.lastLogin"), shardKey: directory)
+                rows += page.resources.map { r in
+                    [r.attributes["userName"]?.stringValue ?? "", r.id, r.lastLogin ?? "", r.attributes["active"].map { $0 == .bool(false) ? "false" : "true" } ?? "true"]
+                }
+                start += page.resources.count
+                if page.resources.isEmpty || start > page.totalResults { break }
+            }
+            if request.uri.queryParameters["format"] == "csv" {
+                var out: [UInt8] = []
+                AuditCSV.line(["userName", "id", "lastLogin", "active"], into: &out)
+                for row in rows { AuditCSV.line(row, into: &out) }
+                return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
+            }
+            return SCIMResponse.json(.ok, .object(["before": .string(since), "users": .array(rows.map { r in
+                .object(["userName": .string(r[0]), "id": .string(r[1]), "lastLogin": r[2].isEmpty ? .null : .string(r[2]), "active": .bool(r[3] == "true")])
+            })]))
         }
         group.patch("directories/:id") { request, context in
             let directory = try await directory(try context.parameters.require("id"))

@@ -24,6 +24,11 @@ enum AuditCSV {
             r.query, r.scimVersion, r.resourceType, r.resourceID, r.subject, String(r.status), r.scimType, AuditView.milliseconds(r.durationMicros),
             String(r.requestBytes), String(r.responseBytes), r.requestBody, r.responseBody, r.userAgent, r.requestID,
         ]
+        line(fields, into: &out)
+    }
+
+    /// One CSV line of any report (the dormant-account one too), CRLF-terminated.
+    static func line(_ fields: [String?], into out: inout [UInt8]) {
         for (i, value) in fields.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             if let value { field(value, into: &out) }
