@@ -150,7 +150,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
 /// `roster directory …`.
 struct DirectoryCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "directory", abstract: "List, create or remove directories.", subcommands: [List.self, Create.self, Remove.self])
+    static let configuration = CommandConfiguration(commandName: "directory", abstract: "List, create or remove directories, or clear their SCIM data.", subcommands: [List.self, Create.self, Remove.self, ClearSCIM.self])
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -163,12 +163,21 @@ struct DirectoryCommand: AsyncParsableCommand {
             let client = AdminClient(options: options)
             let key = AdminClient.segment(name)
             let job = try await client.call("POST", "directories/\(key)/remove", body: ["confirm": confirm]) as? [String: Any] ?? [:]
-            let id = job["id"] as? String ?? ""
-            if noWait {
-                if options.json { client.print(job) } else { print("queued job \(id): roster sync status \(id) --follow") }
-                return
-            }
-            try await JobProgress.show(id, options: options, follow: true)
+            try await JobProgress.follow(job, options: options, noWait: noWait)
+        }
+    }
+
+    struct ClearSCIM: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "clear-scim",
+            abstract: "Clear a directory's SCIM data: every account loses its SCIM id and externalId but is kept; roster sync run gives them new ids, and the IdP must re-link (docs/directory-utilities.md).")
+        @OptionGroup var options: AdminOptions
+        @Argument(help: "The directory's name (or id).") var name: String
+        @Option(help: "The directory's name again: the confirmation.") var confirm: String
+        @Flag(help: "Return once the job is queued, without following it.") var noWait = false
+        func run() async throws {
+            let job = try await AdminClient(options: options).call("POST", "directories/\(AdminClient.segment(name))/clear-scim", body: ["confirm": confirm]) as? [String: Any] ?? [:]
+            try await JobProgress.follow(job, options: options, noWait: noWait)
         }
     }
 

@@ -85,12 +85,6 @@ extension ReshardCommand {
         var body: [String: Any] = [:]
         if let usersShards { body["usersShards"] = usersShards }
         if let groupsShards { body["groupsShards"] = groupsShards }
-        let job = try await client.call("POST", "reshard", body: body) as? [String: Any] ?? [:]
-        guard let id = job["id"] as? String else { throw CLIError("The admin API queued no job.") }
-        if noWait {
-            if admin.json { client.print(job) } else { print("Reshard queued: job \(id). Follow it with roster sync status \(id) --follow.") }
-            return
-        }
-        try await JobProgress.show(id, options: admin, follow: true)
+        try await JobProgress.follow(try await client.call("POST", "reshard", body: body) as? [String: Any] ?? [:], options: admin, noWait: noWait)
     }
 }

@@ -8,7 +8,19 @@ import Glibc
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "The sync worker's jobs: import existing accounts, list the jobs, follow one, cancel one.",
-        subcommands: [Import.self, List.self, Status.self, Cancel.self])
+        subcommands: [Import.self, Run.self, List.self, Status.self, Cancel.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sync users & groups (map): give the accounts of a directory that have no SCIM id (their SCIM data cleared) a new one, so the IdP's userName lookup links them.")
+        @OptionGroup var options: AdminOptions
+        @Option(help: "The directory (name or id).") var directory: String
+        @Flag(help: "Return once the job is queued instead of following it.") var noWait = false
+        func run() async throws {
+            let job = try await AdminClient(options: options).call("POST", "directories/\(AdminClient.segment(directory))/map") as? [String: Any] ?? [:]
+            try await JobProgress.follow(job, options: options, noWait: noWait)
+        }
+    }
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -27,13 +39,7 @@ struct SyncCommand: AsyncParsableCommand {
             let client = AdminClient(options: options)
             let data = try await client.send("POST", "directories/\(AdminClient.segment(directory))/import", query: [URLQueryItem(name: "format", value: kind)],
                                              file: (url, kind == "csv" ? "text/csv" : "application/x-ndjson"), timeout: 3600)
-            let job = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-            guard let id = job["id"] as? String else { throw CLIError("The admin API queued no job.") }
-            if noWait {
-                if options.json { client.print(job) } else { print("Import queued: job \(id). Follow it with roster sync status \(id) --follow.") }
-                return
-            }
-            try await JobProgress.show(id, options: options, follow: true)
+            try await JobProgress.follow((try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:], options: options, noWait: noWait)
         }
     }
 
@@ -95,6 +101,16 @@ enum JobProgress {
         if let step = j["step"] as? String, j["state"] as? String == "running" { text += " (\(step))" }
         if let error = j["error"] as? String { text += ": \(error)" }
         return text
+    }
+
+    /// A job the admin API just queued: its id (with --no-wait), else its progress until it ends.
+    static func follow(_ job: [String: Any], options: AdminOptions, noWait: Bool) async throws {
+        guard let id = job["id"] as? String else { throw CLIError("The admin API queued no job.") }
+        if noWait {
+            if options.json { AdminClient(options: options).print(job) } else { print("Queued job \(id): follow it with roster sync status \(id) --follow.") }
+            return
+        }
+        try await show(id, options: options, follow: true)
     }
 
     static func show(_ id: String, options: AdminOptions, follow: Bool) async throws {

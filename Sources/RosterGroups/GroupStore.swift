@@ -155,6 +155,10 @@ public enum GroupStore {
             try db.statement("INSERT OR IGNORE INTO deletedUser (userId, directoryId) VALUES (?, ?)").execute(arguments: [user, c.directoryID])
             try db.statement("DELETE FROM groupMember WHERE memberId = ? AND groupSeq IN (SELECT seq FROM scimGroup WHERE directoryId = ?)")
                 .execute(arguments: [user, c.directoryID])
+        case .reassigned:
+            // Mapped again under a new id (its SCIM data had been cleared): its memberships follow.
+            try db.statement("UPDATE OR IGNORE groupMember SET memberId = ? WHERE memberId = ? AND groupSeq IN (SELECT seq FROM scimGroup WHERE directoryId = ?)")
+                .execute(arguments: [c.newID.lowercased(), user, c.directoryID])
         case .renamed:
             try db.statement("UPDATE groupMember SET display = ? WHERE memberId = ? AND groupSeq IN (SELECT seq FROM scimGroup WHERE directoryId = ?)")
                 .execute(arguments: [c.display, user, c.directoryID])

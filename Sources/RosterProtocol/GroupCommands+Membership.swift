@@ -133,7 +133,7 @@ public struct ApplyUserEvent: Command {
     public static let name = "groups.applyUserEvent"
     public typealias Reply = Empty
 
-    public enum Kind: String, Sendable { case deleted, renamed }
+    public enum Kind: String, Sendable { case deleted, renamed, reassigned }
 
     public var eventID: String
     public var kind: Kind
@@ -141,13 +141,16 @@ public struct ApplyUserEvent: Command {
     public var userID: String
     /// The member display after a rename.
     public var display: String?
+    /// The user's new id after a reassignment.
+    public var newID: String
 
-    public init(eventID: String, kind: Kind, directoryID: String, userID: String, display: String?) {
+    public init(eventID: String, kind: Kind, directoryID: String, userID: String, display: String?, newID: String = "") {
         self.eventID = eventID
         self.kind = kind
         self.directoryID = directoryID
         self.userID = userID
         self.display = display
+        self.newID = newID
     }
 
     public init(message m: Roster_V1_ApplyUserEvent) throws(SCIMError) {
@@ -155,15 +158,21 @@ public struct ApplyUserEvent: Command {
         switch m.kind {
         case .deleted: kind = .deleted
         case .renamed: kind = .renamed
+        case .reassigned: kind = .reassigned
         case .unspecified, .UNRECOGNIZED: throw SCIMError.protocolError("Unknown user event kind.")
         }
-        self.init(eventID: m.eventID, kind: kind, directoryID: m.directoryID, userID: m.userID, display: m.hasDisplay ? m.display : nil)
+        self.init(eventID: m.eventID, kind: kind, directoryID: m.directoryID, userID: m.userID, display: m.hasDisplay ? m.display : nil, newID: m.newID)
     }
 
     public var message: Roster_V1_ApplyUserEvent {
         var m = Roster_V1_ApplyUserEvent()
         m.eventID = eventID
-        m.kind = kind == .deleted ? .deleted : .renamed
+        switch kind {
+        case .deleted: m.kind = .deleted
+        case .renamed: m.kind = .renamed
+        case .reassigned: m.kind = .reassigned
+        }
+        m.newID = newID
         m.directoryID = directoryID
         m.userID = userID
         if let display { m.display = display }

@@ -1,6 +1,6 @@
 public import Foundation
 public import SCIMCore
-import SwiftProtobuf
+public import SwiftProtobuf
 
 /// What an import did with one record; see `ImportResult` in common.proto.
 public struct ImportResult: Sendable, Equatable {
@@ -213,4 +213,102 @@ public struct StartImport: Command {
             $0.bytes = Int64(bytes)
         }
     }
+}
+
+/// A batch of a directory job on a users or groups store: up to `limit` resources, then how many
+/// are left (`limit` 0 only counts). The same message shape for every such batch.
+public protocol DirectoryBatchMessage: SwiftProtobuf.Message {
+    var directoryID: String { get set }
+    var limit: Int64 { get set }
+}
+
+public protocol DirectoryBatchCommand: Command where Reply == RemovedBatch, Message: DirectoryBatchMessage {
+    var directoryID: String { get }
+    var limit: Int { get }
+    init(directoryID: String, limit: Int)
+}
+
+extension DirectoryBatchCommand {
+    public init(message m: Message) { self.init(directoryID: m.directoryID, limit: Int(m.limit)) }
+    public var message: Message {
+        var m = Message()
+        m.directoryID = directoryID
+        m.limit = Int64(limit)
+        return m
+    }
+}
+
+extension Roster_V1_RemoveDirectoryBatch: DirectoryBatchMessage {}
+extension Roster_V1_ClearSCIMBatch: DirectoryBatchMessage {}
+extension Roster_V1_MapBatch: DirectoryBatchMessage {}
+
+/// Clears the SCIM ids of up to `limit` users of a directory (`users.clearBatch`).
+public struct ClearSCIMBatch: DirectoryBatchCommand, DirectoryScoped {
+    public static let name = "users.clearBatch"
+    public typealias Message = Roster_V1_ClearSCIMBatch
+    public var directoryID: String
+    public var limit: Int
+    public init(directoryID: String, limit: Int) {
+        self.directoryID = directoryID
+        self.limit = limit
+    }
+}
+
+/// Gives up to `limit` accounts of a directory without a SCIM id a new one (`users.mapBatch`).
+public struct MapBatch: DirectoryBatchCommand, DirectoryScoped {
+    public static let name = "users.mapBatch"
+    public typealias Message = Roster_V1_MapBatch
+    public var directoryID: String
+    public var limit: Int
+    public init(directoryID: String, limit: Int) {
+        self.directoryID = directoryID
+        self.limit = limit
+    }
+}
+
+/// A job that cannot be undone, confirmed by the directory's name.
+public protocol ConfirmedDirectoryMessage: SwiftProtobuf.Message {
+    var directoryID: String { get set }
+    var confirmName: String { get set }
+}
+
+public protocol ConfirmedDirectoryCommand: Command where Reply == Job, Message: ConfirmedDirectoryMessage {
+    var directoryID: String { get }
+    var confirmName: String { get }
+    init(directoryID: String, confirmName: String)
+}
+
+extension ConfirmedDirectoryCommand {
+    public init(message m: Message) { self.init(directoryID: m.directoryID, confirmName: m.confirmName) }
+    public var message: Message {
+        var m = Message()
+        m.directoryID = directoryID
+        m.confirmName = confirmName
+        return m
+    }
+}
+
+extension Roster_V1_RemoveDirectory: ConfirmedDirectoryMessage {}
+extension Roster_V1_ClearSCIM: ConfirmedDirectoryMessage {}
+
+/// Queues "clear SCIM data" for a directory, confirmed by its name (`sync.clearSCIM`).
+public struct ClearSCIM: ConfirmedDirectoryCommand {
+    public static let name = "sync.clearSCIM"
+    public typealias Message = Roster_V1_ClearSCIM
+    public var directoryID: String
+    public var confirmName: String
+    public init(directoryID: String, confirmName: String) {
+        self.directoryID = directoryID
+        self.confirmName = confirmName
+    }
+}
+
+/// Queues the map ("sync users & groups") of a directory (`sync.map`).
+public struct MapDirectory: Command {
+    public static let name = "sync.map"
+    public typealias Reply = Job
+    public var directoryID: String
+    public init(directoryID: String) { self.directoryID = directoryID }
+    public init(message m: Roster_V1_MapDirectory) { directoryID = m.directoryID }
+    public var message: Roster_V1_MapDirectory { .with { $0.directoryID = directoryID } }
 }

@@ -6,6 +6,8 @@ public struct Job: WireCodable, Equatable {
     public static let removeDirectory = "remove-directory"
     public static let reshard = "reshard"
     public static let importAccounts = "import"
+    public static let clearSCIM = "clear-scim"
+    public static let map = "map"
 
     public var id: String
     public var kind: String
@@ -91,21 +93,14 @@ public struct Job: WireCodable, Equatable {
 }
 
 /// Queues the removal of a directory, confirmed by its name.
-public struct RemoveDirectory: Command {
+public struct RemoveDirectory: ConfirmedDirectoryCommand {
     public static let name = "sync.removeDirectory"
-    public typealias Reply = Job
+    public typealias Message = Roster_V1_RemoveDirectory
     public var directoryID: String
     public var confirmName: String
     public init(directoryID: String, confirmName: String) {
         self.directoryID = directoryID
         self.confirmName = confirmName
-    }
-    public init(message m: Roster_V1_RemoveDirectory) { self.init(directoryID: m.directoryID, confirmName: m.confirmName) }
-    public var message: Roster_V1_RemoveDirectory {
-        .with {
-            $0.directoryID = directoryID
-            $0.confirmName = confirmName
-        }
     }
 }
 
@@ -144,21 +139,14 @@ public struct CancelJob: Command {
 }
 
 /// Removes up to `limit` resources of a directory from a users or groups store.
-public struct RemoveDirectoryBatch: Command {
+public struct RemoveDirectoryBatch: DirectoryBatchCommand {
     public static let name = "store.removeDirectoryBatch"
-    public typealias Reply = RemovedBatch
+    public typealias Message = Roster_V1_RemoveDirectoryBatch
     public var directoryID: String
     public var limit: Int
     public init(directoryID: String, limit: Int) {
         self.directoryID = directoryID
         self.limit = limit
-    }
-    public init(message m: Roster_V1_RemoveDirectoryBatch) { self.init(directoryID: m.directoryID, limit: Int(m.limit)) }
-    public var message: Roster_V1_RemoveDirectoryBatch {
-        .with {
-            $0.directoryID = directoryID
-            $0.limit = Int64(limit)
-        }
     }
 }
 

@@ -47,7 +47,7 @@ extension JobRunner {
             // Refused on the old shard from here on, reads too: no router that has not yet read
             // the new map reads the copy that stops changing now.
             try await send(store, SetDirectoryMove(directoryID: move.directory, state: .moved), shard: move.from)
-            // A test's window for a cancel between the freeze and the switch (OnlineReshardEndToEndTests).
+            // A test's window for a cancel between the freeze and the switch (OnlineReshardHeavyEndToEndTests).
             if let pause = Int(ProcessInfo.processInfo.environment["ROSTER_TEST_RESHARD_PAUSE_BEFORE_SWITCH_MS"] ?? "") { try await Task.sleep(for: .milliseconds(pause)) }
             // Cancelled here, the job's end records the release of the old shard and the removal
             // of the new copy (SyncStore.abandonReshard).
@@ -59,7 +59,7 @@ extension JobRunner {
                 "job": "\(job.id)", "kind": "\(kind)", "directory": "\(move.directory)", "from": "\(move.from)", "to": "\(move.to)",
                 "rows": "\(export.counts)", "frozenMs": "\(started.millisecondsSince)",
             ])
-            // A test's window for a kill -9 in the middle of a reshard (OnlineReshardEndToEndTests).
+            // A test's window for a kill -9 in the middle of a reshard (OnlineReshardHeavyEndToEndTests).
             if let pause = Int(ProcessInfo.processInfo.environment["ROSTER_TEST_RESHARD_PAUSE_MS"] ?? "") { try await Task.sleep(for: .milliseconds(pause)) }
         }
     }

@@ -9,6 +9,14 @@ import SCIMCore
 extension SyncStore {
     static func registerJobCommands(_ table: inout CommandTable) {
         table.register(RemoveDirectory.self) { db, c in try queueRemoval(db, c) }
+        table.register(ClearSCIM.self) { db, c in
+            let name = try directoryName(db, c.directoryID)
+            guard c.confirmName == name else {
+                throw SCIMError.invalidValue("Clearing a directory's SCIM data cannot be undone (the IdP must re-link): confirm with its name; '\(c.confirmName)' is not its name.")
+            }
+            return try queueJob(db, kind: Job.clearSCIM, directoryID: c.directoryID, name: name)
+        }
+        table.register(MapDirectory.self) { db, c in try queueJob(db, kind: Job.map, directoryID: c.directoryID, name: try directoryName(db, c.directoryID)) }
         table.registerRead(ListJobs.self) { db, c in
             let rows = c.directoryID.isEmpty
                 ? try Data.fetchAll(db, sql: "SELECT job FROM job ORDER BY seq DESC LIMIT 200")
@@ -44,6 +52,23 @@ extension SyncStore {
         guard !(row["removing"] as Bool) else { throw SCIMError(status: 409, scimType: nil, detail: "The directory '\(name)' is already being removed.") }
         try db.execute(sql: "UPDATE directory SET removing = 1 WHERE id = ?", arguments: [c.directoryID])
         let j = Job(id: UUID().uuidString.lowercased(), kind: Job.removeDirectory, directoryID: c.directoryID, directoryName: name, state: .queued,
+                    created: Timestamp.string(from: try db.transactionDate))
+        try insert(db, j)
+        return j
+    }
+
+    /// The name of a directory a job may start on: it exists and is not being removed.
+    static func directoryName(_ db: Database, _ id: String) throws -> String {
+        guard let row = try Row.fetchOne(db, sql: "SELECT name, removing FROM directory WHERE id = ?", arguments: [id]) else {
+            throw SCIMError.notFound("No directory '\(id)'.")
+        }
+        let name: String = row["name"]
+        guard !(row["removing"] as Bool) else { throw SCIMError(status: 409, scimType: nil, detail: "The directory '\(name)' is being removed.") }
+        return name
+    }
+
+    static func queueJob(_ db: Database, kind: String, directoryID: String, name: String) throws -> Job {
+        let j = Job(id: UUID().uuidString.lowercased(), kind: kind, directoryID: directoryID, directoryName: name, state: .queued,
                     created: Timestamp.string(from: try db.transactionDate))
         try insert(db, j)
         return j

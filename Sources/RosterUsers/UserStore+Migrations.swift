@@ -101,6 +101,21 @@ extension UserStore {
                 t.primaryKey(["jobId", "line"])
             }
         }
+        migrator.registerMigration("v6-unmappedUser") { db in
+            // Accounts without a SCIM id (their SCIM data cleared): out of SCIM's sight, their
+            // userName still reserved, until a map gives them a new id (UserStore+ClearSCIM.swift).
+            try db.create(table: "unmappedUser") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("directoryId", .text).notNull()
+                t.column("formerId", .text).notNull()
+                t.column("userName", .text).notNull()
+                t.column("userNameKey", .text).notNull()
+                t.column("json", .text).notNull()
+                t.column("passwordHash", .text)
+                t.column("lastLogin", .text)
+                t.uniqueKey(["directoryId", "userNameKey"])
+            }
+        }
         return migrator
     }
 }
@@ -114,6 +129,7 @@ extension UserStore {
             .init("directoryCount"),
             .init("outbox", renumbered: true),
             .init("outboxDead"),
+            .init("unmappedUser", renumbered: true),
         ],
         unscoped: ["importApplied"])
 }

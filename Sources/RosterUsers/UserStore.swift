@@ -49,11 +49,13 @@ public enum UserStore {
         table.register(PatchUser.self) { try patch($0, $1) }
         table.register(RecordLogins.self) { try recordLogins($0, $1) }
         registerImportCommands(&table)
+        registerClearCommands(&table)
         table.registerDirectoryRemoval(directoryTables)
         return table
     }
 
     static func create(_ db: Database, _ c: CreateUser) throws -> StoredResource {
+        try checkNotReserved(db, directoryID: c.directoryID, c.attributes)
         try table.checkDeclaredUniqueness(db, type: try DeclaredSchemas.type(.user, wire: c.extensions), directoryID: c.directoryID, attributes: c.attributes, excludingID: nil)
         let fields = UserFields(c.attributes)
         let (seq, stored) = try table.insert(db, directoryID: c.directoryID, attributes: c.attributes, json: c.attributesJSON, extra: fields.columns(c.passwordHash))
@@ -114,6 +116,7 @@ public enum UserStore {
 
     /// Writes new attributes over an existing user, bumping its version.
     private static func write(_ db: Database, _ existing: Row, directoryID: String, attributes: [String: JSONValue], passwordHash: String?) throws -> StoredResource {
+        try checkNotReserved(db, directoryID: directoryID, attributes)
         let fields = UserFields(attributes)
         let oldJSON: String = existing["json"]
         if let old = try? JSONValue.parse(Array(oldJSON.utf8)).objectValue, memberDisplay(old) != memberDisplay(attributes) {

@@ -5,8 +5,8 @@ import Testing
 
 /// Importing existing accounts (`roster sync import`): a CSV and an NDJSON file streamed through
 /// the admin API into a running system; existing accounts are matched, never changed; bad rows
-/// fail alone, named by line; a second run changes nothing; and an import whose sync worker is
-/// SIGKILLed in the middle of 50,000 rows resumes and ends with exact counts and no duplicate.
+/// fail alone, named by line; a second run changes nothing; cleared accounts wait, reserved, to
+/// be mapped under new ids.
 @Suite(.serialized)
 struct ImportEndToEndTests {
     static let environment = ["ROSTER_BOOTSTRAP_TOKEN": e2eToken, "ROSTER_ADMIN_TOKEN": e2eAdminToken]
@@ -90,6 +90,56 @@ struct ImportEndToEndTests {
         }
     }
 
+    @Test func clearedAccountsAreReservedUntilMappedUnderNewIdsWithTheirGroups() async throws {
+        let directory = try TestProcesses.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("data")
+        try await ReshardEndToEndTests.running(data, in: directory, environment: Self.environment, users: 1, groups: 1) { base, _ in
+            let scim = TestHTTP(base: base, token: e2eToken)
+            var ids: [String] = []
+            for name in ["ann", "bob", "cid"] {
+                ids.append(try #require(try await scim.send("POST", "/scim/v2/Users", json: TestHTTP.user(name, extra: ["externalId": .string("okta-\(name)")])).object["id"]?.stringValue))
+            }
+            let members = ids.prefix(2).map { #"{"value":"\#($0)"}"# }.joined(separator: ",")
+            let group = try await scim.send("POST", "/scim/v2/Groups", body: #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Team","members":[\#(members)]}"#,
+                                            headers: ReshardEndToEndTests.json)
+            let groupID = try #require(group.object["id"]?.stringValue)
+            func cli(_ arguments: [String]) async throws -> (Int32, String) {
+                try await FirstHourTests.roster(arguments + ["--url", base], environment: ["ROSTER_ADMIN_TOKEN": e2eAdminToken], in: directory, timeout: .seconds(60))
+            }
+            let (wrong, why) = try await cli(["directory", "clear-scim", "Default", "--confirm", "default"])
+            #expect(wrong != 0 && why.contains("400") && why.contains("confirm"), "\(why)")
+            let (cleared, clearedOutput) = try await cli(["directory", "clear-scim", "Default", "--confirm", "Default"])
+            #expect(cleared == 0 && clearedOutput.contains("done") && clearedOutput.contains("3/3"), "\(clearedOutput)")
+            #expect(try await scim.send("GET", "/scim/v2/Users/\(ids[0])").status == 404)
+            #expect(try await scim.send("GET", "/scim/v2/Users").object["totalResults"] == .int(0))
+            let duplicate = try await scim.send("POST", "/scim/v2/Users", json: TestHTTP.user("ANN"))
+            #expect(duplicate.status == 409 && duplicate.object["scimType"] == .string("uniqueness"), "no duplicate while it waits to be mapped: \(duplicate.object)")
+
+            let (mapped, mappedOutput) = try await cli(["sync", "run", "--directory", "Default"])
+            #expect(mapped == 0 && mappedOutput.contains("done") && mappedOutput.contains("3/3"), "\(mappedOutput)")
+            let found = try await scim.send("GET", "/scim/v2/Users?filter=" + "userName eq \"ann\"".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!).object
+            let ann = try #require(found["Resources"]?.arrayValue?.first?.objectValue, "\(found)")
+            let newID = try #require(ann["id"]?.stringValue)
+            #expect(newID != ids[0] && ann["externalId"] == nil, "a new SCIM id and no externalId: \(ann)")
+            #expect(await eventually(timeout: .seconds(10)) {
+                let values = ((try? await scim.send("GET", "/scim/v2/Groups/\(groupID)"))?.object["members"]?.arrayValue ?? []).compactMap { $0.objectValue?["value"]?.stringValue }
+                return values.contains(newID) && !values.contains(ids[0]) && values.count == 2
+            }, "the group's members follow their new ids")
+            let job = try await TestHTTP(base: base, token: e2eAdminToken).send("GET", "/admin/api/v1/jobs").object["jobs"]?.arrayValue?.first?.objectValue
+            #expect(job?["kind"] == .string("map") && job?["statistics"]?.objectValue?["mapped"] == .int(3), "\(String(describing: job))")
+        }
+    }
+}
+
+/// An import whose sync worker is SIGKILLed in the middle of 50,000 rows resumes and ends with
+/// exact counts and no duplicate (run after the rest of the suite: scripts/test).
+@Suite(.serialized)
+struct ImportHeavyEndToEndTests {
+    static let environment = ImportEndToEndTests.environment
+    static func statistics(_ job: [String: JSONValue]) -> [String: JSONValue] { ImportEndToEndTests.statistics(job) }
+    static func finished(_ admin: TestHTTP, _ id: String, timeout: Duration) async throws -> [String: JSONValue] { try await ImportEndToEndTests.finished(admin, id, timeout: timeout) }
+
     @Test func anImportWhoseSyncWorkerIsKilledMidwayResumesWithExactCountsAndNoDuplicate() async throws {
         let directory = try TestProcesses.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -107,17 +157,18 @@ struct ImportEndToEndTests {
             let queued = try await admin.send("POST", "/admin/api/v1/directories/Default/import?format=csv", body: text)
             #expect(queued.status == 202, "\(queued.object)")
             let id = try #require(queued.object["id"]?.stringValue)
+            var atKill: Int64 = 0
             #expect(await eventually(timeout: .seconds(120)) {
                 let processed = (try? await admin.send("GET", "/admin/api/v1/jobs/\(id)")).map { Self.statistics($0.object)["processed"] } ?? nil
-                if case .int(let n)? = processed { return n >= 10_000 }
-                return false
+                if case .int(let n)? = processed { atKill = n }
+                return atKill >= 10_000
             })
             let pids = try ShardingEndToEndTests.pids("roster-sync.*\(data.path)")
             try #require(pids.count == 1, "\(pids)")
             kill(pids[0], SIGKILL)
             let job = try await Self.finished(admin, id, timeout: .seconds(240))
             let s = Self.statistics(job)
-            print("import of \(rows) rows with roster-sync SIGKILLed after \(s["processed"] ?? .null)… resumed: \(job["state"] ?? .null), \(s)")
+            print("import of \(rows) rows with roster-sync SIGKILLed after \(atKill) of them, resumed: \(job["state"] ?? .null), \(s)")
             #expect(job["state"] == .string("done"), "\(job)")
             #expect(s["processed"] == .int(Int64(rows)) && s["created"] == .int(Int64(rows - 10)) && s["unchanged"] == .int(10) && s["failed"] == .int(0), "exact counts: \(s)")
             #expect(try await scim.send("GET", "/scim/v2/Users?count=1").object["totalResults"] == .int(Int64(rows)), "no user twice")

@@ -92,8 +92,14 @@ final class RunningSystem: @unchecked Sendable {
         return process
     }
 
+    /// Ready within a minute: processes started beside the suite's heaviest tests (a 50,000-row
+    /// import, 100,000 users) can take a while on two cores.
     func ready() async -> Bool {
-        await eventually { (try? await self.http.send("GET", "/readyz"))?.status == 200 }
+        if await eventually(timeout: .seconds(60), { (try? await self.http.send("GET", "/readyz"))?.status == 200 }) { return true }
+        // What it still waits for, in the failure's message.
+        let body = (try? await http.send("GET", "/readyz")).map { String(decoding: $0.body, as: UTF8.self) } ?? "no answer"
+        if let handle = try? FileHandle(forWritingTo: log) { _ = try? handle.seekToEnd(); handle.write(Data("readyz: \(body)\n".utf8)); try? handle.close() }
+        return false
     }
 
     /// Stops every process of the system, the adopted ones first; safe to call more than once.

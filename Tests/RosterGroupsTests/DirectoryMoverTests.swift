@@ -73,3 +73,18 @@ struct GroupsDirectoryGateTests {
         }
     }
 }
+
+/// A user mapped under a new id (its SCIM data had been cleared) keeps its memberships.
+struct ReassignedMemberTests {
+    @Test func aReassignedUserKeepsItsGroupsUnderItsNewIdOnce() throws {
+        try withStore(migrator: GroupStore.migrator, commands: GroupStore.commands) { store, _, _ in
+            let group = try store.run(CreateGroup(directoryID: "d", attributes: ["schemas": .array([.string(CoreSchemas.groupURN)]), "displayName": .string("Staff")],
+                                                  members: [GroupMember(value: "old-id", display: "B", type: "User")]))
+            let event = ApplyUserEvent(eventID: "e1", kind: .reassigned, directoryID: "d", userID: "old-id", display: nil, newID: "new-id")
+            _ = try store.run(event)
+            _ = try store.run(event)
+            let members = try store.run(GetGroup(directoryID: "d", id: group.resource.id, includeMembers: true)).members ?? []
+            #expect(members.map(\.value) == ["new-id"], "\(members)")
+        }
+    }
+}

@@ -115,7 +115,7 @@ struct UserFilterPlanTests {
 /// The dormant-account report over a directory of 100,000 users: `meta.lastLogin lt` returns
 /// exactly the users whose last sign-in is older (never-signed-in ones are `not (meta.lastLogin pr)`),
 /// through its index.
-struct DormantAccountTests {
+struct DormantAccountHeavyTests {
     @Test func theDormantFilterFindsExactlyTheOlderSignInsAmong100000Users() throws {
         try withUserStore { store, pool throws in
             let count = 100_000

@@ -8,12 +8,13 @@ import SCIMCore
 extension AdminController {
     func addJobRoutes(to group: RouterGroup<SCIMRequestContext>) {
         group.post("directories/:id/remove") { request, context in
-            let directory = try await directory(try context.parameters.require("id"))
-            let body = try await request.jsonObject(limit: configuration.maxBodyBytes)
-            guard let confirm = body["confirm"]?.stringValue else {
-                throw SCIMError.invalidValue("Removing a directory cannot be undone: confirm with its name, {\"confirm\": \"<directory name>\"}.")
-            }
-            let job = try await sync.send(RemoveDirectory(directoryID: directory, confirmName: confirm), shardKey: "")
+            try await confirmed(RemoveDirectory.self, "Removing a directory cannot be undone", request, context)
+        }
+        group.post("directories/:id/clear-scim") { request, context in
+            try await confirmed(ClearSCIM.self, "Clearing SCIM data cannot be undone (the IdP must re-link)", request, context)
+        }
+        group.post("directories/:id/map") { _, context in
+            let job = try await sync.send(MapDirectory(directoryID: try await directory(try context.parameters.require("id"))), shardKey: "")
             return SCIMResponse.json(.accepted, Self.view(job), headers: [.location: "/admin/api/v1/jobs/\(job.id)"])
         }
         // Online reshard (`roster reshard` while the system runs): a job of the sync worker.
@@ -48,6 +49,17 @@ extension AdminController {
         group.post("jobs/:id/cancel") { _, context in
             SCIMResponse.json(.ok, Self.view(try await sync.send(CancelJob(id: try context.parameters.require("id")), shardKey: "")))
         }
+    }
+
+    /// Queues a job that cannot be undone, confirmed by `{"confirm": "<directory name>"}`: 202 with the job.
+    func confirmed<C: ConfirmedDirectoryCommand>(_ type: C.Type, _ warning: String, _ request: Request, _ context: SCIMRequestContext) async throws -> Response {
+        let directory = try await directory(try context.parameters.require("id"))
+        let body = try await request.jsonObject(limit: configuration.maxBodyBytes)
+        guard let confirm = body["confirm"]?.stringValue else {
+            throw SCIMError.invalidValue("\(warning): confirm with the directory's name, {\"confirm\": \"<directory name>\"}.")
+        }
+        let job = try await sync.send(C(directoryID: directory, confirmName: confirm), shardKey: "")
+        return SCIMResponse.json(.accepted, Self.view(job), headers: [.location: "/admin/api/v1/jobs/\(job.id)"])
     }
 
     /// A job as an operator reads it, with its rate and time left while it runs.

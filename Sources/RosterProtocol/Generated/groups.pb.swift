@@ -426,6 +426,9 @@ public nonisolated struct Roster_V1_ApplyUserEvent: Sendable {
   /// Clears the value of `display`. Subsequent reads from it will return its default value.
   public mutating func clearDisplay() {self._display = nil}
 
+  /// The user's new id, for KIND_REASSIGNED.
+  public var newID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// What happened to the user (Swift `ApplyUserEvent.Kind`). Mapping: KIND_DELETED = .deleted,
@@ -442,6 +445,9 @@ public nonisolated struct Roster_V1_ApplyUserEvent: Sendable {
 
     /// The user's display changed: its member display follows.
     case renamed // = 2
+
+    /// The user got a new id (mapped after its SCIM data was cleared): its memberships follow.
+    case reassigned // = 3
     case UNRECOGNIZED(Int)
 
     public init() {
@@ -453,6 +459,7 @@ public nonisolated struct Roster_V1_ApplyUserEvent: Sendable {
       case 0: self = .unspecified
       case 1: self = .deleted
       case 2: self = .renamed
+      case 3: self = .reassigned
       default: self = .UNRECOGNIZED(rawValue)
       }
     }
@@ -462,6 +469,7 @@ public nonisolated struct Roster_V1_ApplyUserEvent: Sendable {
       case .unspecified: return 0
       case .deleted: return 1
       case .renamed: return 2
+      case .reassigned: return 3
       case .UNRECOGNIZED(let i): return i
       }
     }
@@ -471,6 +479,7 @@ public nonisolated struct Roster_V1_ApplyUserEvent: Sendable {
       .unspecified,
       .deleted,
       .renamed,
+      .reassigned,
     ]
 
   }
@@ -1192,7 +1201,7 @@ nonisolated extension Roster_V1_GroupsOfMembersReply.MembershipList: SwiftProtob
 
 nonisolated extension Roster_V1_ApplyUserEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ApplyUserEvent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}event_id\0\u{1}kind\0\u{3}directory_id\0\u{3}user_id\0\u{1}display\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}event_id\0\u{1}kind\0\u{3}directory_id\0\u{3}user_id\0\u{1}display\0\u{3}new_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1205,6 +1214,7 @@ nonisolated extension Roster_V1_ApplyUserEvent: SwiftProtobuf.Message, SwiftProt
       case 3: try { try decoder.decodeSingularStringField(value: &self.directoryID) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.userID) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self._display) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.newID) }()
       default: break
       }
     }
@@ -1230,6 +1240,9 @@ nonisolated extension Roster_V1_ApplyUserEvent: SwiftProtobuf.Message, SwiftProt
     try { if let v = self._display {
       try visitor.visitSingularStringField(value: v, fieldNumber: 5)
     } }()
+    if !self.newID.isEmpty {
+      try visitor.visitSingularStringField(value: self.newID, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1239,13 +1252,14 @@ nonisolated extension Roster_V1_ApplyUserEvent: SwiftProtobuf.Message, SwiftProt
     if lhs.directoryID != rhs.directoryID {return false}
     if lhs.userID != rhs.userID {return false}
     if lhs._display != rhs._display {return false}
+    if lhs.newID != rhs.newID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
 }
 
 nonisolated extension Roster_V1_ApplyUserEvent.Kind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0KIND_UNSPECIFIED\0\u{1}KIND_DELETED\0\u{1}KIND_RENAMED\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0KIND_UNSPECIFIED\0\u{1}KIND_DELETED\0\u{1}KIND_RENAMED\0\u{1}KIND_REASSIGNED\0")
 }
 
 nonisolated extension Roster_V1_GroupMembersPage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

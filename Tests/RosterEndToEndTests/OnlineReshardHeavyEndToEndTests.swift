@@ -11,7 +11,7 @@ import Testing
 /// directories, and each directory ends on exactly its shard; then the same backwards, to one
 /// shard of each, and a start on the smaller counts.
 @Suite(.serialized)
-struct OnlineReshardEndToEndTests {
+struct OnlineReshardHeavyEndToEndTests {
     /// Users created by the writers, by tenant, and every answer that was not a 201.
     final class Writes: Sendable {
         let acknowledged = Mutex<[Int: [String]]>([:])

@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import RosterPersistence
+import RosterProtocol
+import SCIMCore
+
+/// "Clear SCIM data" and "sync users & groups" (map): a cleared account loses its SCIM id and
+/// externalId but is kept, with its other attributes, password hash, last sign-in and
+/// memberships, out of SCIM's sight; its userName stays reserved (a SCIM create of it is a 409
+/// that says to map), so no duplicate is made. A map gives it a new id, visible again, and its
+/// memberships follow through the outbox.
+extension UserStore {
+    static func registerClearCommands(_ table: inout CommandTable) {
+        table.register(ClearSCIMBatch.self) { try clearBatch($0, $1) }
+        table.register(MapBatch.self) { try mapBatch($0, $1) }
+    }
+
+    /// A SCIM write may not take the userName of an account waiting to be mapped.
+    static func checkNotReserved(_ db: Database, directoryID: String, _ attributes: [String: JSONValue]) throws {
+        guard let name = attributes["userName"]?.stringValue,
+              try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM unmappedUser WHERE directoryId = ? AND userNameKey = ?"), arguments: [directoryID, name.lowercased()]) != nil
+        else { return }
+        throw SCIMError.uniqueness("An account '\(name)' exists in this directory without a SCIM id (its SCIM data was cleared): map it (roster sync run) and look it up by userName.")
+    }
+
+    static func clearBatch(_ db: Database, _ c: ClearSCIMBatch) throws -> RemovedBatch {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM user WHERE directoryId = ? ORDER BY seq LIMIT ?", arguments: [c.directoryID, max(0, c.limit)])
+        for row in rows {
+            var attributes = try table.stored(row).attributes
+            attributes.removeValue(forKey: "externalId")
+            try db.execute(sql: """
+                INSERT INTO unmappedUser (directoryId, formerId, userName, userNameKey, json, passwordHash, lastLogin) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [c.directoryID, row["id"] as String, row["userName"] as String, row["userNameKey"] as String,
+                                 String(decoding: WireJSON.bytes(attributes), as: UTF8.self), row["passwordHash"] as String?, row["lastLogin"] as String?])
+            _ = try table.delete(db, row, directoryID: c.directoryID)
+        }
+        let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user WHERE directoryId = ?", arguments: [c.directoryID]) ?? 0
+        return RemovedBatch(removed: rows.count, remaining: remaining)
+    }
+
+    static func mapBatch(_ db: Database, _ c: MapBatch) throws -> RemovedBatch {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM unmappedUser WHERE directoryId = ? ORDER BY seq LIMIT ?", arguments: [c.directoryID, max(0, c.limit)])
+        for row in rows {
+            let text: String = row["json"]
+            guard case .object(let attributes) = try JSONValue.parse(Array(text.utf8)) else { throw SCIMError.internalError("A cleared user could not be read.") }
+            try db.execute(sql: "DELETE FROM unmappedUser WHERE seq = ?", arguments: [row["seq"] as Int64])
+            let mapped = try create(db, CreateUser(directoryID: c.directoryID, attributes: attributes, passwordHash: row["passwordHash"]))
+            try db.execute(sql: "UPDATE user SET lastLogin = ? WHERE id = ?", arguments: [row["lastLogin"] as String?, mapped.id])
+            let eventID = UUID().uuidString.lowercased()
+            try Outbox.enqueue(db, ApplyUserEvent(eventID: eventID, kind: .reassigned, directoryID: c.directoryID, userID: row["formerId"], display: nil, newID: mapped.id),
+                               eventID: eventID, directoryID: c.directoryID)
+        }
+        let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM unmappedUser WHERE directoryId = ?", arguments: [c.directoryID]) ?? 0
+        return RemovedBatch(removed: rows.count, remaining: remaining)
+    }
+}
