@@ -1,6 +1,6 @@
-public import GRDB
+import GRDB
 public import RosterProtocol
-public import SCIMCore
+import SCIMCore
 import Synchronization
 
 /// The directories of this shard that an online reshard is moving away (their writes refused) or

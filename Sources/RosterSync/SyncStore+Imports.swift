@@ -31,7 +31,7 @@ extension SyncStore {
             throw SCIMError(status: 413, scimType: nil, detail: "An import file is at most \(maxImportBytes >> 30) GiB.")
         }
         try FileManager.default.createDirectory(atPath: importsDirectory.withLock { $0 }, withIntermediateDirectories: true)
-        if c.offset == 0 { FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) }
+        if c.offset == 0 { _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) }
         guard let handle = FileHandle(forWritingAtPath: path) else { throw SCIMError.notFound("Upload \(c.uploadID) was not started (send its first chunk at offset 0).") }
         defer { try? handle.close() }
         let size = Int(try handle.seekToEnd())
