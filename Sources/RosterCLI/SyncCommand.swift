@@ -29,6 +29,7 @@ struct SyncCommand: AsyncParsableCommand {
         @Option(help: "The directory (name or id).") var directory: String
         @Option(help: "The file: CSV with a header row, or NDJSON of SCIM Users and Groups.") var file: String
         @Option(help: "csv or ndjson; default: from the file's extension.") var format: String?
+        @Flag(help: "Bring the accounts in without a SCIM id: reserved and out of SCIM's sight until roster sync run maps them.") var unmapped = false
         @Flag(help: "Return once the job is queued instead of following it.") var noWait = false
 
         func run() async throws {
@@ -37,7 +38,7 @@ struct SyncCommand: AsyncParsableCommand {
             let kind = (format ?? (url.pathExtension.lowercased() == "csv" ? "csv" : url.pathExtension.lowercased().contains("json") ? "ndjson" : "")).lowercased()
             guard ["csv", "ndjson"].contains(kind) else { throw ValidationError("Say --format csv or --format ndjson.") }
             let client = AdminClient(options: options)
-            let data = try await client.send("POST", "directories/\(AdminClient.segment(directory))/import", query: [URLQueryItem(name: "format", value: kind)],
+            let data = try await client.send("POST", "directories/\(AdminClient.segment(directory))/import", query: [URLQueryItem(name: "format", value: kind)] + (unmapped ? [URLQueryItem(name: "unmapped", value: "true")] : []),
                                              file: (url, kind == "csv" ? "text/csv" : "application/x-ndjson"), timeout: 3600)
             try await JobProgress.follow((try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:], options: options, noWait: noWait)
         }

@@ -43,20 +43,24 @@ public struct ImportUsers: Command, DirectoryScoped {
     public var jobID: String
     public var directoryID: String
     public var records: [Record]
-    public init(jobID: String, directoryID: String, records: [Record]) {
+    /// Without a SCIM id: reserved and out of SCIM's sight until a map.
+    public var unmapped: Bool
+    public init(jobID: String, directoryID: String, records: [Record], unmapped: Bool = false) {
         self.jobID = jobID
         self.directoryID = directoryID
         self.records = records
+        self.unmapped = unmapped
     }
     public init(message m: Roster_V1_ImportUsers) throws(SCIMError) {
         var records: [Record] = []
         for r in m.records { records.append(Record(line: Int(r.line), attributes: try WireJSON.object(r.attributesJson, field: "attributes"))) }
-        self.init(jobID: m.jobID, directoryID: m.directoryID, records: records)
+        self.init(jobID: m.jobID, directoryID: m.directoryID, records: records, unmapped: m.unmapped)
     }
     public var message: Roster_V1_ImportUsers {
         .with {
             $0.jobID = jobID
             $0.directoryID = directoryID
+            $0.unmapped = unmapped
             $0.records = records.map { r in .with { $0.line = Int64(r.line); $0.attributesJson = WireJSON.bytes(r.attributes) } }
         }
     }
@@ -198,15 +202,20 @@ public struct StartImport: Command {
     public var uploadID: String
     public var format: String
     public var bytes: Int
-    public init(directoryID: String, uploadID: String, format: String, bytes: Int) {
+    public var unmapped: Bool
+    public init(directoryID: String, uploadID: String, format: String, bytes: Int, unmapped: Bool = false) {
         self.directoryID = directoryID
         self.uploadID = uploadID
         self.format = format
         self.bytes = bytes
+        self.unmapped = unmapped
     }
-    public init(message m: Roster_V1_StartImport) { self.init(directoryID: m.directoryID, uploadID: m.uploadID, format: m.format, bytes: Int(m.bytes)) }
+    public init(message m: Roster_V1_StartImport) {
+        self.init(directoryID: m.directoryID, uploadID: m.uploadID, format: m.format, bytes: Int(m.bytes), unmapped: m.unmapped)
+    }
     public var message: Roster_V1_StartImport {
         .with {
+            $0.unmapped = unmapped
             $0.directoryID = directoryID
             $0.uploadID = uploadID
             $0.format = format

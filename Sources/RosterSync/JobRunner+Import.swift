@@ -15,8 +15,10 @@ extension JobRunner {
     static let failuresKept = 20
 
     func importAccounts(_ job: inout Job) async throws {
-        let parts = job.source.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { throw SCIMError.invalidValue("The job names no import file.") }
+        // `<format>:<upload id>[:unmapped]`
+        let parts = job.source.split(separator: ":").map(String.init)
+        guard parts.count >= 2 else { throw SCIMError.invalidValue("The job names no import file.") }
+        let unmapped = parts.count > 2 && parts[2] == "unmapped"
         let path = try SyncStore.uploadPath(parts[1])
         var source: any AccountSource = parts[0] == "csv"
             ? try CSVAccountSource(path: path, offset: job.offset, line: max(1, job.line))
@@ -25,7 +27,7 @@ extension JobRunner {
         while true {
             let records = try source.next(limit: batch)
             if records.isEmpty { break }
-            let results = try await apply(records, job: job.id, directory: directory)
+            let results = try await apply(records, job: job.id, directory: directory, unmapped: unmapped)
             for result in results {
                 switch result.outcome {
                 case .created: job.createdCount += 1
@@ -70,7 +72,7 @@ extension JobRunner {
     }
 
     /// One batch: every record's outcome, by line.
-    func apply(_ records: [SourceRecord], job: String, directory: String) async throws -> [ImportResult] {
+    func apply(_ records: [SourceRecord], job: String, directory: String, unmapped: Bool) async throws -> [ImportResult] {
         var outcomes: [Int: ImportResult] = [:]
         var users: [ImportUsers.Record] = [], groupsOf: [Int: [String]] = [:]
         var groups: [(line: Int, attributes: [String: JSONValue], members: [String])] = []
@@ -95,7 +97,7 @@ extension JobRunner {
         }
         var memberships: [ImportGroups.Membership] = []
         if !users.isEmpty {
-            for result in try await self.users.send(ImportUsers(jobID: job, directoryID: directory, records: users), shardKey: directory).results {
+            for result in try await self.users.send(ImportUsers(jobID: job, directoryID: directory, records: users, unmapped: unmapped), shardKey: directory).results {
                 outcomes[result.line] = result
                 if let names = groupsOf[result.line], !result.id.isEmpty {
                     let userName = users.first { $0.line == result.line }?.attributes["userName"]?.stringValue ?? ""

@@ -56,7 +56,7 @@ extension SyncStore {
         try handle.synchronize()  // on disk before a job depends on it
         var j = Job(id: UUID().uuidString.lowercased(), kind: Job.importAccounts, directoryID: c.directoryID, directoryName: name, state: .queued,
                     created: Timestamp.string(from: try db.transactionDate))
-        j.source = "\(c.format):\(c.uploadID.lowercased())"
+        j.source = "\(c.format):\(c.uploadID.lowercased())" + (c.unmapped ? ":unmapped" : "")
         j.line = 1
         try insert(db, j)
         return j

@@ -26,16 +26,23 @@ extension UserStore {
     static func clearBatch(_ db: Database, _ c: ClearSCIMBatch) throws -> RemovedBatch {
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM user WHERE directoryId = ? ORDER BY seq LIMIT ?", arguments: [c.directoryID, max(0, c.limit)])
         for row in rows {
-            var attributes = try table.stored(row).attributes
-            attributes.removeValue(forKey: "externalId")
-            try db.execute(sql: """
-                INSERT INTO unmappedUser (directoryId, formerId, userName, userNameKey, json, passwordHash, lastLogin) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [c.directoryID, row["id"] as String, row["userName"] as String, row["userNameKey"] as String,
-                                 String(decoding: WireJSON.bytes(attributes), as: UTF8.self), row["passwordHash"] as String?, row["lastLogin"] as String?])
+            try park(db, directoryID: c.directoryID, formerID: row["id"], attributes: try table.stored(row).attributes, passwordHash: row["passwordHash"], lastLogin: row["lastLogin"])
             _ = try table.delete(db, row, directoryID: c.directoryID)
         }
         let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user WHERE directoryId = ?", arguments: [c.directoryID]) ?? 0
         return RemovedBatch(removed: rows.count, remaining: remaining)
+    }
+
+    /// An account kept without a SCIM id (nor externalId), under `formerID` for its memberships.
+    static func park(_ db: Database, directoryID: String, formerID: String, attributes: [String: JSONValue], passwordHash: String?, lastLogin: String?) throws {
+        var attributes = attributes
+        attributes.removeValue(forKey: "externalId")
+        let name = try table.uniqueValue(attributes)
+        try table.unique(name) {
+            try db.execute(sql: """
+                INSERT INTO unmappedUser (directoryId, formerId, userName, userNameKey, json, passwordHash, lastLogin) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [directoryID, formerID, name, name.lowercased(), String(decoding: WireJSON.bytes(attributes), as: UTF8.self), passwordHash, lastLogin])
+        }
     }
 
     static func mapBatch(_ db: Database, _ c: MapBatch) throws -> RemovedBatch {

@@ -19,7 +19,10 @@ extension UserStore {
 
     static func importUsers(_ db: Database, _ c: ImportUsers) throws -> ImportResults {
         let applied = try db.cachedStatement(sql: "SELECT userId FROM importApplied WHERE jobId = ? AND line = ?")
-        let existing = try db.cachedStatement(sql: "SELECT id FROM user WHERE directoryId = ? AND userNameKey = ?")
+        // Matched whether it has a SCIM id or waits for one.
+        let existing = try db.cachedStatement(sql: """
+            SELECT id FROM user WHERE directoryId = ?1 AND userNameKey = ?2 UNION ALL SELECT formerId FROM unmappedUser WHERE directoryId = ?1 AND userNameKey = ?2
+            """)
         let record = try db.cachedStatement(sql: "INSERT INTO importApplied (jobId, line, userId) VALUES (?, ?, ?)")
         var results: [ImportResult] = []
         for r in c.records {
@@ -29,6 +32,12 @@ extension UserStore {
                         results.append(ImportResult(line: r.line, outcome: .created, id: id))
                     } else if let id = try String.fetchOne(existing, arguments: [c.directoryID, (r.attributes["userName"]?.stringValue ?? "").lowercased()]) {
                         results.append(ImportResult(line: r.line, outcome: .unchanged, id: id))
+                    } else if c.unmapped {
+                        // Its memberships hang on this placeholder id; a map re-points them to the real one.
+                        let id = UUID().uuidString.lowercased()
+                        try park(db, directoryID: c.directoryID, formerID: id, attributes: r.attributes, passwordHash: nil, lastLogin: nil)
+                        try record.execute(arguments: [c.jobID, r.line, id])
+                        results.append(ImportResult(line: r.line, outcome: .created, id: id))
                     } else {
                         let created = try create(db, CreateUser(directoryID: c.directoryID, attributes: r.attributes, passwordHash: nil))
                         try record.execute(arguments: [c.jobID, r.line, created.id])

@@ -13,6 +13,8 @@ public enum UserStore {
         storage: [
             "groups": .unsupported("Filtering users by 'groups' is not supported yet: filter groups by 'members.value' instead."),
             "meta.lastlogin": .column("lastLogin", folded: false),
+            // The same value under Roster's lastlogin extension (declared while the directory shows it).
+            CoreSchemas.lastLoginURN.lowercased() + ":lastlogin": .column("lastLogin", folded: false),
         ],
         equalityIndexes: ["emails.value": "user.seq IN (SELECT userSeq FROM userEmail WHERE directoryId = ? AND valueKey = ?)"])
 
@@ -140,7 +142,9 @@ public enum UserStore {
     static func query(_ db: Database, _ c: QueryUsers) throws -> QueryResult {
         let q = c.query
         let sql = try table.query(directoryID: q.directoryID, filter: q.filter, sortBy: q.sortBy, descending: q.descending, locationPrefix: q.locationPrefix,
-                                  declared: try DeclaredSchemas.type(.user, wire: q.extensions))
+                                  // The ingress has checked the filter against what this caller sees;
+                                  // the lastlogin extension's path is served whenever it gets here.
+                                  declared: try DeclaredSchemas.type(.user, wire: q.extensions).declaring([CoreSchemas.lastLogin]))
         let (total, rows) = try table.page(db, sql, directoryID: q.directoryID, filtered: q.filter != nil, startIndex: q.startIndex, count: q.count)
         return QueryResult(totalResults: total, resources: try rows.map(table.stored))
     }

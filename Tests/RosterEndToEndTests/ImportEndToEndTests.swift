@@ -128,6 +128,22 @@ struct ImportEndToEndTests {
             }, "the group's members follow their new ids")
             let job = try await TestHTTP(base: base, token: e2eAdminToken).send("GET", "/admin/api/v1/jobs").object["jobs"]?.arrayValue?.first?.objectValue
             #expect(job?["kind"] == .string("map") && job?["statistics"]?.objectValue?["mapped"] == .int(3), "\(String(describing: job))")
+
+            // Imported without a SCIM id: reserved until mapped, with the CSV's groups waiting for them.
+            let file = directory.appendingPathComponent("unmapped.csv")
+            try Data("userName,groups\ndee,Team\nann,Team\n".utf8).write(to: file)
+            let (imported, importedOutput) = try await cli(["sync", "import", "--directory", "Default", "--file", file.path, "--unmapped"])
+            #expect(imported == 0 && importedOutput.contains("created 1, unchanged 1, failed 0"), "ann exists already: \(importedOutput)")
+            let hidden = try await scim.send("GET", "/scim/v2/Users?filter=" + "userName eq \"dee\"".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!).object
+            #expect(hidden["totalResults"] == .int(0))
+            #expect(try await scim.send("POST", "/scim/v2/Users", json: TestHTTP.user("DEE")).status == 409)
+            let (again, againOutput) = try await cli(["sync", "run", "--directory", "Default"])
+            #expect(again == 0 && againOutput.contains("1/1"), "\(againOutput)")
+            let dee = try await scim.send("GET", "/scim/v2/Users?filter=" + "userName eq \"dee\"".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!).object
+            let deeID = try #require(dee["Resources"]?.arrayValue?.first?.objectValue?["id"]?.stringValue, "\(dee)")
+            #expect(await eventually(timeout: .seconds(10)) {
+                ((try? await scim.send("GET", "/scim/v2/Groups/\(groupID)"))?.object["members"]?.arrayValue ?? []).contains { $0.objectValue?["value"] == .string(deeID) }
+            }, "the imported membership follows the mapped id")
         }
     }
 }

@@ -55,6 +55,8 @@ struct LastLoginEndToEndTests {
             }
             let before = #"meta.lastLogin lt "2026-01-01T00:00:00Z""#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             #expect(try await names("filter=\(before)") == ["bob"])
+            let byExtension = #"urn:roster:params:scim:schemas:extension:lastlogin:2.0:User:lastLogin lt "2026-01-01T00:00:00Z""#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            #expect(try await names("filter=\(byExtension)") == ["bob"], "the extension's own path filters the same column")
             let never = #"not (meta.lastLogin pr)"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             #expect(try await names("filter=\(never)") == ["cid"])
             #expect(try await names("filter=\("meta.lastLogin pr".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&sortBy=meta.lastLogin&sortOrder=descending") == ["ann", "bob"])

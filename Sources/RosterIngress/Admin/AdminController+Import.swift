@@ -34,7 +34,8 @@ extension AdminController {
             }
             if !pending.isEmpty { try await flush() }
             guard offset > 0 else { throw SCIMError.invalidValue("The import file is empty.") }
-            let job = try await sync.send(StartImport(directoryID: directory, uploadID: upload, format: format, bytes: offset), shardKey: "")
+            let unmapped = request.uri.queryParameters["unmapped"] == "true"
+            let job = try await sync.send(StartImport(directoryID: directory, uploadID: upload, format: format, bytes: offset, unmapped: unmapped), shardKey: "")
             return SCIMResponse.json(.accepted, Self.view(job), headers: [.location: "/admin/api/v1/jobs/\(job.id)"])
         }
     }

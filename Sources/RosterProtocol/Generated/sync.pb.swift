@@ -1038,6 +1038,9 @@ public nonisolated struct Roster_V1_StartImport: Sendable {
 
   public var bytes: Int64 = 0
 
+  /// The users come in without a SCIM id, until a map (`sync.map`) gives them one.
+  public var unmapped: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2571,7 +2574,7 @@ nonisolated extension Roster_V1_UploadReceived: SwiftProtobuf.Message, SwiftProt
 
 nonisolated extension Roster_V1_StartImport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StartImport"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{3}upload_id\0\u{1}format\0\u{1}bytes\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{3}upload_id\0\u{1}format\0\u{1}bytes\0\u{1}unmapped\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2583,6 +2586,7 @@ nonisolated extension Roster_V1_StartImport: SwiftProtobuf.Message, SwiftProtobu
       case 2: try { try decoder.decodeSingularStringField(value: &self.uploadID) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.format) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self.bytes) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.unmapped) }()
       default: break
       }
     }
@@ -2601,6 +2605,9 @@ nonisolated extension Roster_V1_StartImport: SwiftProtobuf.Message, SwiftProtobu
     if self.bytes != 0 {
       try visitor.visitSingularInt64Field(value: self.bytes, fieldNumber: 4)
     }
+    if self.unmapped != false {
+      try visitor.visitSingularBoolField(value: self.unmapped, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2609,6 +2616,7 @@ nonisolated extension Roster_V1_StartImport: SwiftProtobuf.Message, SwiftProtobu
     if lhs.uploadID != rhs.uploadID {return false}
     if lhs.format != rhs.format {return false}
     if lhs.bytes != rhs.bytes {return false}
+    if lhs.unmapped != rhs.unmapped {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

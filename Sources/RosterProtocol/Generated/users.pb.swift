@@ -380,6 +380,9 @@ public nonisolated struct Roster_V1_ImportUsers: Sendable {
 
   public var records: [Roster_V1_ImportUser] = []
 
+  /// The users come in without a SCIM id (reserved, out of SCIM's sight, until a map).
+  public var unmapped: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1004,7 +1007,7 @@ nonisolated extension Roster_V1_ImportUser: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Roster_V1_ImportUsers: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ImportUsers"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{3}directory_id\0\u{1}records\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{3}directory_id\0\u{1}records\0\u{1}unmapped\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1015,6 +1018,7 @@ nonisolated extension Roster_V1_ImportUsers: SwiftProtobuf.Message, SwiftProtobu
       case 1: try { try decoder.decodeSingularStringField(value: &self.jobID) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.directoryID) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.records) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.unmapped) }()
       default: break
       }
     }
@@ -1030,6 +1034,9 @@ nonisolated extension Roster_V1_ImportUsers: SwiftProtobuf.Message, SwiftProtobu
     if !self.records.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.records, fieldNumber: 3)
     }
+    if self.unmapped != false {
+      try visitor.visitSingularBoolField(value: self.unmapped, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1037,6 +1044,7 @@ nonisolated extension Roster_V1_ImportUsers: SwiftProtobuf.Message, SwiftProtobu
     if lhs.jobID != rhs.jobID {return false}
     if lhs.directoryID != rhs.directoryID {return false}
     if lhs.records != rhs.records {return false}
+    if lhs.unmapped != rhs.unmapped {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
