@@ -40,36 +40,18 @@ struct LastLoginCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Report sign-ins from a CSV file with the header 'userName,at' (RFC 3339 times); the latest time of each user wins.")
+            abstract: "Sync last-login info: sign-ins from a CSV file with the header 'userName,at' (RFC 3339 times), as a job; the latest time of each user wins.")
         @OptionGroup var options: AdminOptions
         @Option(help: "The directory (name or id).") var directory: String
         @Option(help: "The CSV file.") var file: String
+        @Flag(help: "Return once the job is queued instead of following it.") var noWait = false
 
         func run() async throws {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw CLIError("Cannot read \(file) as UTF-8 text.") }
-            var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-            guard let header = lines.first?.lowercased().replacingOccurrences(of: " ", with: ""), header == "username,at" else {
-                throw CLIError("\(file), line 1: the header must be 'userName,at'.")
-            }
-            lines.removeFirst()
-            var logins: [[String: Any]] = []
-            for (number, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-                guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else { throw CLIError("\(file), line \(number + 2): expected 'userName,at'.") }
-                logins.append(["userName": fields[0], "at": fields[1]])
-            }
-            let client = AdminClient(options: options)
-            let key = AdminClient.segment(directory)
-            var updated = 0, unchanged = 0, unknown: [String] = []
-            for start in stride(from: 0, to: logins.count, by: 1000) {
-                let batch = Array(logins[start..<min(logins.count, start + 1000)])
-                let result = try await client.call("POST", "directories/\(key)/logins", body: ["logins": batch]) as? [String: Any] ?? [:]
-                updated += result["updated"] as? Int ?? 0
-                unchanged += result["unchanged"] as? Int ?? 0
-                unknown += result["unknown"] as? [String] ?? []
-            }
-            if options.json { client.print(["updated": updated, "unchanged": unchanged, "unknown": unknown]); return }
-            print("\(logins.count) sign-ins: \(updated) updated, \(unchanged) unchanged, \(unknown.count) unknown userName\(unknown.count == 1 ? "" : "s")\(unknown.isEmpty ? "" : ": " + unknown.prefix(10).joined(separator: ", "))")
+            let url = URL(fileURLWithPath: file)
+            guard FileManager.default.isReadableFile(atPath: url.path) else { throw CLIError("Cannot read \(file).") }
+            let data = try await AdminClient(options: options).send("POST", "directories/\(AdminClient.segment(directory))/import", query: [URLQueryItem(name: "format", value: "logins")],
+                                                                   file: (url, "text/csv"), timeout: 3600)
+            try await JobProgress.follow((try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:], options: options, noWait: noWait)
         }
     }
 }

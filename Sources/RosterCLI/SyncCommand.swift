@@ -96,6 +96,8 @@ enum JobProgress {
         }
         if j["kind"] as? String == "import" {
             text += ": created \(s["created"] ?? 0), unchanged \(s["unchanged"] ?? 0), failed \(s["failed"] ?? 0)"
+        } else if j["kind"] as? String == "lastlogin-import" {
+            text += ": updated \(s["created"] ?? 0), unchanged \(s["unchanged"] ?? 0), failed \(s["failed"] ?? 0)"
         }
         if let rate = s["ratePerSecond"] as? Double { text += String(format: ", %.0f/s", rate) }
         if let eta = s["etaSeconds"] as? Int { text += ", \(eta) s left" }

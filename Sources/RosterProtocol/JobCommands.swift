@@ -8,6 +8,7 @@ public struct Job: WireCodable, Equatable {
     public static let importAccounts = "import"
     public static let clearSCIM = "clear-scim"
     public static let map = "map"
+    public static let importLogins = "lastlogin-import"
 
     public var id: String
     public var kind: String

@@ -311,16 +311,23 @@ public struct RecordLogins: Command {
     }
     public var directoryID: String
     public var logins: [Login]
-    public init(directoryID: String, logins: [Login]) {
+    /// A job's batch (empty: an application's report), by its first line.
+    public var jobID: String
+    public var firstLine: Int
+    public init(directoryID: String, logins: [Login], jobID: String = "", firstLine: Int = 0) {
         self.directoryID = directoryID
         self.logins = logins
+        self.jobID = jobID
+        self.firstLine = firstLine
     }
     public init(message m: Roster_V1_RecordLogins) {
-        self.init(directoryID: m.directoryID, logins: m.logins.map { Login(userName: $0.userName, at: $0.at) })
+        self.init(directoryID: m.directoryID, logins: m.logins.map { Login(userName: $0.userName, at: $0.at) }, jobID: m.jobID, firstLine: Int(m.firstLine))
     }
     public var message: Roster_V1_RecordLogins {
         .with {
             $0.directoryID = directoryID
+            $0.jobID = jobID
+            $0.firstLine = Int64(firstLine)
             $0.logins = logins.map { l in .with { $0.userName = l.userName; $0.at = l.at } }
         }
     }

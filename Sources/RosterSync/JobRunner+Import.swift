@@ -125,3 +125,60 @@ extension JobRunner {
         return records.compactMap { outcomes[$0.line] }
     }
 }
+
+/// "Sync last-login info": sign-ins from a file, in batches to the users shard; the latest time of
+/// each user wins. Each batch's outcome is kept by the store under (job, first line), so a batch
+/// repeated after a restart counts what it did the first time. `unchanged`: a time no later than
+/// the one recorded; `failed`: a bad row or a userName with no user (by line).
+extension JobRunner {
+    func importLogins(_ job: inout Job) async throws {
+        let parts = job.source.split(separator: ":").map(String.init)
+        guard parts.count >= 2 else { throw SCIMError.invalidValue("The job names no file.") }
+        let path = try SyncStore.uploadPath(parts[1])
+        var source = try LoginSource(path: path, offset: job.offset, line: max(1, job.line))
+        let directory = job.directoryID
+        func fail(_ line: Int, _ reason: String) {
+            job.failed += 1
+            if job.failures.count < Self.failuresKept { job.failures.append("line \(line): \(reason)") }
+        }
+        while true {
+            let records = try source.next(limit: batch)
+            guard let first = records.first else { break }
+            var logins: [RecordLogins.Login] = [], lines: [String: Int] = [:]
+            for record in records {
+                switch record {
+                case .invalid(let line, let reason): fail(line, reason)
+                case .login(let line, let login):
+                    logins.append(login)
+                    lines[login.userName] = line
+                }
+            }
+            if !logins.isEmpty {
+                let firstLine: Int
+                switch first { case .login(let l, _), .invalid(let l, _): firstLine = l }
+                let recorded = try await users.send(RecordLogins(directoryID: directory, logins: logins, jobID: job.id, firstLine: firstLine), shardKey: directory)
+                job.unchanged += recorded.unchanged
+                job.createdCount += recorded.updated
+                let unknown = logins.count - recorded.updated - recorded.unchanged
+                for name in recorded.unknown.prefix(Self.failuresKept) { fail(lines[name] ?? 0, "No user '\(name)' in the directory.") }
+                if unknown > min(recorded.unknown.count, Self.failuresKept) { job.failed += unknown - min(recorded.unknown.count, Self.failuresKept) }
+            }
+            job.processed += records.count
+            (job.offset, job.line) = source.position
+            let fraction = source.fraction
+            job.remaining = fraction >= 1 ? 0 : Int(Double(job.processed) / max(fraction, 0.000_001) * (1 - fraction))
+            job.total = job.processed + job.remaining
+            guard try await checkpoint(&job) else {
+                _ = try? await users.send(ForgetImport(jobID: job.id), shardKey: directory)
+                try? FileManager.default.removeItem(atPath: path)
+                return
+            }
+        }
+        _ = try await users.send(ForgetImport(jobID: job.id), shardKey: directory)
+        job.state = .done
+        job.remaining = 0
+        job.total = job.processed
+        _ = try await checkpoint(&job)
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}

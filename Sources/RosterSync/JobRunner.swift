@@ -29,7 +29,7 @@ public struct JobRunner: Service {
         self.batch = batch
         self.interval = interval
         self.logger = logger
-        JobMetrics.start(kinds: [Job.removeDirectory, Job.reshard, Job.importAccounts, Job.clearSCIM, Job.map])
+        JobMetrics.start(kinds: [Job.removeDirectory, Job.reshard, Job.importAccounts, Job.clearSCIM, Job.map, Job.importLogins])
     }
 
     public func run() async throws {
@@ -76,6 +76,7 @@ public struct JobRunner: Service {
             case Job.importAccounts: try await importAccounts(&job)
             case Job.clearSCIM: try await clearSCIM(&job)
             case Job.map: try await mapAccounts(&job)
+            case Job.importLogins: try await importLogins(&job)
             default: throw SCIMError.notImplemented("This sync worker does not know the job kind '\(job.kind)'.")
             }
         } catch let error as SCIMError where ![503, 504].contains(error.status) {

@@ -47,14 +47,14 @@ extension SyncStore {
         }
         let name: String = row["name"]
         guard !(row["removing"] as Bool) else { throw SCIMError(status: 409, scimType: nil, detail: "The directory '\(name)' is being removed: nothing can be imported into it.") }
-        guard ["csv", "ndjson"].contains(c.format) else { throw SCIMError.invalidValue("An import is csv or ndjson, not '\(c.format)'.") }
+        guard ["csv", "ndjson", "logins"].contains(c.format) else { throw SCIMError.invalidValue("An import is csv or ndjson (or logins: sign-ins), not '\(c.format)'.") }
         let path = try uploadPath(c.uploadID)
         guard let handle = FileHandle(forUpdatingAtPath: path) else { throw SCIMError.notFound("No upload '\(c.uploadID)'.") }
         defer { try? handle.close() }
         let size = Int(try handle.seekToEnd())
         guard size == c.bytes, size > 0 else { throw SCIMError.invalidValue("Upload \(c.uploadID) holds \(size) bytes, not the \(c.bytes) sent; send it again.") }
         try handle.synchronize()  // on disk before a job depends on it
-        var j = Job(id: UUID().uuidString.lowercased(), kind: Job.importAccounts, directoryID: c.directoryID, directoryName: name, state: .queued,
+        var j = Job(id: UUID().uuidString.lowercased(), kind: c.format == "logins" ? Job.importLogins : Job.importAccounts, directoryID: c.directoryID, directoryName: name, state: .queued,
                     created: Timestamp.string(from: try db.transactionDate))
         j.source = "\(c.format):\(c.uploadID.lowercased())" + (c.unmapped ? ":unmapped" : "")
         j.line = 1

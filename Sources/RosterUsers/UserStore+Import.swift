@@ -13,6 +13,7 @@ extension UserStore {
         table.registerRead(ResolveUsers.self) { try resolve($0, $1) }
         table.register(ForgetImport.self) { db, c in
             try db.execute(sql: "DELETE FROM importApplied WHERE jobId = ?", arguments: [c.jobID])
+            try db.execute(sql: "DELETE FROM jobBatch WHERE jobId = ?", arguments: [c.jobID])
             return Empty()
         }
     }

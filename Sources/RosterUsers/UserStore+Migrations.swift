@@ -116,6 +116,15 @@ extension UserStore {
                 t.uniqueKey(["directoryId", "userNameKey"])
             }
         }
+        migrator.registerMigration("v7-jobBatch") { db in
+            // A job batch's outcome (sign-ins from a file), kept until the job ends.
+            try db.create(table: "jobBatch") { t in
+                t.column("jobId", .text).notNull()
+                t.column("firstLine", .integer).notNull()
+                t.column("result", .blob).notNull()
+                t.primaryKey(["jobId", "firstLine"])
+            }
+        }
         return migrator
     }
 }
@@ -131,5 +140,5 @@ extension UserStore {
             .init("outboxDead"),
             .init("unmappedUser", renumbered: true),
         ],
-        unscoped: ["importApplied"])
+        unscoped: ["importApplied", "jobBatch"])
 }

@@ -22,6 +22,16 @@ public enum UserStore {
     /// the user's version (it is not a SCIM change). Times arrive normalised (`Timestamp`), so
     /// they compare as text.
     static func recordLogins(_ db: Database, _ c: RecordLogins) throws -> LoginsRecorded {
+        guard !c.jobID.isEmpty else { return try applyLogins(db, c) }
+        if let kept = try Data.fetchOne(db, sql: "SELECT result FROM jobBatch WHERE jobId = ? AND firstLine = ?", arguments: [c.jobID, c.firstLine]) {
+            return try CommandCodec.decode(LoginsRecorded.self, from: Array(kept))
+        }
+        let recorded = try applyLogins(db, c)
+        try db.execute(sql: "INSERT INTO jobBatch (jobId, firstLine, result) VALUES (?, ?, ?)", arguments: [c.jobID, c.firstLine, Data(CommandCodec.encode(recorded))])
+        return recorded
+    }
+
+    static func applyLogins(_ db: Database, _ c: RecordLogins) throws -> LoginsRecorded {
         var updated = 0, unchanged = 0, unknown: [String] = []
         let update = try db.cachedStatement(sql: "UPDATE user SET lastLogin = ? WHERE directoryId = ? AND userNameKey = ? AND (lastLogin IS NULL OR lastLogin < ?)")
         let exists = try db.cachedStatement(sql: "SELECT 1 FROM user WHERE directoryId = ? AND userNameKey = ?")

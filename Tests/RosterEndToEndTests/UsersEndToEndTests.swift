@@ -53,7 +53,7 @@ final class RunningSystem: @unchecked Sendable {
     func startSync() throws {
         sync = try TestProcesses.launch("roster-sync", [
             "--zmq-bind", syncEndpoint, "--db-path", directory.appendingPathComponent("sync.sqlite").path,
-            "--auth-bootstrap-token-sha256", tokenSHA256,
+            "--auth-bootstrap-token-sha256", tokenSHA256, "--zmq-users", zmqEndpoint, "--zmq-groups", groupsEndpoint,
         ], log: log)
     }
 

@@ -92,3 +92,22 @@ struct SyncStoreImportTests {
         }
     }
 }
+
+/// Clear SCIM data needs the directory's exact name; neither it nor a map starts on a directory
+/// that is being removed or does not exist.
+struct SyncStoreClearMapTests {
+    @Test func clearAndMapAreRefusedWithAPreciseError() throws {
+        try withSyncPool { store, pool throws in
+            let directory = try store.run(CreateDirectory(name: "Employees")).id
+            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(ClearSCIM(directoryID: directory, confirmName: "employees")) }
+            expectSCIMError(status: 404, scimType: nil) { try store.run(ClearSCIM(directoryID: "nope", confirmName: "Employees")) }
+            expectSCIMError(status: 404, scimType: nil) { try store.run(MapDirectory(directoryID: "nope")) }
+            try pool.write { db in try db.execute(sql: "UPDATE directory SET removing = 1 WHERE id = ?", arguments: [directory]) }
+            expectSCIMError(status: 409, scimType: nil) { try store.run(ClearSCIM(directoryID: directory, confirmName: "Employees")) }
+            expectSCIMError(status: 409, scimType: nil) { try store.run(MapDirectory(directoryID: directory)) }
+            try pool.write { db in try db.execute(sql: "UPDATE directory SET removing = 0 WHERE id = ?", arguments: [directory]) }
+            #expect(try store.run(ClearSCIM(directoryID: directory, confirmName: "Employees")).kind == Job.clearSCIM)
+            #expect(try store.run(MapDirectory(directoryID: directory)).kind == Job.map)
+        }
+    }
+}

@@ -43,3 +43,20 @@ struct ClearSCIMTests {
         }
     }
 }
+
+/// Sign-ins from a file's job: a batch sent again (after a restart) reports what it did the first
+/// time, not "unchanged", so the job's counts stay exact; the job's end forgets it.
+struct JobBatchLoginTests {
+    @Test func aRepeatedJobBatchReportsItsFirstOutcome() throws {
+        try withUserStore { store, _ throws in
+            _ = try store.run(CreateUser(directoryID: "d", attributes: user("ann"), passwordHash: nil))
+            let batch = RecordLogins(directoryID: "d", logins: [.init(userName: "ann", at: "2026-01-01T00:00:00.000Z"), .init(userName: "zed", at: "2026-01-01T00:00:00.000Z")],
+                                     jobID: "job-1", firstLine: 2)
+            let first = try store.run(batch)
+            #expect(first == LoginsRecorded(updated: 1, unchanged: 0, unknown: ["zed"]))
+            #expect(try store.run(batch) == first, "the same outcome again")
+            _ = try store.run(ForgetImport(jobID: "job-1"))
+            #expect(try store.run(batch) == LoginsRecorded(updated: 0, unchanged: 1, unknown: ["zed"]), "forgotten: applied anew, and nothing moves")
+        }
+    }
+}

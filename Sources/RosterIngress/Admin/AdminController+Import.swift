@@ -43,7 +43,9 @@ extension AdminController {
     /// `?format=csv|ndjson`, else from the Content-Type (text/csv, application/x-ndjson).
     static func importFormat(_ request: Request) throws(SCIMError) -> String {
         if let given = request.uri.queryParameters["format"].map({ String($0).lowercased() }) {
-            guard ["csv", "ndjson"].contains(given) else { throw SCIMError.invalidValue("An import is ?format=csv or ?format=ndjson, not '\(given)'.") }
+            guard ["csv", "ndjson", "logins"].contains(given) else {
+                throw SCIMError.invalidValue("An import is ?format=csv or ?format=ndjson (accounts), or ?format=logins (sign-ins, userName,at), not '\(given)'.")
+            }
             return given
         }
         let type = request.headers[.contentType]?.lowercased() ?? ""

@@ -327,6 +327,12 @@ public nonisolated struct Roster_V1_RecordLogins: Sendable {
 
   public var logins: [Roster_V1_Login] = []
 
+  /// From a "sync last-login info" job: the batch's outcome is kept under (job_id, first_line),
+  /// so the batch sent again after a restart reports what it did the first time.
+  public var jobID: String = String()
+
+  public var firstLine: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -897,7 +903,7 @@ nonisolated extension Roster_V1_Login: SwiftProtobuf.Message, SwiftProtobuf._Mes
 
 nonisolated extension Roster_V1_RecordLogins: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RecordLogins"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}logins\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}logins\0\u{3}job_id\0\u{3}first_line\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -907,6 +913,8 @@ nonisolated extension Roster_V1_RecordLogins: SwiftProtobuf.Message, SwiftProtob
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.directoryID) }()
       case 2: try { try decoder.decodeRepeatedMessageField(value: &self.logins) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.jobID) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.firstLine) }()
       default: break
       }
     }
@@ -919,12 +927,20 @@ nonisolated extension Roster_V1_RecordLogins: SwiftProtobuf.Message, SwiftProtob
     if !self.logins.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.logins, fieldNumber: 2)
     }
+    if !self.jobID.isEmpty {
+      try visitor.visitSingularStringField(value: self.jobID, fieldNumber: 3)
+    }
+    if self.firstLine != 0 {
+      try visitor.visitSingularInt64Field(value: self.firstLine, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Roster_V1_RecordLogins, rhs: Roster_V1_RecordLogins) -> Bool {
     if lhs.directoryID != rhs.directoryID {return false}
     if lhs.logins != rhs.logins {return false}
+    if lhs.jobID != rhs.jobID {return false}
+    if lhs.firstLine != rhs.firstLine {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
