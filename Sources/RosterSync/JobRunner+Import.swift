@@ -37,24 +37,9 @@ extension JobRunner {
                     if job.failures.count < Self.failuresKept { job.failures.append("line \(result.line): \(result.reason)") }
                 }
             }
-            job.processed += records.count
-            (job.offset, job.line) = source.position
-            let fraction = source.fraction
-            job.remaining = fraction >= 1 ? 0 : Int(Double(job.processed) / max(fraction, 0.000_001) * (1 - fraction))
-            job.total = job.processed + job.remaining
-            guard try await checkpoint(&job) else {
-                // Cancelled: what was imported stays; the file and the job's record of it go.
-                _ = try? await users.send(ForgetImport(jobID: job.id), shardKey: directory)
-                try? FileManager.default.removeItem(atPath: path)
-                return
-            }
+            guard try await advance(&job, by: records.count, to: source.position, fraction: source.fraction, file: path) else { return }
         }
-        _ = try await users.send(ForgetImport(jobID: job.id), shardKey: directory)
-        job.state = .done
-        job.remaining = 0
-        job.total = job.processed
-        _ = try await checkpoint(&job)
-        try? FileManager.default.removeItem(atPath: path)
+        try await finishFileJob(&job, file: path)
         logger.info("import done", metadata: [
             "job": "\(job.id)", "directory": "\(directory)", "records": "\(job.processed)", "created": "\(job.createdCount)",
             "unchanged": "\(job.unchanged)", "failed": "\(job.failed)",
@@ -163,22 +148,33 @@ extension JobRunner {
                 for name in recorded.unknown.prefix(Self.failuresKept) { fail(lines[name] ?? 0, "No user '\(name)' in the directory.") }
                 if unknown > min(recorded.unknown.count, Self.failuresKept) { job.failed += unknown - min(recorded.unknown.count, Self.failuresKept) }
             }
-            job.processed += records.count
-            (job.offset, job.line) = source.position
-            let fraction = source.fraction
-            job.remaining = fraction >= 1 ? 0 : Int(Double(job.processed) / max(fraction, 0.000_001) * (1 - fraction))
-            job.total = job.processed + job.remaining
-            guard try await checkpoint(&job) else {
-                _ = try? await users.send(ForgetImport(jobID: job.id), shardKey: directory)
-                try? FileManager.default.removeItem(atPath: path)
-                return
-            }
+            guard try await advance(&job, by: records.count, to: source.position, fraction: source.fraction, file: path) else { return }
         }
-        _ = try await users.send(ForgetImport(jobID: job.id), shardKey: directory)
+        try await finishFileJob(&job, file: path)
+    }
+
+    /// After a batch of a file job: its position and an estimate of what is left, checkpointed.
+    /// False once cancelled: what was done stays; the file and the stores' record of the job go.
+    func advance(_ job: inout Job, by records: Int, to position: (offset: Int, line: Int), fraction: Double, file: String) async throws -> Bool {
+        job.processed += records
+        (job.offset, job.line) = position
+        job.remaining = fraction >= 1 ? 0 : Int(Double(job.processed) / max(fraction, 0.000_001) * (1 - fraction))
+        job.total = job.processed + job.remaining
+        guard try await checkpoint(&job) else {
+            _ = try? await users.send(ForgetImport(jobID: job.id), shardKey: job.directoryID)
+            try? FileManager.default.removeItem(atPath: file)
+            return false
+        }
+        return true
+    }
+
+    /// A file job read to its end: the stores forget it, then it is done and its file goes.
+    func finishFileJob(_ job: inout Job, file: String) async throws {
+        _ = try await users.send(ForgetImport(jobID: job.id), shardKey: job.directoryID)
         job.state = .done
         job.remaining = 0
         job.total = job.processed
         _ = try await checkpoint(&job)
-        try? FileManager.default.removeItem(atPath: path)
+        try? FileManager.default.removeItem(atPath: file)
     }
 }
