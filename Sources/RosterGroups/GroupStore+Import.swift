@@ -21,7 +21,14 @@ extension GroupStore {
             do {
                 try db.inSavepoint {
                     let createdBefore = try Int.fetchOne(seen, arguments: [event]) != nil
-                    if let row = try Row.fetchOne(byName, arguments: [c.directoryID, key]) {
+                    if let cleared = try unmappedGroup(db, directoryID: c.directoryID, name: key) {
+                        // Waiting to be mapped: matched there, and gains the members it lacks.
+                        for m in g.members {
+                            try db.execute(sql: "INSERT OR IGNORE INTO unmappedGroupMember (groupSeq, memberId, display, type) VALUES (?, ?, ?, ?)",
+                                           arguments: [cleared, m.value.lowercased(), m.display, m.type ?? "User"])
+                        }
+                        results.append(ImportResult(line: g.line, outcome: createdBefore ? .created : .unchanged))
+                    } else if let row = try Row.fetchOne(byName, arguments: [c.directoryID, key]) {
                         let seq: Int64 = row["seq"]
                         let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM groupMember WHERE groupSeq = ?", arguments: [seq]) ?? 0
                         try addMembers(db, seq: seq, g.members)

@@ -55,6 +55,27 @@ extension GroupStore {
             try db.alter(table: "appliedEvent") { t in t.add(column: "directoryId", .text) }
             try db.create(index: "appliedEvent_directory", on: "appliedEvent", columns: ["directoryId"])
         }
+        migrator.registerMigration("v4-unmappedGroup") { db in
+            // Groups without a SCIM id (their SCIM data cleared), with their members, until a map.
+            // `id` is the former id, unique like any: a reshard re-points the members by it.
+            try db.create(table: "unmappedGroup") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("directoryId", .text).notNull()
+                t.column("id", .text).notNull().unique()
+                t.column("displayName", .text).notNull()
+                t.column("displayNameKey", .text).notNull()
+                t.column("json", .text).notNull()
+                t.uniqueKey(["directoryId", "displayNameKey"])
+            }
+            try db.create(table: "unmappedGroupMember") { t in
+                t.column("groupSeq", .integer).notNull().references("unmappedGroup", onDelete: .cascade)
+                t.column("memberId", .text).notNull()
+                t.column("display", .text)
+                t.column("type", .text)
+                t.primaryKey(["groupSeq", "memberId"])
+            }
+            try db.create(index: "unmappedGroupMember_member", on: "unmappedGroupMember", columns: ["memberId"])
+        }
         return migrator
     }
 }
@@ -68,6 +89,7 @@ extension GroupStore {
             .init("scimGroup", renumbered: true, children: [("groupMember", "groupSeq")]),
             .init("groupDirectoryCount"),
             .init("deletedUser"),
+            .init("unmappedGroup", renumbered: true, children: [("unmappedGroupMember", "groupSeq")]),
         ],
         shared: ["appliedEvent"])
 }

@@ -26,12 +26,14 @@ public enum GroupStore {
         table.registerRead(GroupMembersPage.self) { try membersPage($0, $1) }
         table.register(JoinGroups.self) { try join($0, $1) }
         table.register(ImportGroups.self) { try importGroups($0, $1) }
+        registerClearCommands(&table)
         table.registerDirectoryRemoval(directoryTables)
         return table
     }
 
 
     static func create(_ db: Database, _ c: CreateGroup) throws -> StoredGroup {
+        try checkNotReserved(db, directoryID: c.directoryID, c.attributes)
         try table.checkDeclaredUniqueness(db, type: try DeclaredSchemas.type(.group, wire: c.extensions), directoryID: c.directoryID, attributes: c.attributes, excludingID: nil)
         let (seq, stored) = try table.insert(db, directoryID: c.directoryID, attributes: c.attributes, json: c.attributesJSON)
         try addMembers(db, seq: seq, c.members)
@@ -98,6 +100,7 @@ public enum GroupStore {
 
     /// Writes new attributes over an existing group, bumping its version.
     static func write(_ db: Database, _ existing: Row, attributes: [String: JSONValue], includeMembers: Bool) throws -> StoredGroup {
+        try checkNotReserved(db, directoryID: existing["directoryId"], attributes)
         let stored = try table.update(db, existing, attributes: attributes)
         return StoredGroup(resource: stored, members: includeMembers ? try members(db, seq: existing["seq"]) : nil)
     }
@@ -120,6 +123,12 @@ public enum GroupStore {
         guard db.changesCount == 1 else { return Empty() }
         if try Int.fetchOne(db.statement("SELECT 1 FROM deletedUser WHERE userId = ?"), arguments: [c.userID.lowercased()]) != nil { return Empty() }
         for name in Set(c.groupNames.map { $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.isEmpty }).sorted() {
+            if let cleared = try unmappedGroup(db, directoryID: c.directoryID, name: name) {
+                // Waiting to be mapped: the user joins it there, and keeps it once it is mapped.
+                try db.statement("INSERT OR IGNORE INTO unmappedGroupMember (groupSeq, memberId, display, type) VALUES (?, ?, ?, 'User')")
+                    .execute(arguments: [cleared, c.userID.lowercased(), c.display])
+                continue
+            }
             let seq: Int64
             if let existing = try Int64.fetchOne(db.statement("SELECT seq FROM scimGroup WHERE directoryId = ? AND displayNameKey = ?"),
                                                  arguments: [c.directoryID, name.lowercased()]) {
@@ -155,12 +164,18 @@ public enum GroupStore {
             try db.statement("INSERT OR IGNORE INTO deletedUser (userId, directoryId) VALUES (?, ?)").execute(arguments: [user, c.directoryID])
             try db.statement("DELETE FROM groupMember WHERE memberId = ? AND groupSeq IN (SELECT seq FROM scimGroup WHERE directoryId = ?)")
                 .execute(arguments: [user, c.directoryID])
+            try db.statement("DELETE FROM unmappedGroupMember WHERE memberId = ? AND groupSeq IN (SELECT seq FROM unmappedGroup WHERE directoryId = ?)")
+                .execute(arguments: [user, c.directoryID])
         case .reassigned:
             // Mapped again under a new id (its SCIM data had been cleared): its memberships follow.
             try db.statement("UPDATE OR IGNORE groupMember SET memberId = ? WHERE memberId = ? AND groupSeq IN (SELECT seq FROM scimGroup WHERE directoryId = ?)")
                 .execute(arguments: [c.newID.lowercased(), user, c.directoryID])
+            try db.statement("UPDATE OR IGNORE unmappedGroupMember SET memberId = ? WHERE memberId = ? AND groupSeq IN (SELECT seq FROM unmappedGroup WHERE directoryId = ?)")
+                .execute(arguments: [c.newID.lowercased(), user, c.directoryID])
         case .renamed:
             try db.statement("UPDATE groupMember SET display = ? WHERE memberId = ? AND groupSeq IN (SELECT seq FROM scimGroup WHERE directoryId = ?)")
+                .execute(arguments: [c.display, user, c.directoryID])
+            try db.statement("UPDATE unmappedGroupMember SET display = ? WHERE memberId = ? AND groupSeq IN (SELECT seq FROM unmappedGroup WHERE directoryId = ?)")
                 .execute(arguments: [c.display, user, c.directoryID])
         }
         return Empty()

@@ -321,3 +321,27 @@ public struct MapDirectory: Command {
     public init(message m: Roster_V1_MapDirectory) { directoryID = m.directoryID }
     public var message: Roster_V1_MapDirectory { .with { $0.directoryID = directoryID } }
 }
+
+/// Clears the SCIM ids of up to `limit` groups of a directory (`groups.clearBatch`).
+public struct ClearGroupsBatch: DirectoryBatchCommand, DirectoryScoped {
+    public static let name = "groups.clearBatch"
+    public typealias Message = Roster_V1_ClearSCIMBatch
+    public var directoryID: String
+    public var limit: Int
+    public init(directoryID: String, limit: Int) {
+        self.directoryID = directoryID
+        self.limit = limit
+    }
+}
+
+/// Gives up to `limit` groups of a directory without a SCIM id a new one (`groups.mapBatch`).
+public struct MapGroupsBatch: DirectoryBatchCommand, DirectoryScoped {
+    public static let name = "groups.mapBatch"
+    public typealias Message = Roster_V1_MapBatch
+    public var directoryID: String
+    public var limit: Int
+    public init(directoryID: String, limit: Int) {
+        self.directoryID = directoryID
+        self.limit = limit
+    }
+}

@@ -88,3 +88,28 @@ struct ReassignedMemberTests {
         }
     }
 }
+
+/// Clear SCIM data and map for groups: a cleared group keeps its members out of SCIM's sight,
+/// its displayName reserved; a user joining it by name meanwhile joins it there; a map creates it
+/// again under a new id with every member.
+struct ClearedGroupTests {
+    @Test func aClearedGroupIsReservedKeepsItsMembersAndComesBackUnderANewId() throws {
+        try withStore(migrator: GroupStore.migrator, commands: GroupStore.commands) { store, _, _ in
+            let staff: [String: JSONValue] = ["schemas": .array([.string(CoreSchemas.groupURN)]), "displayName": .string("Staff"), "externalId": .string("okta-g1")]
+            let group = try store.run(CreateGroup(directoryID: "d", attributes: staff, members: [GroupMember(value: "u1", display: "One", type: "User")]))
+            #expect(try store.run(ClearGroupsBatch(directoryID: "d", limit: 500)) == RemovedBatch(removed: 1, remaining: 0))
+            expectSCIMError(status: 404, scimType: nil) { try store.run(GetGroup(directoryID: "d", id: group.resource.id, includeMembers: true)) }
+            expectSCIMError(status: 409, scimType: .uniqueness) {
+                try store.run(CreateGroup(directoryID: "d", attributes: ["schemas": .array([.string(CoreSchemas.groupURN)]), "displayName": .string("staff")], members: []))
+            }
+            _ = try store.run(JoinGroups(eventID: "j1", directoryID: "d", userID: "u2", display: "Two", groupNames: ["STAFF"]))
+            _ = try store.run(ApplyUserEvent(eventID: "r1", kind: .reassigned, directoryID: "d", userID: "u1", display: nil, newID: "u1-new"))
+            #expect(try store.run(MapGroupsBatch(directoryID: "d", limit: 500)) == RemovedBatch(removed: 1, remaining: 0))
+            let back = try store.run(QueryGroups(query: ResourceQuery(directoryID: "d", filter: #"displayName eq "Staff""#, startIndex: 1, count: 10, sortBy: nil, descending: false, locationPrefix: ""),
+                                                 includeMembers: true)).groups
+            try #require(back.count == 1)
+            #expect(back[0].resource.id != group.resource.id && back[0].resource.attributes["externalId"] == nil)
+            #expect((back[0].members ?? []).map(\.value).sorted() == ["u1-new", "u2"], "\(String(describing: back[0].members))")
+        }
+    }
+}
