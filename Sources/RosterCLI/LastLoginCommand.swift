@@ -47,11 +47,7 @@ struct LastLoginCommand: AsyncParsableCommand {
         @Flag(help: "Return once the job is queued instead of following it.") var noWait = false
 
         func run() async throws {
-            let url = URL(fileURLWithPath: file)
-            guard FileManager.default.isReadableFile(atPath: url.path) else { throw CLIError("Cannot read \(file).") }
-            let data = try await AdminClient(options: options).send("POST", "directories/\(AdminClient.segment(directory))/import", query: [URLQueryItem(name: "format", value: "logins")],
-                                                                   file: (url, "text/csv"), timeout: 3600)
-            try await JobProgress.follow((try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:], options: options, noWait: noWait)
+            try await JobProgress.upload(file, into: directory, format: "logins", type: "text/csv", options: options, noWait: noWait)
         }
     }
 }

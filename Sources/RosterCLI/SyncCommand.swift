@@ -33,14 +33,11 @@ struct SyncCommand: AsyncParsableCommand {
         @Flag(help: "Return once the job is queued instead of following it.") var noWait = false
 
         func run() async throws {
-            let url = URL(fileURLWithPath: file)
-            guard FileManager.default.isReadableFile(atPath: url.path) else { throw CLIError("Cannot read \(file).") }
-            let kind = (format ?? (url.pathExtension.lowercased() == "csv" ? "csv" : url.pathExtension.lowercased().contains("json") ? "ndjson" : "")).lowercased()
+            let ext = URL(fileURLWithPath: file).pathExtension.lowercased()
+            let kind = (format ?? (ext == "csv" ? "csv" : ext.contains("json") ? "ndjson" : "")).lowercased()
             guard ["csv", "ndjson"].contains(kind) else { throw ValidationError("Say --format csv or --format ndjson.") }
-            let client = AdminClient(options: options)
-            let data = try await client.send("POST", "directories/\(AdminClient.segment(directory))/import", query: [URLQueryItem(name: "format", value: kind)] + (unmapped ? [URLQueryItem(name: "unmapped", value: "true")] : []),
-                                             file: (url, kind == "csv" ? "text/csv" : "application/x-ndjson"), timeout: 3600)
-            try await JobProgress.follow((try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:], options: options, noWait: noWait)
+            try await JobProgress.upload(file, into: directory, format: kind, type: kind == "csv" ? "text/csv" : "application/x-ndjson",
+                                         unmapped: unmapped, options: options, noWait: noWait)
         }
     }
 
@@ -104,6 +101,15 @@ enum JobProgress {
         if let step = j["step"] as? String, j["state"] as? String == "running" { text += " (\(step))" }
         if let error = j["error"] as? String { text += ": \(error)" }
         return text
+    }
+
+    /// Streams `file` into a directory's import (`format` csv, ndjson or logins) and follows the job.
+    static func upload(_ file: String, into directory: String, format: String, type: String, unmapped: Bool = false, options: AdminOptions, noWait: Bool) async throws {
+        let url = URL(fileURLWithPath: file)
+        guard FileManager.default.isReadableFile(atPath: url.path) else { throw CLIError("Cannot read \(file).") }
+        let query = [URLQueryItem(name: "format", value: format)] + (unmapped ? [URLQueryItem(name: "unmapped", value: "true")] : [])
+        let data = try await AdminClient(options: options).send("POST", "directories/\(AdminClient.segment(directory))/import", query: query, file: (url, type), timeout: 3600)
+        try await follow((try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:], options: options, noWait: noWait)
     }
 
     /// A job the admin API just queued: its id (with --no-wait), else its progress until it ends.

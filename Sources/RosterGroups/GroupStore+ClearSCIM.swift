@@ -18,14 +18,19 @@ extension GroupStore {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM unmappedGroup WHERE directoryId = ? AND displayNameKey = ?"), arguments: [directoryID, name.lowercased()])
     }
 
+    /// A member of a cleared group (a user who joined it by name, or the file of an import).
+    static func addClearedMember(_ db: Database, groupSeq: Int64, _ member: GroupMember) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO unmappedGroupMember (groupSeq, memberId, display, type) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [groupSeq, member.value.lowercased(), member.display, member.type ?? "User"])
+    }
+
     static func checkNotReserved(_ db: Database, directoryID: String, _ attributes: [String: JSONValue]) throws {
         guard let name = attributes["displayName"]?.stringValue, try unmappedGroup(db, directoryID: directoryID, name: name) != nil else { return }
         throw SCIMError.uniqueness("A group '\(name)' exists in this directory without a SCIM id (its SCIM data was cleared): map it (roster sync run) and look it up by displayName.")
     }
 
     static func clearBatch(_ db: Database, _ c: ClearGroupsBatch) throws -> RemovedBatch {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM scimGroup WHERE directoryId = ? ORDER BY seq LIMIT ?", arguments: [c.directoryID, max(0, c.limit)])
-        for row in rows {
+        try DirectoryMover.batch(db, table: "scimGroup", directory: c.directoryID, limit: c.limit) { row in
             var attributes = try table.stored(row).attributes
             attributes.removeValue(forKey: "externalId")
             let name: String = row["displayName"]
@@ -36,13 +41,10 @@ extension GroupStore {
             try db.execute(sql: "DELETE FROM groupMember WHERE groupSeq = ?", arguments: [row["seq"] as Int64])
             _ = try table.delete(db, row, directoryID: c.directoryID)
         }
-        let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scimGroup WHERE directoryId = ?", arguments: [c.directoryID]) ?? 0
-        return RemovedBatch(removed: rows.count, remaining: remaining)
     }
 
     static func mapBatch(_ db: Database, _ c: MapGroupsBatch) throws -> RemovedBatch {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM unmappedGroup WHERE directoryId = ? ORDER BY seq LIMIT ?", arguments: [c.directoryID, max(0, c.limit)])
-        for row in rows {
+        try DirectoryMover.batch(db, table: "unmappedGroup", directory: c.directoryID, limit: c.limit) { row in
             let seq: Int64 = row["seq"]
             let text: String = row["json"]
             guard case .object(let attributes) = try JSONValue.parse(Array(text.utf8)) else { throw SCIMError.internalError("A cleared group could not be read.") }
@@ -51,7 +53,5 @@ extension GroupStore {
             try db.execute(sql: "DELETE FROM unmappedGroup WHERE seq = ?", arguments: [seq])
             _ = try create(db, CreateGroup(directoryID: c.directoryID, attributes: attributes, members: members))
         }
-        let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM unmappedGroup WHERE directoryId = ?", arguments: [c.directoryID]) ?? 0
-        return RemovedBatch(removed: rows.count, remaining: remaining)
     }
 }

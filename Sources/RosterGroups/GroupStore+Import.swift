@@ -23,16 +23,13 @@ extension GroupStore {
                     let createdBefore = try Int.fetchOne(seen, arguments: [event]) != nil
                     if let cleared = try unmappedGroup(db, directoryID: c.directoryID, name: key) {
                         // Waiting to be mapped: matched there, and gains the members it lacks.
-                        for m in g.members {
-                            try db.execute(sql: "INSERT OR IGNORE INTO unmappedGroupMember (groupSeq, memberId, display, type) VALUES (?, ?, ?, ?)",
-                                           arguments: [cleared, m.value.lowercased(), m.display, m.type ?? "User"])
-                        }
+                        for m in g.members { try addClearedMember(db, groupSeq: cleared, m) }
                         results.append(ImportResult(line: g.line, outcome: createdBefore ? .created : .unchanged))
                     } else if let row = try Row.fetchOne(byName, arguments: [c.directoryID, key]) {
                         let seq: Int64 = row["seq"]
-                        let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM groupMember WHERE groupSeq = ?", arguments: [seq]) ?? 0
+                        let before = db.totalChangesCount
                         try addMembers(db, seq: seq, g.members)
-                        if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM groupMember WHERE groupSeq = ?", arguments: [seq]) ?? 0 != before {
+                        if db.totalChangesCount != before {  // a member it lacked
                             try db.execute(sql: "UPDATE scimGroup SET version = version + 1, lastModified = ? WHERE seq = ?", arguments: [now, seq])
                         }
                         results.append(ImportResult(line: g.line, outcome: createdBefore ? .created : .unchanged, id: row["id"]))

@@ -125,8 +125,7 @@ public enum GroupStore {
         for name in Set(c.groupNames.map { $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.isEmpty }).sorted() {
             if let cleared = try unmappedGroup(db, directoryID: c.directoryID, name: name) {
                 // Waiting to be mapped: the user joins it there, and keeps it once it is mapped.
-                try db.statement("INSERT OR IGNORE INTO unmappedGroupMember (groupSeq, memberId, display, type) VALUES (?, ?, ?, 'User')")
-                    .execute(arguments: [cleared, c.userID.lowercased(), c.display])
+                try addClearedMember(db, groupSeq: cleared, GroupMember(value: c.userID, display: c.display, type: "User"))
                 continue
             }
             let seq: Int64

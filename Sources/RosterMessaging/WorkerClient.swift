@@ -7,7 +7,7 @@ import Synchronization
 /// The ingress's connection to one kind of worker, sharded by directory.
 ///
 /// With N endpoints, instance `fnv1a(shardKey) mod N` owns a shard key (a directory id), unless
-/// the sync worker's shard map, followed every second, says otherwise (an online reshard moved it;
+/// the sync worker's shard map, followed every half second, says otherwise (an online reshard moved it;
 /// docs/operations.md).
 public final class WorkerClient: ShardedTransport {
     /// The worker kind, for error messages (`users`, `groups` …).

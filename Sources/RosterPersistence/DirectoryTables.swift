@@ -1,5 +1,5 @@
 public import GRDB
-import RosterProtocol
+public import RosterProtocol
 
 /// How a store's rows belong to directories: what `roster reshard` moves when a directory changes
 /// shard. Declared by each store beside its migrations; a store with a table that is in neither
@@ -175,6 +175,19 @@ extension DirectoryMover {
         let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(parent) WHERE directoryId = ?", arguments: [directory]) ?? 0
         if remaining == 0 { try delete(db, directory: directory, tables: tables) }
         return (removed, remaining)
+    }
+}
+
+extension DirectoryMover {
+    /// Up to `limit` rows of `directory` in `table`, oldest first, each handed to `body` (which
+    /// takes it out of the table), then how many are left: one batch of a directory job that
+    /// moves rows between a store's tables (clear SCIM data, map). `limit` 0 only counts.
+    public static func batch(_ db: Database, table: String, directory: String, limit: Int, _ body: (Row) throws -> Void) throws -> RemovedBatch {
+        let name = table.quotedDatabaseIdentifier
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(name) WHERE directoryId = ? ORDER BY seq LIMIT ?", arguments: [directory, max(0, limit)])
+        for row in rows { try body(row) }
+        let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(name) WHERE directoryId = ?", arguments: [directory]) ?? 0
+        return RemovedBatch(removed: rows.count, remaining: remaining)
     }
 }
 

@@ -11,30 +11,35 @@ import SCIMCore
 /// are checkpointed together after each batch; the stores remember what each (job, line)
 /// created, so a batch repeated after a restart reports the same outcomes: the final counts are
 /// exact, and nothing is created twice.
-extension JobRunner {
+extension Job {
+    /// The reasons of the first failures a job keeps.
     static let failuresKept = 20
 
+    /// A record that failed: counted, and its reason kept while fewer than ``failuresKept`` are.
+    mutating func fail(line: Int, _ reason: String) {
+        failed += 1
+        if failures.count < Self.failuresKept { failures.append("line \(line): \(reason)") }
+    }
+}
+
+extension JobRunner {
+
     func importAccounts(_ job: inout Job) async throws {
-        // `<format>:<upload id>[:unmapped]`
-        let parts = job.source.split(separator: ":").map(String.init)
-        guard parts.count >= 2 else { throw SCIMError.invalidValue("The job names no import file.") }
-        let unmapped = parts.count > 2 && parts[2] == "unmapped"
-        let path = try SyncStore.uploadPath(parts[1])
-        var source: any AccountSource = parts[0] == "csv"
+        let file = try SyncStore.ImportFile(job)
+        let path = try file.path
+        var source: any AccountSource = file.format == "csv"
             ? try CSVAccountSource(path: path, offset: job.offset, line: max(1, job.line))
             : try NDJSONAccountSource(path: path, offset: job.offset, line: max(1, job.line))
         let directory = job.directoryID
         while true {
             let records = try source.next(limit: batch)
             if records.isEmpty { break }
-            let results = try await apply(records, job: job.id, directory: directory, unmapped: unmapped)
+            let results = try await apply(records, job: job.id, directory: directory, unmapped: file.unmapped)
             for result in results {
                 switch result.outcome {
                 case .created: job.createdCount += 1
                 case .unchanged: job.unchanged += 1
-                case .failed:
-                    job.failed += 1
-                    if job.failures.count < Self.failuresKept { job.failures.append("line \(result.line): \(result.reason)") }
+                case .failed: job.fail(line: result.line, result.reason)
                 }
             }
             guard try await advance(&job, by: records.count, to: source.position, fraction: source.fraction, file: path) else { return }
@@ -59,7 +64,7 @@ extension JobRunner {
     /// One batch: every record's outcome, by line.
     func apply(_ records: [SourceRecord], job: String, directory: String, unmapped: Bool) async throws -> [ImportResult] {
         var outcomes: [Int: ImportResult] = [:]
-        var users: [ImportUsers.Record] = [], groupsOf: [Int: [String]] = [:]
+        var users: [ImportUsers.Record] = [], groupsOf: [Int: (userName: String, names: [String])] = [:]
         var groups: [(line: Int, attributes: [String: JSONValue], members: [String])] = []
         for record in records {
             switch record {
@@ -69,7 +74,7 @@ extension JobRunner {
                 switch Self.validatedUser(attributes) {
                 case .success(let resource):
                     users.append(.init(line: line, attributes: resource))
-                    if !names.isEmpty { groupsOf[line] = names }
+                    if !names.isEmpty { groupsOf[line] = (resource["userName"]?.stringValue ?? "", names) }
                 case .failure(let error):
                     outcomes[line] = ImportResult(line: line, outcome: .failed, reason: error.detail)
                 }
@@ -84,8 +89,7 @@ extension JobRunner {
         if !users.isEmpty {
             for result in try await self.users.send(ImportUsers(jobID: job, directoryID: directory, records: users, unmapped: unmapped), shardKey: directory).results {
                 outcomes[result.line] = result
-                if let names = groupsOf[result.line], !result.id.isEmpty {
-                    let userName = users.first { $0.line == result.line }?.attributes["userName"]?.stringValue ?? ""
+                if let (userName, names) = groupsOf[result.line], !result.id.isEmpty {
                     memberships.append(.init(line: result.line, userID: result.id, display: userName, groupNames: names))
                 }
             }
@@ -117,22 +121,16 @@ extension JobRunner {
 /// the one recorded; `failed`: a bad row or a userName with no user (by line).
 extension JobRunner {
     func importLogins(_ job: inout Job) async throws {
-        let parts = job.source.split(separator: ":").map(String.init)
-        guard parts.count >= 2 else { throw SCIMError.invalidValue("The job names no file.") }
-        let path = try SyncStore.uploadPath(parts[1])
+        let path = try SyncStore.ImportFile(job).path
         var source = try LoginSource(path: path, offset: job.offset, line: max(1, job.line))
         let directory = job.directoryID
-        func fail(_ line: Int, _ reason: String) {
-            job.failed += 1
-            if job.failures.count < Self.failuresKept { job.failures.append("line \(line): \(reason)") }
-        }
         while true {
             let records = try source.next(limit: batch)
             guard let first = records.first else { break }
             var logins: [RecordLogins.Login] = [], lines: [String: Int] = [:]
             for record in records {
                 switch record {
-                case .invalid(let line, let reason): fail(line, reason)
+                case .invalid(let line, let reason): job.fail(line: line, reason)
                 case .login(let line, let login):
                     logins.append(login)
                     lines[login.userName] = line
@@ -144,9 +142,9 @@ extension JobRunner {
                 let recorded = try await users.send(RecordLogins(directoryID: directory, logins: logins, jobID: job.id, firstLine: firstLine), shardKey: directory)
                 job.unchanged += recorded.unchanged
                 job.createdCount += recorded.updated
-                let unknown = logins.count - recorded.updated - recorded.unchanged
-                for name in recorded.unknown.prefix(Self.failuresKept) { fail(lines[name] ?? 0, "No user '\(name)' in the directory.") }
-                if unknown > min(recorded.unknown.count, Self.failuresKept) { job.failed += unknown - min(recorded.unknown.count, Self.failuresKept) }
+                // The store names at most 100 unknown userNames a batch; the others count all the same.
+                for name in recorded.unknown { job.fail(line: lines[name] ?? 0, "No user '\(name)' in the directory.") }
+                job.failed += logins.count - recorded.updated - recorded.unchanged - recorded.unknown.count
             }
             guard try await advance(&job, by: records.count, to: source.position, fraction: source.fraction, file: path) else { return }
         }

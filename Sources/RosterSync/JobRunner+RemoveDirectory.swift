@@ -21,23 +21,7 @@ extension JobRunner {
             }) else { return }
             logger.info("directory removal: configurations removed", metadata: ["job": "\(job.id)", "directory": "\(directory)"])
         }
-        if job.step == "count" {
-            job.total = try await remaining(users, directory) + remaining(groups, directory)
-            job.remaining = job.total
-            job.step = "users"
-            guard try await checkpoint(&job) else { return }
-        }
-        for (step, store, next) in [("users", users, "groups"), ("groups", groups, "directory")] where job.step == step {
-            while true {
-                let removed = try await send(store, RemoveDirectoryBatch(directoryID: directory, limit: batch))
-                let other = step == "users" ? try await remaining(groups, directory) : 0
-                job.remaining = removed.remaining + other
-                job.processed = max(0, job.total - job.remaining)
-                if removed.remaining == 0 { job.step = next }
-                guard try await checkpoint(&job) else { return }
-                if removed.remaining == 0 { break }
-            }
-        }
+        guard try await directoryBatches(&job, RemoveDirectoryBatch.self, RemoveDirectoryBatch.self, then: "directory") else { return }
         if job.step == "directory" {
             job.state = .done
             job.remaining = 0
@@ -48,13 +32,5 @@ extension JobRunner {
             }
             logger.info("directory removed", metadata: ["job": "\(job.id)", "directory": "\(directory)", "resources": "\(job.processed)"])
         }
-    }
-
-    private func remaining(_ store: any CommandTransport, _ directory: String) async throws -> Int {
-        try await send(store, RemoveDirectoryBatch(directoryID: directory, limit: 0)).remaining
-    }
-
-    private func send(_ store: any CommandTransport, _ command: RemoveDirectoryBatch) async throws -> RemovedBatch {
-        try await store.send(command, shardKey: command.directoryID)
     }
 }

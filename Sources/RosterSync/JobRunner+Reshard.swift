@@ -10,8 +10,9 @@ import SCIMCore
 /// system runs. Per directory: its old shard refuses its writes (`moving`; routers retry, so
 /// IdPs see a slower answer), its rows are exported there and imported on the new shard (counts
 /// checked), the old shard refuses it altogether (`moved`), the shard map switches (routers follow
-/// within half a second, at once when refused) and its old rows are removed in batches. Every step can be repeated,
-/// so a job killed anywhere resumes and ends with each directory whole on exactly one shard.
+/// within half a second, at once when refused) and its old rows are removed in batches. Every
+/// step can be repeated, so a job killed anywhere resumes and ends with each directory whole on
+/// exactly one shard.
 extension JobRunner {
     func reshard(_ job: inout Job) async throws {
         if job.total < 0 {
@@ -92,7 +93,7 @@ extension JobRunner {
         try await pool.read { db in
             let targets = try SyncStore.reshardTargets(db)
             for kind in SyncStore.shardedKinds {
-                if let target = targets[kind], let move = try SyncStore.nextMove(db, kind: kind, target: target) { return (kind, move) }
+                if let target = targets[kind], let move = try SyncStore.pendingMoves(db, kind: kind, target: target).first { return (kind, move) }
             }
             return nil
         }

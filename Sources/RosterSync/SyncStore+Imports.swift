@@ -41,12 +41,25 @@ extension SyncStore {
         return UploadReceived(bytes: max(size, c.offset + c.data.count))
     }
 
-    static func queueImport(_ db: Database, _ c: StartImport) throws -> Job {
-        guard let row = try Row.fetchOne(db, sql: "SELECT name, removing FROM directory WHERE id = ?", arguments: [c.directoryID]) else {
-            throw SCIMError.notFound("No directory '\(c.directoryID)'.")
+    /// What an import job reads, written in its `source` as `<format>:<upload id>[:unmapped]`.
+    struct ImportFile {
+        var format: String, uploadID: String, unmapped: Bool
+        var source: String { "\(format):\(uploadID)" + (unmapped ? ":unmapped" : "") }
+        var path: String { get throws(SCIMError) { try SyncStore.uploadPath(uploadID) } }
+
+        init(format: String, uploadID: String, unmapped: Bool) {
+            (self.format, self.uploadID, self.unmapped) = (format, uploadID, unmapped)
         }
-        let name: String = row["name"]
-        guard !(row["removing"] as Bool) else { throw SCIMError(status: 409, scimType: nil, detail: "The directory '\(name)' is being removed: nothing can be imported into it.") }
+
+        init(_ job: Job) throws(SCIMError) {
+            let parts = job.source.split(separator: ":").map(String.init)
+            guard parts.count >= 2 else { throw SCIMError.invalidValue("The job names no import file.") }
+            self.init(format: parts[0], uploadID: parts[1], unmapped: parts.count > 2 && parts[2] == "unmapped")
+        }
+    }
+
+    static func queueImport(_ db: Database, _ c: StartImport) throws -> Job {
+        let name = try directoryName(db, c.directoryID, why: ": nothing can be imported into it")
         guard ["csv", "ndjson", "logins"].contains(c.format) else { throw SCIMError.invalidValue("An import is csv or ndjson (or logins: sign-ins), not '\(c.format)'.") }
         let path = try uploadPath(c.uploadID)
         guard let handle = FileHandle(forUpdatingAtPath: path) else { throw SCIMError.notFound("No upload '\(c.uploadID)'.") }
@@ -54,11 +67,9 @@ extension SyncStore {
         let size = Int(try handle.seekToEnd())
         guard size == c.bytes, size > 0 else { throw SCIMError.invalidValue("Upload \(c.uploadID) holds \(size) bytes, not the \(c.bytes) sent; send it again.") }
         try handle.synchronize()  // on disk before a job depends on it
-        var j = Job(id: UUID().uuidString.lowercased(), kind: c.format == "logins" ? Job.importLogins : Job.importAccounts, directoryID: c.directoryID, directoryName: name, state: .queued,
-                    created: Timestamp.string(from: try db.transactionDate))
-        j.source = "\(c.format):\(c.uploadID.lowercased())" + (c.unmapped ? ":unmapped" : "")
-        j.line = 1
-        try insert(db, j)
-        return j
+        return try queueJob(db, kind: c.format == "logins" ? Job.importLogins : Job.importAccounts, directoryID: c.directoryID, name: name) { j in
+            j.source = ImportFile(format: c.format, uploadID: c.uploadID.lowercased(), unmapped: c.unmapped).source
+            j.line = 1
+        }
     }
 }

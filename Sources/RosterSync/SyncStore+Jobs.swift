@@ -11,9 +11,7 @@ extension SyncStore {
         table.register(RemoveDirectory.self) { db, c in try queueRemoval(db, c) }
         table.register(ClearSCIM.self) { db, c in
             let name = try directoryName(db, c.directoryID)
-            guard c.confirmName == name else {
-                throw SCIMError.invalidValue("Clearing a directory's SCIM data cannot be undone (the IdP must re-link): confirm with its name; '\(c.confirmName)' is not its name.")
-            }
+            try confirm(c, name: name, "Clearing a directory's SCIM data cannot be undone (the IdP must re-link): confirm with its name;")
             return try queueJob(db, kind: Job.clearSCIM, directoryID: c.directoryID, name: name)
         }
         table.register(MapDirectory.self) { db, c in try queueJob(db, kind: Job.map, directoryID: c.directoryID, name: try directoryName(db, c.directoryID)) }
@@ -42,34 +40,39 @@ extension SyncStore {
     }
 
     static func queueRemoval(_ db: Database, _ c: RemoveDirectory) throws -> Job {
-        guard let row = try Row.fetchOne(db, sql: "SELECT name, removing FROM directory WHERE id = ?", arguments: [c.directoryID]) else {
-            throw SCIMError.notFound("No directory '\(c.directoryID)'.")
-        }
-        let name: String = row["name"]
-        guard c.confirmName == name else {
-            throw SCIMError.invalidValue("To remove the directory, confirm with its name: '\(c.confirmName)' is not its name.")
-        }
-        guard !(row["removing"] as Bool) else { throw SCIMError(status: 409, scimType: nil, detail: "The directory '\(name)' is already being removed.") }
+        let (name, removing) = try directory(db, c.directoryID)
+        try confirm(c, name: name, "To remove the directory, confirm with its name:")
+        guard !removing else { throw SCIMError(status: 409, scimType: nil, detail: "The directory '\(name)' is already being removed.") }
         try db.execute(sql: "UPDATE directory SET removing = 1 WHERE id = ?", arguments: [c.directoryID])
-        let j = Job(id: UUID().uuidString.lowercased(), kind: Job.removeDirectory, directoryID: c.directoryID, directoryName: name, state: .queued,
-                    created: Timestamp.string(from: try db.transactionDate))
-        try insert(db, j)
-        return j
+        return try queueJob(db, kind: Job.removeDirectory, directoryID: c.directoryID, name: name)
     }
 
-    /// The name of a directory a job may start on: it exists and is not being removed.
-    static func directoryName(_ db: Database, _ id: String) throws -> String {
+    /// A directory's name, and whether it is being removed; 404 when there is none.
+    static func directory(_ db: Database, _ id: String) throws -> (name: String, removing: Bool) {
         guard let row = try Row.fetchOne(db, sql: "SELECT name, removing FROM directory WHERE id = ?", arguments: [id]) else {
             throw SCIMError.notFound("No directory '\(id)'.")
         }
-        let name: String = row["name"]
-        guard !(row["removing"] as Bool) else { throw SCIMError(status: 409, scimType: nil, detail: "The directory '\(name)' is being removed.") }
+        return (row["name"], row["removing"])
+    }
+
+    /// The name of a directory a job may start on: it exists and is not being removed (409,
+    /// `why` saying what that prevents).
+    static func directoryName(_ db: Database, _ id: String, why: String = "") throws -> String {
+        let (name, removing) = try directory(db, id)
+        guard !removing else { throw SCIMError(status: 409, scimType: nil, detail: "The directory '\(name)' is being removed\(why).") }
         return name
     }
 
-    static func queueJob(_ db: Database, kind: String, directoryID: String, name: String) throws -> Job {
-        let j = Job(id: UUID().uuidString.lowercased(), kind: kind, directoryID: directoryID, directoryName: name, state: .queued,
+    /// A job that cannot be undone names its directory exactly (400 otherwise).
+    static func confirm(_ c: some ConfirmedDirectoryCommand, name: String, _ warning: String) throws {
+        guard c.confirmName == name else { throw SCIMError.invalidValue("\(warning) '\(c.confirmName)' is not its name.") }
+    }
+
+    /// A new job, queued; `configure` fills what its kind needs (an import's file).
+    static func queueJob(_ db: Database, kind: String, directoryID: String, name: String, _ configure: (inout Job) -> Void = { _ in }) throws -> Job {
+        var j = Job(id: UUID().uuidString.lowercased(), kind: kind, directoryID: directoryID, directoryName: name, state: .queued,
                     created: Timestamp.string(from: try db.transactionDate))
+        configure(&j)
         try insert(db, j)
         return j
     }

@@ -69,33 +69,22 @@ extension SyncStore {
             try db.execute(sql: "INSERT OR REPLACE INTO reshardTarget (kind, count) VALUES (?, ?)", arguments: [kind, count])
         }
         let counts = targets.sorted { $0.key > $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let j = Job(id: UUID().uuidString.lowercased(), kind: Job.reshard, directoryID: "", directoryName: counts, state: .queued,
-                    created: Timestamp.string(from: try db.transactionDate))
-        try insert(db, j)
-        return j
+        return try queueJob(db, kind: Job.reshard, directoryID: "", name: counts)
     }
 
-    /// The next directory of `kind` not yet where the target count puts it, with its shards.
-    static func nextMove(_ db: Database, kind: String, target: Int) throws -> (directory: String, from: Int, to: Int)? {
+    /// The directories of `kind` not yet where the target count puts them, by id, with their shards.
+    static func pendingMoves(_ db: Database, kind: String, target: Int) throws -> [(directory: String, from: Int, to: Int)] {
         let map = try placement(db, kind)
-        for id in try String.fetchAll(db, sql: "SELECT id FROM directory ORDER BY id") {
-            let from = map.shard(of: id, endpoints: map.base)
-            let to = ShardPlacement.hash(id, target)
-            if from != to { return (id, from, to) }
+        return try String.fetchAll(db, sql: "SELECT id FROM directory ORDER BY id").compactMap { id in
+            let (from, to) = (map.shard(of: id, endpoints: map.base), ShardPlacement.hash(id, target))
+            return from == to ? nil : (id, from, to)
         }
-        return nil
     }
 
-    /// How many moves are left (for the job's statistics).
+    /// How many moves are left (for the job's statistics): the pending ones and the cleanups.
     static func movesLeft(_ db: Database) throws -> Int {
-        var left = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shardCleanup") ?? 0
-        for (kind, target) in try reshardTargets(db) {
-            let map = try placement(db, kind)
-            for id in try String.fetchAll(db, sql: "SELECT id FROM directory") where map.shard(of: id, endpoints: map.base) != ShardPlacement.hash(id, target) {
-                left += 1
-            }
-        }
-        return left
+        let cleanups = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shardCleanup") ?? 0
+        return try reshardTargets(db).reduce(cleanups) { left, target in left + (try pendingMoves(db, kind: target.key, target: target.value).count) }
     }
 
     /// The reshard is complete: the new counts become the base, and the overrides (which now all

@@ -24,13 +24,10 @@ extension UserStore {
     }
 
     static func clearBatch(_ db: Database, _ c: ClearSCIMBatch) throws -> RemovedBatch {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM user WHERE directoryId = ? ORDER BY seq LIMIT ?", arguments: [c.directoryID, max(0, c.limit)])
-        for row in rows {
+        try DirectoryMover.batch(db, table: "user", directory: c.directoryID, limit: c.limit) { row in
             try park(db, directoryID: c.directoryID, formerID: row["id"], attributes: try table.stored(row).attributes, passwordHash: row["passwordHash"], lastLogin: row["lastLogin"])
             _ = try table.delete(db, row, directoryID: c.directoryID)
         }
-        let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user WHERE directoryId = ?", arguments: [c.directoryID]) ?? 0
-        return RemovedBatch(removed: rows.count, remaining: remaining)
     }
 
     /// An account kept without a SCIM id (nor externalId), under `formerID` for its memberships.
@@ -46,8 +43,7 @@ extension UserStore {
     }
 
     static func mapBatch(_ db: Database, _ c: MapBatch) throws -> RemovedBatch {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM unmappedUser WHERE directoryId = ? ORDER BY seq LIMIT ?", arguments: [c.directoryID, max(0, c.limit)])
-        for row in rows {
+        try DirectoryMover.batch(db, table: "unmappedUser", directory: c.directoryID, limit: c.limit) { row in
             let text: String = row["json"]
             guard case .object(let attributes) = try JSONValue.parse(Array(text.utf8)) else { throw SCIMError.internalError("A cleared user could not be read.") }
             try db.execute(sql: "DELETE FROM unmappedUser WHERE seq = ?", arguments: [row["seq"] as Int64])
@@ -57,7 +53,5 @@ extension UserStore {
             try Outbox.enqueue(db, ApplyUserEvent(eventID: eventID, kind: .reassigned, directoryID: c.directoryID, userID: row["formerId"], display: nil, newID: mapped.id),
                                eventID: eventID, directoryID: c.directoryID)
         }
-        let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM unmappedUser WHERE directoryId = ?", arguments: [c.directoryID]) ?? 0
-        return RemovedBatch(removed: rows.count, remaining: remaining)
     }
 }

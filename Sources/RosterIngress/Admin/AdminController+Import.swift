@@ -36,7 +36,7 @@ extension AdminController {
             guard offset > 0 else { throw SCIMError.invalidValue("The import file is empty.") }
             let unmapped = request.uri.queryParameters["unmapped"] == "true"
             let job = try await sync.send(StartImport(directoryID: directory, uploadID: upload, format: format, bytes: offset, unmapped: unmapped), shardKey: "")
-            return SCIMResponse.json(.accepted, Self.view(job), headers: [.location: "/admin/api/v1/jobs/\(job.id)"])
+            return Self.accepted(job)
         }
     }
 

@@ -15,7 +15,7 @@ extension AdminController {
         }
         group.post("directories/:id/map") { _, context in
             let job = try await sync.send(MapDirectory(directoryID: try await directory(try context.parameters.require("id"))), shardKey: "")
-            return SCIMResponse.json(.accepted, Self.view(job), headers: [.location: "/admin/api/v1/jobs/\(job.id)"])
+            return Self.accepted(job)
         }
         // Online reshard (`roster reshard` while the system runs): a job of the sync worker.
         group.post("reshard") { request, _ in
@@ -28,7 +28,7 @@ extension AdminController {
                 }
             }
             let job = try await sync.send(StartReshard(usersShards: try count("usersShards"), groupsShards: try count("groupsShards")), shardKey: "")
-            return SCIMResponse.json(.accepted, Self.view(job), headers: [.location: "/admin/api/v1/jobs/\(job.id)"])
+            return Self.accepted(job)
         }
         group.get("shard-map") { _, _ in
             let map = try await sync.send(GetShardMap(), shardKey: "")
@@ -59,7 +59,12 @@ extension AdminController {
             throw SCIMError.invalidValue("\(warning): confirm with the directory's name, {\"confirm\": \"<directory name>\"}.")
         }
         let job = try await sync.send(C(directoryID: directory, confirmName: confirm), shardKey: "")
-        return SCIMResponse.json(.accepted, Self.view(job), headers: [.location: "/admin/api/v1/jobs/\(job.id)"])
+        return Self.accepted(job)
+    }
+
+    /// 202 for a job just queued, with where to follow it.
+    static func accepted(_ job: Job) -> Response {
+        SCIMResponse.json(.accepted, view(job), headers: [.location: "/admin/api/v1/jobs/\(job.id)"])
     }
 
     /// A job as an operator reads it, with its rate and time left while it runs.
