@@ -131,7 +131,7 @@ let package = Package(
         .target(
             name: "RosterSync",
             dependencies: [
-                "SCIMCore", "RosterProtocol", "RosterPersistence", "RosterMessaging", "RosterConfig", "RosterMetrics",
+                "SCIMCore", "RosterProtocol", "RosterPersistence", "RosterMessaging", "RosterConfig", "RosterMetrics", "RosterCrypto",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Configuration", package: "swift-configuration"),

@@ -28,9 +28,10 @@ extension GroupStore {
                     } else if let row = try Row.fetchOne(byName, arguments: [c.directoryID, key]) {
                         let seq: Int64 = row["seq"]
                         let before = db.totalChangesCount
-                        try addMembers(db, seq: seq, g.members)
+                        let added = try addMembers(db, seq: seq, g.members)
                         if db.totalChangesCount != before {  // a member it lacked
                             try db.execute(sql: "UPDATE scimGroup SET version = version + 1, lastModified = ? WHERE seq = ?", arguments: [now, seq])
+                            try recordMembers(db, seq: seq, replacement(of: [], by: added))
                         }
                         results.append(ImportResult(line: g.line, outcome: createdBefore ? .created : .unchanged, id: row["id"]))
                     } else {

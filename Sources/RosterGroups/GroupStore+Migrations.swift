@@ -76,6 +76,7 @@ extension GroupStore {
             }
             try db.create(index: "unmappedGroupMember_member", on: "unmappedGroupMember", columns: ["memberId"])
         }
+        ChangeFeed.registerMigration(&migrator, name: "v5-changeOutbox")
         return migrator
     }
 }
@@ -90,6 +91,7 @@ extension GroupStore {
             .init("groupDirectoryCount"),
             .init("deletedUser"),
             .init("unmappedGroup", renumbered: true, children: [("unmappedGroupMember", "groupSeq")]),
+            ChangeFeed.table,
         ],
         shared: ["appliedEvent"])
 }

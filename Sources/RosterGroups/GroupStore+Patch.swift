@@ -13,11 +13,12 @@ extension GroupStore {
         let current = try group(db, existing, includeMembers: false)
         let request = try PatchRequest(wire: c.operations)
         var attributeOperations: [PatchRequest.Operation] = []
+        var memberChanges = MemberChanges()
         var membersChanged = false
         for operation in request.operations {
             if let path = operation.path {
                 if path.lowercased() == "members" || path.lowercased().hasPrefix("members[") || path.lowercased().hasPrefix("members.") {
-                    membersChanged = try applyMembership(db, seq: seq, operation.op, path: path, value: operation.value) || membersChanged
+                    membersChanged = try applyMembership(db, seq: seq, operation.op, path: path, value: operation.value, into: &memberChanges) || membersChanged
                 } else {
                     attributeOperations.append(operation)
                 }
@@ -29,7 +30,7 @@ extension GroupStore {
                 continue
             }
             if let entry = object.entry(caseInsensitive: "members") {
-                membersChanged = try applyMembership(db, seq: seq, operation.op, path: "members", value: entry.value) || membersChanged
+                membersChanged = try applyMembership(db, seq: seq, operation.op, path: "members", value: entry.value, into: &memberChanges) || membersChanged
                 object.removeValue(forKey: entry.key)
             }
             if !object.isEmpty { attributeOperations.append(PatchRequest.Operation(op: operation.op, path: nil, value: .object(object))) }
@@ -47,11 +48,11 @@ extension GroupStore {
         if attributes == current.resource.attributes && !membersChanged {
             return c.includeMembers ? try group(db, existing, includeMembers: true) : current
         }
-        return try write(db, existing, attributes: attributes, includeMembers: c.includeMembers)
+        return try write(db, existing, attributes: attributes, includeMembers: c.includeMembers, members: memberChanges)
     }
 
     /// Returns whether any membership row changed.
-    private static func applyMembership(_ db: Database, seq: Int64, _ op: PatchRequest.Op, path: String, value: JSONValue?) throws -> Bool {
+    private static func applyMembership(_ db: Database, seq: Int64, _ op: PatchRequest.Op, path: String, value: JSONValue?, into changes: inout MemberChanges) throws -> Bool {
         let before = db.totalChangesCount
         let target = try PatchPath(path, extensions: [])
         guard target.subAttribute == nil else {
@@ -63,17 +64,24 @@ extension GroupStore {
             guard target.filter == nil else {
                 throw SCIMError.invalidPath("'\(path)': add members with the path 'members' and a list of members.")
             }
+            let old = op == .replace ? try memberIDs(db, seq: seq) : []
             if op == .replace { try db.statement("DELETE FROM groupMember WHERE groupSeq = ?").execute(arguments: [seq]) }
-            try addMembers(db, seq: seq, try values.filter { !$0.isNull }.map { element throws(SCIMError) in try GroupMember(element: element) })
+            let added = try addMembers(db, seq: seq, try values.filter { !$0.isNull }.map { element throws(SCIMError) in try GroupMember(element: element) })
+            changes.formUnion(replacement(of: old, by: added))
         case .remove:
             let delete = try db.statement("DELETE FROM groupMember WHERE groupSeq = ? AND memberId = ?")
+            func remove(_ id: String) throws {
+                try delete.execute(arguments: [seq, id])
+                if db.changesCount == 1 { changes.remove(id) }
+            }
             if let filter = target.filter {
-                for id in try memberIDs(db, seq: seq, matching: filter) { try delete.execute(arguments: [seq, id]) }
+                for id in try memberIDs(db, seq: seq, matching: filter) { try remove(id) }
             } else if values.isEmpty {
+                for id in try memberIDs(db, seq: seq) { changes.remove(id) }
                 try db.statement("DELETE FROM groupMember WHERE groupSeq = ?").execute(arguments: [seq])
             } else {
                 // Entra: `remove` of `members` with the members to remove in `value`.
-                for element in values { try delete.execute(arguments: [seq, try GroupMember(element: element).value.lowercased()]) }
+                for element in values { try remove(try GroupMember(element: element).value.lowercased()) }
             }
         }
         return db.totalChangesCount != before

@@ -36,7 +36,9 @@ public enum GroupStore {
         try checkNotReserved(db, directoryID: c.directoryID, c.attributes)
         try table.checkDeclaredUniqueness(db, type: try DeclaredSchemas.type(.group, wire: c.extensions), directoryID: c.directoryID, attributes: c.attributes, excludingID: nil)
         let (seq, stored) = try table.insert(db, directoryID: c.directoryID, attributes: c.attributes, json: c.attributesJSON)
-        try addMembers(db, seq: seq, c.members)
+        let added = try addMembers(db, seq: seq, c.members)
+        try recordWrite(db, directoryID: c.directoryID, id: stored.id, before: nil, after: stored)
+        try recordMembers(db, seq: seq, replacement(of: [], by: added))
         return StoredGroup(resource: stored, members: try members(db, seq: seq))
     }
 
@@ -50,14 +52,17 @@ public enum GroupStore {
         let attributes = try table.declaredReplacement(db, type: try DeclaredSchemas.type(.group, wire: c.extensions), directoryID: c.directoryID, existing: existing,
                                                        attributes: c.attributes)
         let seq: Int64 = existing["seq"]
+        let old = try memberIDs(db, seq: seq)
         try db.statement("DELETE FROM groupMember WHERE groupSeq = ?").execute(arguments: [seq])
-        try addMembers(db, seq: seq, c.members)
-        return try write(db, existing, attributes: attributes, includeMembers: true)
+        let inserted = try addMembers(db, seq: seq, c.members)
+        return try write(db, existing, attributes: attributes, includeMembers: true, members: replacement(of: old, by: inserted))
     }
 
     static func delete(_ db: Database, _ c: DeleteGroup) throws -> Deleted {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
-        return Deleted(name: try table.delete(db, existing, directoryID: c.directoryID))
+        let name = try table.delete(db, existing, directoryID: c.directoryID)
+        try recordWrite(db, directoryID: c.directoryID, id: existing["id"], before: ["displayName": name.map { .string($0) } ?? .null], after: nil)
+        return Deleted(name: name)
     }
 
     static func query(_ db: Database, _ c: QueryGroups) throws -> GroupQueryResult {
@@ -99,13 +104,19 @@ public enum GroupStore {
     }
 
     /// Writes new attributes over an existing group, bumping its version.
-    static func write(_ db: Database, _ existing: Row, attributes: [String: JSONValue], includeMembers: Bool) throws -> StoredGroup {
+    static func write(_ db: Database, _ existing: Row, attributes: [String: JSONValue], includeMembers: Bool, members changes: MemberChanges) throws -> StoredGroup {
         try checkNotReserved(db, directoryID: existing["directoryId"], attributes)
+        let before = try table.stored(existing).attributes
         let stored = try table.update(db, existing, attributes: attributes)
+        try recordWrite(db, directoryID: existing["directoryId"], id: stored.id, before: before, after: stored)
+        try recordMembers(db, seq: existing["seq"], changes)
         return StoredGroup(resource: stored, members: includeMembers ? try members(db, seq: existing["seq"]) : nil)
     }
 
-    static func addMembers(_ db: Database, seq: Int64, _ members: [GroupMember]) throws {
+    /// Returns the members that were not members before.
+    @discardableResult
+    static func addMembers(_ db: Database, seq: Int64, _ members: [GroupMember]) throws -> [GroupMember] {
+        var added: [GroupMember] = []
         let deleted = try db.statement("SELECT 1 FROM deletedUser WHERE userId = ?")
         let insert = try db.statement("INSERT OR IGNORE INTO groupMember (groupSeq, memberId, display, type) VALUES (?, ?, ?, ?)")
         for m in members {
@@ -113,7 +124,9 @@ public enum GroupStore {
                 throw SCIMError.invalidValue("No user with id '\(m.value)' in this directory; nothing was changed.")
             }
             try insert.execute(arguments: [seq, m.value.lowercased(), m.display, m.type ?? "User"])
+            if db.changesCount == 1 { added.append(m) }
         }
+        return added
     }
 
     /// A new user joins its configuration's groups, each created when missing; once per event id.
@@ -142,6 +155,7 @@ public enum GroupStore {
                 .execute(arguments: [seq, c.userID.lowercased(), c.display])
             if db.changesCount == 1 {
                 try db.statement("UPDATE scimGroup SET version = version + 1, lastModified = ? WHERE seq = ?").execute(arguments: [now, seq])
+                try recordMembers(db, seq: seq, replacement(of: [], by: [GroupMember(value: c.userID, display: c.display, type: "User")]))
             }
         }
         return Empty()
@@ -153,6 +167,10 @@ public enum GroupStore {
         try db.statement("INSERT OR IGNORE INTO appliedEvent (eventId, applied, directoryId) VALUES (?, ?, ?)").execute(arguments: [c.eventID, now, c.directoryID])
         guard db.changesCount == 1 else { return Empty() }  // already applied
         let user = c.userID.lowercased()
+        let memberOf = c.kind == .deleted
+            ? try Int64.fetchAll(db.statement("SELECT m.groupSeq FROM groupMember m JOIN scimGroup g ON g.seq = m.groupSeq WHERE m.memberId = ? AND g.directoryId = ?"),
+                                 arguments: [user, c.directoryID])
+            : []
         // Membership lists are part of a group: its version moves with them.
         try db.statement("""
             UPDATE scimGroup SET version = version + 1, lastModified = ?
@@ -165,6 +183,9 @@ public enum GroupStore {
                 .execute(arguments: [user, c.directoryID])
             try db.statement("DELETE FROM unmappedGroupMember WHERE memberId = ? AND groupSeq IN (SELECT seq FROM unmappedGroup WHERE directoryId = ?)")
                 .execute(arguments: [user, c.directoryID])
+            var removed = MemberChanges()
+            removed.remove(user)
+            for seq in memberOf { try recordMembers(db, seq: seq, removed) }
         case .reassigned:
             // Mapped again under a new id (its SCIM data had been cleared): its memberships follow.
             try db.statement("UPDATE OR IGNORE groupMember SET memberId = ? WHERE memberId = ? AND groupSeq IN (SELECT seq FROM scimGroup WHERE directoryId = ?)")

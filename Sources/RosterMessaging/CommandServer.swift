@@ -21,14 +21,18 @@ public struct IncomingCommand: Sendable {
     public var deadline: Int64?
     /// The HTTP request it serves (`X-Request-Id`), for the worker's logs.
     public var requestID: String?
+    /// The IdP configuration whose request it serves (``RequestConfiguration``).
+    public var configurationID: String?
 
-    public init(name: String, payload: [UInt8], key: [UInt8]? = nil, isRetry: Bool = false, deadline: Int64? = nil, requestID: String? = nil) {
+    public init(name: String, payload: [UInt8], key: [UInt8]? = nil, isRetry: Bool = false, deadline: Int64? = nil, requestID: String? = nil,
+                configurationID: String? = nil) {
         self.name = name
         self.payload = payload
         self.key = key
         self.isRetry = isRetry
         self.deadline = deadline
         self.requestID = requestID
+        self.configurationID = configurationID
     }
 }
 
@@ -194,7 +198,7 @@ public final class CommandServer: Sendable {
         var refused = 0
         func refuseQueued() throws(ZMQError) {
             while let message = try socket.receiveMultipart(dontWait: true) {
-                guard [6, 8, 9].contains(message.count) else { continue }
+                guard [6, 8, 9, 10].contains(message.count) else { continue }
                 let error = SCIMError.unavailable("The \(kind) worker is stopping; the request was not applied. Try again shortly.", retryAfter: 1)
                 try send([message[0], message[1]] + Envelope.reply(.failure(error)), on: socket)
                 refused += 1
@@ -228,7 +232,7 @@ public final class CommandServer: Sendable {
         var immediate: [(index: Int, result: Result<[UInt8], SCIMError>)] = []
         let now = Envelope.nowMilliseconds()
         for message in messages {
-            guard [6, 8, 9].contains(message.count) else {
+            guard [6, 8, 9, 10].contains(message.count) else {
                 logger.warning("dropping a malformed message", metadata: ["frames": "\(message.count)"])
                 continue
             }
@@ -264,7 +268,7 @@ public final class CommandServer: Sendable {
                 commands.append(IncomingCommand(
                     name: name, payload: message[5], key: message.count >= 8 && message[6].count == 16 ? message[6] : nil,
                     isRetry: Self.isRetry(message), deadline: Envelope.deadline(message[4]),
-                    requestID: Self.requestID(message)))
+                    requestID: Self.requestID(message), configurationID: Self.configurationID(message)))
             }
         }
         var results = commands.isEmpty ? [] : handler.handle(commands)
@@ -291,7 +295,12 @@ public final class CommandServer: Sendable {
     /// and only the store's ledger can tell "applied" from "not applied".
     /// The request id a command carries (its ninth frame), at most 64 bytes of it.
     static func requestID(_ message: [[UInt8]]) -> String? {
-        message.count == 9 ? String(decoding: message[8].prefix(64), as: UTF8.self) : nil
+        message.count >= 9 && !message[8].isEmpty ? String(decoding: message[8].prefix(64), as: UTF8.self) : nil
+    }
+
+    /// The configuration id a command carries (its tenth frame), at most 64 bytes of it.
+    static func configurationID(_ message: [[UInt8]]) -> String? {
+        message.count == 10 && !message[9].isEmpty ? String(decoding: message[9].prefix(64), as: UTF8.self) : nil
     }
 
     static func isRetry(_ message: [[UInt8]]) -> Bool {

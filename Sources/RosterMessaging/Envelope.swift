@@ -5,7 +5,7 @@ public import SCIMCore
 /// The frames of a command and of its reply, after the correlation id.
 ///
 /// Command: `[name][protocol version][deadline][payload]` and optionally `[key][attempt]` or
-/// `[key][attempt][request id]`, where
+/// `[key][attempt][request id]` or `[key][attempt][request id][configuration id]`, where
 /// deadline is the caller's give-up time in milliseconds since 1970 (decimal text), key the
 /// command's idempotency key (16 random bytes, the same on a resend) and attempt `1` or `2`
 /// (decimal text). Reply: `[status][payload]`, where status is `ok` (payload = encoded reply) or
@@ -20,10 +20,15 @@ public enum Envelope {
 
     /// A command with an absolute `deadline` (``deadline(after:)``) and, when given, its key and
     /// the request id of the HTTP request it serves (``RequestID/current``), for the worker's logs.
-    public static func command(name: String, payload: [UInt8], deadline: Int64, key: [UInt8]? = nil, attempt: Int = 1, requestID: String? = nil) -> [[UInt8]] {
+    /// The configuration id (``RequestConfiguration/current``) names the IdP whose request it
+    /// serves, for the change feed; an empty request id frame stands for none.
+    public static func command(name: String, payload: [UInt8], deadline: Int64, key: [UInt8]? = nil, attempt: Int = 1, requestID: String? = nil,
+                               configurationID: String? = nil) -> [[UInt8]] {
         let frames = [Array(name.utf8), Array(ProtocolVersion.current.utf8), Array(String(deadline).utf8), payload]
         guard let key else { return frames }
-        return frames + [key, Array(String(attempt).utf8)] + (requestID.map { [Array($0.utf8)] } ?? [])
+        let keyed = frames + [key, Array(String(attempt).utf8)]
+        guard let configurationID else { return keyed + (requestID.map { [Array($0.utf8)] } ?? []) }
+        return keyed + [Array((requestID ?? "").utf8), Array(configurationID.utf8)]
     }
 
     public static func deadline(after timeout: Duration) -> Int64 {
@@ -78,6 +83,13 @@ public enum RequestID {
         var generator = SystemRandomNumberGenerator()
         return String(generator.next() as UInt64, radix: 16).leftPadded(to: 16)
     }
+}
+
+/// The IdP configuration whose SCIM request a task serves: set by the ingress once it has
+/// authenticated the request, carried by every command it sends, and bound by the worker while it
+/// applies the command, so that the change feed names the IdP that caused each effect.
+public enum RequestConfiguration {
+    @TaskLocal public static var current: String?
 }
 
 extension String {

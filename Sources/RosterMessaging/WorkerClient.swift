@@ -138,10 +138,11 @@ public final class WorkerClient: ShardedTransport {
     private func transmit(name: String, payload: [UInt8], via requester: ZMQRequester) async throws -> [[UInt8]] {
         let key = Envelope.newKey()
         let requestID = RequestID.current
+        let configurationID = RequestConfiguration.current
         let deadline = ContinuousClock.now + requester.requestTimeout
         let wallDeadline = Envelope.deadline(after: requester.requestTimeout)
         do {
-            return try await requester.request(Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, requestID: requestID), deadline: deadline)
+            return try await requester.request(Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, requestID: requestID, configurationID: configurationID), deadline: deadline)
         } catch BridgeError.peerLost {
             // The first delivery may have committed: whatever stops the resend, the answer is
             // "may or may not have been applied" (504), never a 503 that invites a second write.
@@ -149,7 +150,7 @@ public final class WorkerClient: ShardedTransport {
                 let wait = deadline - ContinuousClock.now - .milliseconds(Int64(CommandServer.expiryMargin))
                 guard wait > .zero else { throw BridgeError.timeout }
                 return try await requester.request(
-                    Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, attempt: 2, requestID: requestID), deadline: deadline, queueTimeout: wait)
+                    Envelope.command(name: name, payload: payload, deadline: wallDeadline, key: key, attempt: 2, requestID: requestID, configurationID: configurationID), deadline: deadline, queueTimeout: wait)
             } catch {
                 throw BridgeError.timeout
             }

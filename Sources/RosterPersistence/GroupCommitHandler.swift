@@ -152,7 +152,8 @@ public final class GroupCommitHandler: CommandBatchHandler {
                         defer { durations[index] = ContinuousClock.now - commandStarted }
                         do {
                             try db.inSavepoint {
-                                let reply = try apply(db, command.payload, gate)
+                                // The feed names the IdP whose request caused each effect.
+                                let reply = try RequestConfiguration.$current.withValue(command.configurationID) { try apply(db, command.payload, gate) }
                                 if let key = command.key { try ledger.record(db, key: key, reply: reply) }
                                 results[index] = .success(reply)
                                 return .commit

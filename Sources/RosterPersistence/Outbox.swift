@@ -36,10 +36,22 @@ public struct OutboxRelay: Service {
     }
 
     public func run() async throws {
+        await Self.repeatUntilShutdown(interval: interval) { await deliverBatch() ? .idle : .failed }
+    }
+
+    /// What one round of a relay did: the next waits `interval` (idle), nothing (more is
+    /// waiting), or twice as long as the last, up to 5 s (failed).
+    enum Round { case idle, more, failed }
+
+    /// Runs `round` until graceful shutdown, pausing between rounds as each asks.
+    static func repeatUntilShutdown(interval: Duration, _ round: () async -> Round) async {
         var backoff = interval
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let delivered = await deliverBatch()
-            backoff = delivered ? interval : min(backoff * 2, .seconds(5))
+            switch await round() {
+            case .more: continue
+            case .idle: backoff = interval
+            case .failed: backoff = min(backoff * 2, .seconds(5))
+            }
             let pause = backoff
             do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { break }
         }

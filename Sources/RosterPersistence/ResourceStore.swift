@@ -25,7 +25,9 @@ public struct ResourceStore: Sendable {
             let table = try store.table(c)
             let attributes = try store.validated(c.attributes, table)
             let json = attributes == c.attributes ? c.attributesJSON : WireJSON.bytes(attributes)
-            return try table.insert(db, directoryID: c.directoryID, attributes: attributes, json: json).resource
+            let stored = try table.insert(db, directoryID: c.directoryID, attributes: attributes, json: json).resource
+            try ChangeFeed.resourceWritten(db, type: table.type, directoryID: c.directoryID, id: stored.id, before: nil, after: stored)
+            return stored
         }
         commands.registerRead(GetResource.self) { db, c in
             let table = try store.table(c)
@@ -34,7 +36,7 @@ public struct ResourceStore: Sendable {
         commands.register(ReplaceResource.self) { db, c in
             let table = try store.table(c)
             let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
-            return try table.update(db, existing, attributes: try store.validated(c.attributes, table))
+            return try store.update(db, table, existing, directoryID: c.directoryID, attributes: try store.validated(c.attributes, table))
         }
         commands.register(PatchResource.self) { db, c in
             let table = try store.table(c)
@@ -42,11 +44,15 @@ public struct ResourceStore: Sendable {
             let current = try table.stored(existing)
             let patched = try PatchEngine(table.type).apply(try PatchRequest(wire: c.operations), to: current.attributes, resourceID: current.id)
             let attributes = try store.validated(patched, table)
-            return attributes == current.attributes ? current : try table.update(db, existing, attributes: attributes)  // unchanged: same version
+            return attributes == current.attributes ? current : try store.update(db, table, existing, directoryID: c.directoryID, attributes: attributes)  // unchanged: same version
         }
         commands.register(DeleteResource.self) { db, c in
             let table = try store.table(c)
-            return Deleted(name: try table.delete(db, try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch), directoryID: c.directoryID))
+            let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
+            let name = try table.delete(db, existing, directoryID: c.directoryID)
+            try ChangeFeed.resourceWritten(db, type: table.type, directoryID: c.directoryID, id: existing["id"],
+                                           before: [table.type.uniqueAttribute: name.map { .string($0) } ?? .null], after: nil)
+            return Deleted(name: name)
         }
         commands.registerRead(QueryResources.self) { db, c in
             let table = try store.table(c)
@@ -55,6 +61,14 @@ public struct ResourceStore: Sendable {
             let (total, rows) = try table.page(db, sql, directoryID: q.directoryID, filtered: q.filter != nil, startIndex: q.startIndex, count: q.count)
             return QueryResult(totalResults: total, resources: try rows.map(table.stored))
         }
+    }
+
+    /// A new version, and its feed events.
+    private func update(_ db: Database, _ table: ResourceTable, _ existing: Row, directoryID: String, attributes: [String: JSONValue]) throws -> StoredResource {
+        let before = try table.stored(existing).attributes
+        let stored = try table.update(db, existing, attributes: attributes)
+        try ChangeFeed.resourceWritten(db, type: table.type, directoryID: directoryID, id: stored.id, before: before, after: stored)
+        return stored
     }
 
     private func table(_ c: some ResourceCommand) throws(SCIMError) -> ResourceTable {

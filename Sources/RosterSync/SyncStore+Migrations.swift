@@ -107,6 +107,49 @@ extension SyncStore {
                 t.column("count", .integer).notNull()
             }
         }
+        migrator.registerMigration("v7-changeFeed") { db in
+            // The change feed (SyncStore+Feed.swift): each directory's events, numbered in order.
+            try db.execute(sql: """
+                CREATE TABLE change (
+                    directoryId TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    eventId TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    payload BLOB NOT NULL,
+                    PRIMARY KEY (directoryId, seq)) WITHOUT ROWID;
+                CREATE TABLE feedHead (
+                    directoryId TEXT PRIMARY KEY NOT NULL,
+                    head INTEGER NOT NULL,
+                    pruned INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE webhook (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    directoryId TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    eventTypes TEXT NOT NULL,
+                    secret TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    pausedReason TEXT NOT NULL DEFAULT '',
+                    cursor INTEGER NOT NULL,
+                    failureStreak INTEGER NOT NULL DEFAULT 0,
+                    lastError TEXT NOT NULL DEFAULT '',
+                    failingSince TEXT NOT NULL DEFAULT '',
+                    batchSize INTEGER NOT NULL,
+                    created TEXT NOT NULL);
+                CREATE TABLE webhookDelivery (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    webhookId TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    firstSeq INTEGER NOT NULL,
+                    lastSeq INTEGER NOT NULL,
+                    events INTEGER NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    status INTEGER NOT NULL,
+                    error TEXT NOT NULL,
+                    latencyMs INTEGER NOT NULL);
+                CREATE INDEX webhookDelivery_webhook ON webhookDelivery (webhookId, id);
+                """)
+        }
         return migrator
     }
 }

@@ -7,7 +7,8 @@ import Synchronization
 import GRDB
 public import RosterPersistence
 
-/// The sync worker (`roster-sync`): owns `sync.sqlite`, its directories and configurations.
+/// The sync worker (`roster-sync`): owns `sync.sqlite`, its directories and configurations, the
+/// change feed and its webhooks.
 /// `auth.bootstrapTokenSha256` makes that token the "default" configuration on first start.
 public enum SyncWorker {
     public static let worker = StoreWorker(
@@ -33,8 +34,17 @@ public enum SyncWorker {
         // (new, empty shards) moves nothing until a reshard does.
         try pool.write { db in try SyncStore.recordShardBase(db, users: users.shardCount, groups: groups.shardCount) }
         let batch = Int(ProcessInfo.processInfo.environment["ROSTER_TEST_JOB_BATCH"] ?? "") ?? 500
+        if let reader {
+            let settings = try WebhookSettings.configured(reader: reader, storePath: store)
+            WebhookSettings.current.withLock { $0 = settings }
+        }
+        let retentionDays = max(1, reader?.int(forKey: "feed.retentionDays", default: 30) ?? 30)
         return [ClientConnectionsService(clients: [users, groups], context: context),
-                JobRunner(pool: pool, users: users, groups: groups, batch: batch, logger: logger)]
+                JobRunner(pool: pool, users: users, groups: groups, batch: batch, logger: logger),
+                WebhookDispatcher(pool: pool, logger: logger),
+                AgePruner(pool: pool, what: "change feed events", keep: .seconds(retentionDays * 24 * 3600), interval: .seconds(600), logger: logger) { db, cutoff in
+                    try SyncStore.pruneChanges(db, before: cutoff)
+                }]
     }
 
     public static func main() async throws { try await worker.main() }

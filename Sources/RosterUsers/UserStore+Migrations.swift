@@ -125,6 +125,7 @@ extension UserStore {
                 t.primaryKey(["jobId", "firstLine"])
             }
         }
+        ChangeFeed.registerMigration(&migrator, name: "v8-changeOutbox")
         return migrator
     }
 }
@@ -139,6 +140,7 @@ extension UserStore {
             .init("outbox", renumbered: true),
             .init("outboxDead"),
             .init("unmappedUser", renumbered: true),
+            ChangeFeed.table,
         ],
         unscoped: ["importApplied", "jobBatch"])
 }

@@ -35,11 +35,16 @@ public enum UserStore {
         var updated = 0, unchanged = 0, unknown: [String] = []
         let update = try db.cachedStatement(sql: "UPDATE user SET lastLogin = ? WHERE directoryId = ? AND userNameKey = ? AND (lastLogin IS NULL OR lastLogin < ?)")
         let exists = try db.cachedStatement(sql: "SELECT 1 FROM user WHERE directoryId = ? AND userNameKey = ?")
+        let updatedUser = try db.cachedStatement(sql: "SELECT id, userName, version FROM user WHERE directoryId = ? AND userNameKey = ?")
         for login in c.logins {
             let key = login.userName.lowercased()
             try update.execute(arguments: [login.at, c.directoryID, key, login.at])
             if db.changesCount > 0 {
                 updated += 1
+                if let user = try Row.fetchOne(updatedUser, arguments: [c.directoryID, key]) {
+                    try ChangeFeed.record(db, directoryID: c.directoryID, type: "user.login", resourceType: table.type.name, resourceID: user["id"],
+                                          version: user["version"], data: ["id": .string(user["id"]), "userName": .string(user["userName"]), "lastLogin": .string(login.at)])
+                }
             } else if try Int.fetchOne(exists, arguments: [c.directoryID, key]) != nil {
                 unchanged += 1
             } else if unknown.count < 100 {
@@ -72,6 +77,7 @@ public enum UserStore {
         let fields = UserFields(c.attributes)
         let (seq, stored) = try table.insert(db, directoryID: c.directoryID, attributes: c.attributes, json: c.attributesJSON, extra: fields.columns(c.passwordHash))
         try writeEmails(db, seq: seq, directoryID: c.directoryID, fields.emailKeys)
+        try ChangeFeed.resourceWritten(db, type: table.type, directoryID: c.directoryID, id: stored.id, before: nil, after: stored)
         if !c.joinGroups.isEmpty {
             // In this transaction: a crash after the commit still ends with the user in its groups.
             let eventID = UUID().uuidString.lowercased()
@@ -131,10 +137,12 @@ public enum UserStore {
         try checkNotReserved(db, directoryID: directoryID, attributes)
         let fields = UserFields(attributes)
         let oldJSON: String = existing["json"]
-        if let old = try? JSONValue.parse(Array(oldJSON.utf8)).objectValue, memberDisplay(old) != memberDisplay(attributes) {
+        let old = try? JSONValue.parse(Array(oldJSON.utf8)).objectValue
+        if let old, memberDisplay(old) != memberDisplay(attributes) {
             try userEvent(db, .renamed, directoryID: directoryID, userID: existing["id"], display: memberDisplay(attributes))
         }
         let stored = try table.update(db, existing, attributes: attributes, extra: fields.columns(passwordHash))
+        try ChangeFeed.resourceWritten(db, type: table.type, directoryID: directoryID, id: stored.id, before: old ?? [:], after: stored)
         let seq: Int64 = existing["seq"]
         try db.statement("DELETE FROM userEmail WHERE userSeq = ?").execute(arguments: [seq])
         try writeEmails(db, seq: seq, directoryID: directoryID, fields.emailKeys)
@@ -144,6 +152,7 @@ public enum UserStore {
     static func delete(_ db: Database, _ c: DeleteUser) throws -> Deleted {
         let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
         let name = try table.delete(db, existing, directoryID: c.directoryID)
+        try ChangeFeed.resourceWritten(db, type: table.type, directoryID: c.directoryID, id: existing["id"], before: [table.type.uniqueAttribute: name.map { .string($0) } ?? .null], after: nil)
         // Its memberships go too: through the outbox, so a groups worker that is down gets it later.
         try userEvent(db, .deleted, directoryID: c.directoryID, userID: existing["id"], display: nil)
         return Deleted(name: name)

@@ -127,7 +127,7 @@ struct AppliedEventPrunerTests {
         try await pool.write { db in
             try db.execute(sql: "INSERT INTO appliedEvent (eventId, applied) VALUES ('old', '2026-01-01T00:00:00.000Z'), ('new', '2026-11-28T00:00:00.000Z')")
         }
-        let pruner = AppliedEventPruner(pool: pool, keep: .seconds(30 * 24 * 3600), interval: .seconds(3600), logger: Logger(label: "test"))
+        let pruner = GroupStore.appliedEventPruner(pool: pool, logger: Logger(label: "test"))
         let now = try #require(ISO8601DateFormatter().date(from: "2026-11-29T00:00:00Z"))
         #expect(try await pruner.prune(now: now) == 1)
         #expect(try await pool.read { db in try String.fetchAll(db, sql: "SELECT eventId FROM appliedEvent") } == ["new"])

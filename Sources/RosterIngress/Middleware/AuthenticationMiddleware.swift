@@ -2,6 +2,7 @@ import Logging
 import Foundation
 public import Hummingbird
 import RosterCrypto
+import RosterMessaging
 import SCIMCore
 
 /// Resolves `Authorization: Bearer <token>` or `Basic <user:password>` to the calling
@@ -61,7 +62,9 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.caller = caller
         context.audit?.caller = caller
-        return try await LastLoginVisibility.$current.withValue(caller.showsLastLogin) { try await next(request, context) }
+        return try await RequestConfiguration.$current.withValue(caller.configurationID) {
+            try await LastLoginVisibility.$current.withValue(caller.showsLastLogin) { try await next(request, context) }
+        }
     }
 
     /// A failed authentication: counted for each key; 401, or 429 while a key is blocked (a failure

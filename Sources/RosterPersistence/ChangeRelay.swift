@@ -1,0 +1,82 @@
+import Foundation
+import Metrics
+import RosterMetrics
+public import GRDB
+public import Logging
+public import RosterProtocol
+import SCIMCore
+public import ServiceLifecycle
+public import Configuration
+public import RosterMessaging
+import RosterConfig
+import Synchronization
+
+/// Delivers a store's feed events (``ChangeFeed``) to the sync worker in batches, in the order
+/// they were written, deleting them only once acknowledged. The sync worker drops an event it
+/// already has (by event id), so a delivery repeated after a crash appends nothing twice.
+public struct ChangeRelay: Service {
+    let pool: DatabasePool
+    let sync: any CommandTransport
+    let interval: Duration
+    let batch: Int
+    let logger: Logger
+    static let delivered = RosterMetrics.counter("roster_feed_relayed_total")
+
+    public init(pool: DatabasePool, sync: any CommandTransport, interval: Duration = .milliseconds(20), batch: Int = 500, logger: Logger) {
+        self.pool = pool
+        self.sync = sync
+        self.interval = interval
+        self.batch = batch
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await OutboxRelay.repeatUntilShutdown(interval: interval) { await deliverBatch() }
+    }
+
+    /// One batch; `.more` when it was full (more is waiting).
+    func deliverBatch() async -> OutboxRelay.Round {
+        let limit = batch
+        let rows: [(seq: Int64, payload: Data)]
+        do {
+            rows = try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT seq, payload FROM changeOutbox ORDER BY seq LIMIT ?", arguments: [limit]).map { ($0["seq"], $0["payload"]) }
+            }
+        } catch {
+            logger.error("cannot read the change outbox", metadata: ["error": "\(error)"])
+            return .failed
+        }
+        guard let last = rows.last?.seq else { return .idle }
+        do {
+            let events = try rows.map { row throws(SCIMError) in try CommandCodec.decode(ChangeEvent.self, from: Array(row.payload)) }
+            _ = try await sync.send(name: AppendChanges.name, payload: CommandCodec.encode(AppendChanges(events: events)), shardKey: "")
+            try await pool.write { db in try db.execute(sql: "DELETE FROM changeOutbox WHERE seq <= ?", arguments: [last]) }
+        } catch {
+            // Never dropped: an event the sync worker refuses is a bug to fix, and the feed must
+            // not skip it. It is retried (and logged) until it goes through.
+            logger.warning("feed delivery postponed", metadata: ["events": "\(rows.count)", "error": "\(error)"])
+            return .failed
+        }
+        Self.delivered.increment(by: rows.count)
+        return rows.count == limit ? .more : .idle
+    }
+}
+
+extension ChangeRelay {
+    /// The relay of a users or groups worker, to the sync worker at `zmq.sync` (or through
+    /// `sync`, a client the worker already has). Without one the feed is off in this process,
+    /// since nothing would drain its outbox; the log says so.
+    public static func services(pool: DatabasePool, reader: ConfigReader?, sync: WorkerClient? = nil, logger: Logger) throws -> [any Service] {
+        if let sync { return [ChangeRelay(pool: pool, sync: sync, logger: logger)] }
+        let endpoints = reader?.list(forKey: "zmq.sync", default: []) ?? []
+        guard !endpoints.isEmpty else {
+            ChangeFeed.isOn.store(false, ordering: .relaxed)
+            logger.notice("no zmq.sync: the change feed is off in this worker")
+            return []
+        }
+        let context = ZMQContext()
+        let curve = try reader.flatMap { r throws(StartupError) in try CurveClient.configured(reader: r) }
+        let client = WorkerClient(kind: "sync", endpoints: endpoints, context: context, options: .init(curve: curve))
+        return [ClientConnectionsService(clients: [client], context: context), ChangeRelay(pool: pool, sync: client, logger: logger)]
+    }
+}

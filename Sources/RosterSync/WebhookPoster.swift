@@ -1,0 +1,56 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// POSTs webhook deliveries (URLSession: libcurl on Linux, so https with the system's CAs).
+/// Redirects are refused, not followed: a redirect could lead past the target check.
+final class WebhookPoster: Sendable {
+    struct Outcome: Sendable {
+        /// The HTTP status; 0 when there was no answer.
+        var status: Int
+        var error: String
+        var latencyMilliseconds: Int64
+        var succeeded: Bool { (200..<300).contains(status) }
+    }
+
+    private final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+                        completionHandler: @escaping (URLRequest?) -> Void) {
+            completionHandler(nil)
+        }
+    }
+
+    private let session: URLSession
+
+    init(timeout: Duration) {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        configuration.timeoutIntervalForResource = configuration.timeoutIntervalForRequest
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.httpShouldSetCookies = false
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }
+
+    func post(_ url: URL, body: Data, headers: [String: String]) async -> Outcome {
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.httpBody = body
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let started = ContinuousClock.now
+        let (status, error): (Int, String) = await withCheckedContinuation { continuation in
+            session.dataTask(with: request) { _, response, error in
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                if let error, status == 0 {
+                    continuation.resume(returning: (0, error.localizedDescription))
+                } else {
+                    continuation.resume(returning: (status, (200..<300).contains(status) ? "" : "HTTP \(status)"))
+                }
+            }.resume()
+        }
+        let elapsed = ContinuousClock.now - started
+        return Outcome(status: status, error: error, latencyMilliseconds: elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+}
