@@ -77,7 +77,8 @@ struct UpCommand: AsyncParsableCommand {
         let shards = layout.workers.filter { $0.kind == "users" || $0.kind == "groups" }.map { worker in
             ChildSpec(name: worker.name, executable: binaries.appendingPathComponent("roster-\(worker.kind)"),
                       arguments: ["--zmq-bind", worker.endpoint, "--db-path", dataURL.appendingPathComponent(worker.storeFile).path]
-                          + (worker.kind == "users" ? ["--zmq-groups", groupsEndpoint, "--zmq-sync", syncEndpoint] : []) + common + extra[worker.kind, default: []])
+                          // Both relay their effects to the change feed in the sync worker.
+                          + (worker.kind == "users" ? ["--zmq-groups", groupsEndpoint] : []) + ["--zmq-sync", syncEndpoint] + common + extra[worker.kind, default: []])
         }
         let children = shards + [
             ChildSpec(name: "sync", executable: binaries.appendingPathComponent("roster-sync"),

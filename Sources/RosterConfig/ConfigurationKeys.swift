@@ -42,10 +42,10 @@ public enum ConfigurationKeys {
         key("http.headerTimeoutSeconds", ["ingress"]), key("http.bodyTimeoutSeconds", ["ingress"]), key("http.uploadTimeoutSeconds", ["ingress"]), key("http.maxConnections", ["ingress"]),
         key("http.maxRequestLineBytes", ["ingress"]), key("http.maxHeaderBytes", ["ingress"]), key("http.trustedProxies", ["ingress"]), key("http.forwardedHeader", ["ingress"]),
         key("scim.rateLimitPerSecond", ["ingress"]), key("scim.rateLimitBurst", ["ingress"]),
-        key("zmq.users", ["ingress", "sync"], setByUp: true), key("zmq.groups", ["ingress", "users", "sync"], setByUp: true), key("zmq.sync", ["ingress", "users"], setByUp: true),
+        key("zmq.users", ["ingress", "sync"], setByUp: true), key("zmq.groups", ["ingress", "users", "sync"], setByUp: true), key("zmq.sync", ["ingress", "users", "groups"], setByUp: true),
         key("zmq.audit", ["ingress"], setByUp: true), key("zmq.timeoutMs", ["ingress"]), key("zmq.bind", workers, setByUp: true),
         key("zmq.curve.serverKey", workers), key("zmq.curve.authorizedClients", workers), key("zmq.insecure", workers),
-        key("zmq.curve.clientKey", ["ingress", "users", "sync"]), key("zmq.curve.serverPublicKey", ["ingress", "users", "sync"]),
+        key("zmq.curve.clientKey", ["ingress", "users", "groups", "sync"]), key("zmq.curve.serverPublicKey", ["ingress", "users", "groups", "sync"]),
         key("db.path", workers, setByUp: true),
         key("auth.bootstrapTokenSha256", ["ingress", "sync"], setByUp: true), key("auth.adminTokenSha256", ["ingress"], setByUp: true),
         key("auth.bootstrapDirectory", ["ingress"]),
@@ -53,6 +53,8 @@ public enum ConfigurationKeys {
         key("security.passwordIterations", ["ingress"]),
         key("audit.memoryBytes", ["ingress"]), key("audit.spoolPath", ["ingress"], setByUp: true), key("audit.spoolMaxBytes", ["ingress"]),
         key("audit.maxBodyBytes", ["ingress"]),
+        key("feed.retentionDays", ["sync"]), key("webhooks.keyFile", ["sync"]), key("webhooks.allowPrivateTargets", ["sync"]), key("webhooks.timeoutMs", ["sync"]),
+        key("webhooks.retryBaseMs", ["sync"]), key("webhooks.retryMaxMs", ["sync"]), key("webhooks.pauseAfterFailures", ["sync"]), key("webhooks.pauseAfterSeconds", ["sync"]),
         key("audit.retention.maxAgeDays", ["audit"]), key("audit.retention.maxRecords", ["audit"]), key("audit.retention.intervalSeconds", ["audit"]),
     ]
 

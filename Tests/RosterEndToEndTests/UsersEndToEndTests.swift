@@ -24,6 +24,10 @@ final class RunningSystem: @unchecked Sendable {
     var workerTimeoutMilliseconds = 2000
     var groups: Process?
     var sync: Process?
+    /// The change feed: the users and groups workers relay their effects to the sync worker.
+    var feed = false
+    /// Extra flags for the sync worker (webhook settings).
+    var syncArguments: [String] = []
     var ingress: Process?
     /// Processes a test started beside these (a second ingress, the CLI): ``stop(keepFiles:)`` ends them too.
     var extraProcesses: [Process] = []
@@ -41,20 +45,22 @@ final class RunningSystem: @unchecked Sendable {
     func startUsers() throws {
         users = try TestProcesses.launch("roster-users", [
             "--zmq-bind", zmqEndpoint, "--zmq-groups", groupsEndpoint, "--db-path", directory.appendingPathComponent("users.sqlite").path,
-        ], log: log)
+        ] + feedArguments, log: log)
     }
 
     func startGroups() throws {
         groups = try TestProcesses.launch("roster-groups", [
             "--zmq-bind", groupsEndpoint, "--db-path", directory.appendingPathComponent("groups.sqlite").path,
-        ], log: log)
+        ] + feedArguments, log: log)
     }
+
+    var feedArguments: [String] { feed ? ["--zmq-sync", syncEndpoint] : [] }
 
     func startSync() throws {
         sync = try TestProcesses.launch("roster-sync", [
             "--zmq-bind", syncEndpoint, "--db-path", directory.appendingPathComponent("sync.sqlite").path,
             "--auth-bootstrap-token-sha256", tokenSHA256, "--zmq-users", zmqEndpoint, "--zmq-groups", groupsEndpoint,
-        ], log: log)
+        ] + syncArguments, log: log)
     }
 
     func startAudit() throws {

@@ -49,6 +49,7 @@ struct AdminController {
         addLastLoginRoutes(to: group)
         addImportRoutes(to: group)
         addLogLevelRoutes(to: group)
+        addFeedRoutes(to: group)
         group.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: AdminOpenAPI.document)))
         }
