@@ -65,6 +65,13 @@ struct AdminClient {
         return data
     }
 
+    /// One JSON object on one line (a stream of events).
+    func printLine(_ value: Any) {
+        if let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) {
+            Swift.print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
     func print(_ value: Any) {
         if let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys]) {
             Swift.print(String(decoding: data, as: UTF8.self))
