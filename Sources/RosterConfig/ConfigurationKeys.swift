@@ -53,7 +53,7 @@ public enum ConfigurationKeys {
         key("security.passwordIterations", ["ingress"]),
         key("audit.memoryBytes", ["ingress"]), key("audit.spoolPath", ["ingress"], setByUp: true), key("audit.spoolMaxBytes", ["ingress"]),
         key("audit.maxBodyBytes", ["ingress"]),
-        key("feed.retentionDays", ["sync"]), key("webhooks.keyFile", ["sync"]), key("webhooks.allowPrivateTargets", ["sync"]), key("webhooks.timeoutMs", ["sync"]),
+        key("feed.retentionDays", ["sync"]), key("feed.enabled", ["users", "groups"]), key("webhooks.keyFile", ["sync"]), key("webhooks.allowPrivateTargets", ["sync"]), key("webhooks.timeoutMs", ["sync"]),
         key("webhooks.retryBaseMs", ["sync"]), key("webhooks.retryMaxMs", ["sync"]), key("webhooks.pauseAfterFailures", ["sync"]), key("webhooks.pauseAfterSeconds", ["sync"]),
         key("audit.retention.maxAgeDays", ["audit"]), key("audit.retention.maxRecords", ["audit"]), key("audit.retention.intervalSeconds", ["audit"]),
     ]

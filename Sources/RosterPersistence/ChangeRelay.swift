@@ -64,9 +64,15 @@ public struct ChangeRelay: Service {
 
 extension ChangeRelay {
     /// The relay of a users or groups worker, to the sync worker at `zmq.sync` (or through
-    /// `sync`, a client the worker already has). Without one the feed is off in this process,
-    /// since nothing would drain its outbox; the log says so.
+    /// `sync`, a client the worker already has). Without one, or with `feed.enabled=false` (for
+    /// benchmarks: effects are then not recorded at all), the feed is off in this process, since
+    /// nothing would drain its outbox; the log says so.
     public static func services(pool: DatabasePool, reader: ConfigReader?, sync: WorkerClient? = nil, logger: Logger) throws -> [any Service] {
+        guard reader?.bool(forKey: "feed.enabled", default: true) ?? true else {
+            ChangeFeed.isOn.store(false, ordering: .relaxed)
+            logger.notice("feed.enabled=false: the change feed is off in this worker")
+            return []
+        }
         if let sync { return [ChangeRelay(pool: pool, sync: sync, logger: logger)] }
         let endpoints = reader?.list(forKey: "zmq.sync", default: []) ?? []
         guard !endpoints.isEmpty else {

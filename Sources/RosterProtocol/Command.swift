@@ -10,9 +10,10 @@ public protocol Command: WireCodable {
 
 /// The version of the command envelope and payloads. A worker refuses other versions.
 /// 2: commands carry the caller's deadline. 3: payloads are protobuf (Proto/*.proto).
-/// 4: commands may carry an idempotency key and an attempt number. 5: and the request id.
+/// 4: commands may carry an idempotency key and an attempt number. 5: and the request id. 6: and
+/// the IdP configuration whose request they serve (the change feed names it).
 public enum ProtocolVersion {
-    public static let current = "5"
+    public static let current = "6"
 }
 
 /// A reply with nothing in it.
