@@ -1,4 +1,6 @@
 import Foundation
+import Metrics
+import RosterMetrics
 public import GRDB
 import RosterMessaging
 public import RosterProtocol
@@ -32,6 +34,15 @@ public enum ChangeFeed {
                 CREATE INDEX changeOutboxDirectory ON changeOutbox (directoryId);
                 """)
         }
+    }
+
+    /// Made on the first scrape of a store that has a change outbox.
+    static let pendingGauge = RosterMetrics.gauge("roster_feed_pending_events")
+
+    /// `roster_feed_pending_events`, read for a scrape.
+    static func updateGauge(_ db: Database) throws {
+        guard try db.tableExists("changeOutbox") else { return }
+        pendingGauge.set(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM changeOutbox") ?? 0)
     }
 
     /// Records one event inside the caller's transaction. The IdP is the one whose request the

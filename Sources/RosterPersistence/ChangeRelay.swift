@@ -17,21 +17,22 @@ import Synchronization
 public struct ChangeRelay: Service {
     let pool: DatabasePool
     let sync: any CommandTransport
-    let interval: Duration
     let batch: Int
     let logger: Logger
     static let delivered = RosterMetrics.counter("roster_feed_relayed_total")
 
-    public init(pool: DatabasePool, sync: any CommandTransport, interval: Duration = .milliseconds(20), batch: Int = 500, logger: Logger) {
+    public init(pool: DatabasePool, sync: any CommandTransport, batch: Int = 500, logger: Logger) {
         self.pool = pool
         self.sync = sync
-        self.interval = interval
         self.batch = batch
         self.logger = logger
+        _ = Self.delivered  // the series exists from the start, at 0
     }
 
+    /// Reads the outbox after each commit of this worker (and every second, for what an earlier
+    /// run left), never while nothing happens.
     public func run() async throws {
-        await OutboxRelay.repeatUntilShutdown(interval: interval) { await deliverBatch() }
+        await CommitSignal.follow(fallback: .seconds(1)) { (await deliverBatch(), nil) }
     }
 
     /// One batch; `.more` when it was full (more is waiting).

@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+import ServiceLifecycle
 import Metrics
 import RosterConfig
 import RosterMetrics
@@ -81,6 +83,7 @@ public final class GroupCommitHandler: CommandBatchHandler {
     public func handle(_ batch: [IncomingCommand]) -> [Result<[UInt8], SCIMError>] {
         let started = ContinuousClock.now
         let (results, durations) = apply(batch)
+        CommitSignal.bump()
         metrics.batchSize.record(batch.count)
         metrics.commit.record(duration: ContinuousClock.now - started)
         // Counted from the final results: a batch whose commit failed answered every command 503.
@@ -204,6 +207,99 @@ public final class GroupCommitHandler: CommandBatchHandler {
         }
         logger.error("command failed", metadata: ["command": "\(command)", "error": "\(error)"])
         return .internalError()
+    }
+}
+
+/// Moves after every batch of writes this process's store committed (or tried to): what its own
+/// background services (the feed relay, the webhook dispatcher) wait on instead of polling the
+/// database while nothing happens.
+public enum CommitSignal {
+    private enum Waiter { case waiting(CheckedContinuation<Void, Never>), cancelled }
+    private static let state = Mutex<(generation: Int, waiters: [UInt64: Waiter], next: UInt64)>((0, [:], 0))
+
+    public static var current: Int { state.withLock { $0.generation } }
+
+    /// Wakes everything waiting for a commit.
+    public static func bump() {
+        let woken: [CheckedContinuation<Void, Never>] = state.withLock { s in
+            s.generation += 1
+            let waiting = s.waiters.values.compactMap { if case .waiting(let c) = $0 { c } else { nil } }
+            s.waiters.removeAll()
+            return waiting
+        }
+        for c in woken { c.resume() }
+    }
+
+    /// Returns once the generation is no longer `seen` (nil: do not wait for it), or at `deadline`,
+    /// or when the task is cancelled.
+    static func wait(changedFrom seen: Int?, until deadline: ContinuousClock.Instant) async {
+        await withTaskGroup(of: Void.self) { group in
+            if let seen { group.addTask { await waitForChange(from: seen) } }
+            group.addTask { try? await Task.sleep(until: deadline) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private static func waitForChange(from seen: Int) async {
+        let id = state.withLock { s in
+            s.next += 1
+            return s.next
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if s.generation != seen || s.waiters[id] != nil { return true }  // changed already, or cancelled first
+                    s.waiters[id] = .waiting(c)
+                    return false
+                }
+                if resumeNow {
+                    state.withLock { _ = $0.waiters.removeValue(forKey: id) }
+                    c.resume()
+                }
+            }
+        } onCancel: {
+            let waiting: CheckedContinuation<Void, Never>? = state.withLock { s in
+                if case .waiting(let c)? = s.waiters[id] {
+                    s.waiters[id] = nil
+                    return c
+                }
+                s.waiters[id] = .cancelled
+                return nil
+            }
+            waiting?.resume()
+        }
+    }
+
+    /// Runs `round` after each commit since the last one ran, and at least every `fallback` (work
+    /// left by an earlier process, or a failure to retry), until graceful shutdown. `round` says
+    /// when it wants to run again regardless: `.more` at once, `.failed` after a backoff up to
+    /// 5 s (commits meanwhile do not hurry it), or at the instant it returns.
+    public static func follow(fallback: Duration, _ round: () async -> (OutboxRelay.Round, ContinuousClock.Instant?)) async {
+        var seen = -1
+        var due = ContinuousClock.now
+        var backoff = Duration.milliseconds(50)
+        var failing = false
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let generation = current
+            if (generation != seen && !failing) || ContinuousClock.now >= due {
+                seen = generation  // taken before the round: a commit during it wakes the next wait
+                let (outcome, wanted) = await round()
+                let now = ContinuousClock.now
+                failing = outcome == .failed
+                switch outcome {
+                case .more: continue
+                case .idle:
+                    backoff = .milliseconds(50)
+                    due = min(wanted ?? now + fallback, now + fallback)
+                case .failed:
+                    backoff = min(backoff * 2, .seconds(5))
+                    due = now + backoff
+                }
+            }
+            let (waitFor, until) = (failing ? nil : seen, due)
+            await cancelWhenGracefulShutdown { await wait(changedFrom: waitFor, until: until) }
+        }
     }
 }
 

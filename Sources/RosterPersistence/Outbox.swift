@@ -41,7 +41,7 @@ public struct OutboxRelay: Service {
 
     /// What one round of a relay did: the next waits `interval` (idle), nothing (more is
     /// waiting), or twice as long as the last, up to 5 s (failed).
-    enum Round { case idle, more, failed }
+    public enum Round: Sendable { case idle, more, failed }
 
     /// Runs `round` until graceful shutdown, pausing between rounds as each asks.
     static func repeatUntilShutdown(interval: Duration, _ round: () async -> Round) async {

@@ -4,7 +4,8 @@ import SCIMCore
 
 /// The store of resource types that need nothing beyond their descriptor and table: the
 /// `resources.*` commands, for each registered ``ResourceTable``. Adding such a type to a worker
-/// is one table, its migration, and this registration.
+/// is one table, its migration, and this registration; the worker's store needs the change outbox
+/// too (``ChangeFeed/registerMigration(_:name:)``), since every write records its feed event.
 public struct ResourceStore: Sendable {
     public let tables: [String: ResourceTable]
 

@@ -80,7 +80,10 @@ public struct StoreWorker: Sendable {
         let path = configuration.databasePath
         _ = WorkerStatus.started  // uptime counts from the start of the process, not from the first status read
         table.registerRead(GetWorkerStatus.self) { db, _ in try WorkerStatus.read(db, worker: kind, path: path) }
-        table.registerRead(ScrapeMetrics.self) { db, _ in try WorkerStatus.read(db, worker: kind, path: path).exposition() }
+        table.registerRead(ScrapeMetrics.self) { db, _ in
+            try ChangeFeed.updateGauge(db)
+            return try WorkerStatus.read(db, worker: kind, path: path).exposition()
+        }
         table.registerRead(SetLogLevel.self) { _, c in
             let level = c.level.isEmpty ? nil : Logger.Level(rawValue: c.level)
             LogLevelSwitch.shared.set(level, for: c.forMilliseconds > 0 ? .milliseconds(c.forMilliseconds) : nil)

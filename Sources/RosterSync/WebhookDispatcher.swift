@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import RosterCrypto
 import RosterMetrics
+import RosterPersistence
 import RosterProtocol
 import SCIMCore
 import ServiceLifecycle
@@ -19,7 +20,6 @@ struct WebhookDispatcher: Service {
     let pool: DatabasePool
     let logger: Logger
     let poster: WebhookPoster
-    var tick: Duration = .milliseconds(20)
     static let deliveries = MetricsCache<String, Counter> { RosterMetrics.counter("roster_webhook_deliveries_total", [("outcome", $0)]) }
     static let delivered = RosterMetrics.counter("roster_webhook_events_delivered_total")
 
@@ -28,6 +28,7 @@ struct WebhookDispatcher: Service {
         self.logger = logger
         self.poster = WebhookPoster(timeout: WebhookSettings.current.withLock(\.timeout))
         for outcome in ["delivered", "failed", "paused"] { _ = Self.deliveries[outcome] }
+        _ = Self.delivered
     }
 
     /// What is in flight, and when a failing subscription may try again.
@@ -43,18 +44,26 @@ struct WebhookDispatcher: Service {
             }
         }
 
+        /// A delivery ended: its retry time, if it failed; and the store's commit signal moves, so
+        /// that the next round comes at once (a full batch delivered may have more behind it).
         func finish(_ id: String, retryAfter wait: Duration?) {
             state.withLock { s in
                 s.inFlight.remove(id)
                 s.retryAt[id] = wait.map { .now + $0 }
             }
+            CommitSignal.bump()
         }
+
+        /// The earliest retry still to come.
+        var nextRetry: ContinuousClock.Instant? { state.withLock { $0.retryAt.values.filter { $0 > .now }.min() } }
     }
 
+    /// Looks for due subscriptions after each commit of the sync store (events appended, a
+    /// subscription made or resumed), at each retry time, and every second; never in between.
     func run() async throws {
         let schedule = Schedule()
         await withDiscardingTaskGroup { group in
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            await CommitSignal.follow(fallback: .seconds(1)) {
                 do {
                     for (hook, secret) in try await due() where schedule.claim(hook) {
                         group.addTask {
@@ -64,8 +73,9 @@ struct WebhookDispatcher: Service {
                     }
                 } catch {
                     logger.warning("cannot read the webhooks", metadata: ["error": "\(error)"])
+                    return (.failed, nil)
                 }
-                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) } } catch { break }
+                return (.idle, schedule.nextRetry)
             }
         }
     }

@@ -34,6 +34,7 @@ enum Device {
                 CREATE TABLE deviceCount (directoryId TEXT PRIMARY KEY NOT NULL, devices INTEGER NOT NULL);
                 """)
         }
+        ChangeFeed.registerMigration(&migrator, name: "v2-changeOutbox")  // its effects go to the change feed
         return migrator
     }
 }

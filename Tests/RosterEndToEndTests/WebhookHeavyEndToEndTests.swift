@@ -7,7 +7,7 @@ import Testing
 /// Webhooks with a real receiver (docs/change-feed.md): signed, at least once, in order, backing
 /// off while the receiver fails, paused after a long streak, everything delivered once it is back.
 @Suite(.serialized)
-struct WebhookEndToEndTests {
+struct WebhookHeavyEndToEndTests {
     static let headers = ["Content-Type": "application/json"]
 
     /// The events of the deliveries the receiver acknowledged, first sight of each id, in the order received.

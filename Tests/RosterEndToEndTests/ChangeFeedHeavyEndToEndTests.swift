@@ -6,7 +6,7 @@ import Testing
 /// The change feed with real processes (docs/change-feed.md): every effect once, in order per
 /// directory, also when each worker is SIGKILLed while events are on their way.
 @Suite(.serialized)
-struct ChangeFeedEndToEndTests {
+struct ChangeFeedHeavyEndToEndTests {
     static let patchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
     static func patch(_ operations: String) -> JSONValue { json(#"{"schemas":["\#(patchOp)"],"Operations":\#(operations)}"#) }
