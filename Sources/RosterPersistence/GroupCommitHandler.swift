@@ -275,7 +275,10 @@ public enum CommitSignal {
     /// left by an earlier process, or a failure to retry), until graceful shutdown. `round` says
     /// when it wants to run again regardless: `.more` at once, `.failed` after a backoff up to
     /// 5 s (commits meanwhile do not hurry it), or at the instant it returns.
-    public static func follow(fallback: Duration, _ round: () async -> (OutboxRelay.Round, ContinuousClock.Instant?)) async {
+    ///
+    /// After an idle round it first waits `coalesce`: under a stream of commits a round then takes
+    /// what several of them wrote, instead of one round trip per commit.
+    public static func follow(fallback: Duration, coalesce: Duration = .milliseconds(10), _ round: () async -> (OutboxRelay.Round, ContinuousClock.Instant?)) async {
         var seen = -1
         var due = ContinuousClock.now
         var backoff = Duration.milliseconds(50)
@@ -292,6 +295,7 @@ public enum CommitSignal {
                 case .idle:
                     backoff = .milliseconds(50)
                     due = min(wanted ?? now + fallback, now + fallback)
+                    await cancelWhenGracefulShutdown { try? await Task.sleep(for: coalesce) }
                 case .failed:
                     backoff = min(backoff * 2, .seconds(5))
                     due = now + backoff

@@ -29,6 +29,11 @@ extension JobRunner {
                 try db.execute(sql: "DELETE FROM configuration WHERE directoryId = ?", arguments: [directory])  // none: a last guard for the FK
                 try db.execute(sql: "DELETE FROM directory WHERE id = ?", arguments: [directory])
                 try db.execute(sql: "DELETE FROM shardPlacement WHERE directoryId = ?", arguments: [directory])
+                // Its feed and webhooks go with it: nothing can read them by a directory that is gone.
+                try db.execute(sql: "DELETE FROM webhookDelivery WHERE webhookId IN (SELECT id FROM webhook WHERE directoryId = ?)", arguments: [directory])
+                try db.execute(sql: "DELETE FROM webhook WHERE directoryId = ?", arguments: [directory])
+                try db.execute(sql: "DELETE FROM change WHERE directoryId = ?", arguments: [directory])
+                try db.execute(sql: "DELETE FROM feedHead WHERE directoryId = ?", arguments: [directory])
             }
             logger.info("directory removed", metadata: ["job": "\(job.id)", "directory": "\(directory)", "resources": "\(job.processed)"])
         }

@@ -19,20 +19,21 @@ extension SyncStore {
 
     static func appendChanges(_ db: Database, _ c: AppendChanges) throws -> ChangesAppended {
         var heads: [String: Int64] = [:]
-        let seen = try db.cachedStatement(sql: "SELECT 1 FROM change WHERE eventId = ?")
         let head = try db.cachedStatement(sql: "SELECT head FROM feedHead WHERE directoryId = ?")
-        let insert = try db.cachedStatement(sql: "INSERT INTO change (directoryId, seq, eventId, type, at, payload) VALUES (?, ?, ?, ?, ?, ?)")
+        // Only a repeated event id is ignored: a clash of (directory, seq) would be a bug, and fails.
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO change (directoryId, seq, eventId, type, at, payload) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (eventId) DO NOTHING")
         var appended = 0, duplicates = 0
         for var event in c.events {
-            guard try Int.fetchOne(seen, arguments: [event.eventID]) == nil else {
-                duplicates += 1
-                continue
-            }
             let seq = try (heads[event.directoryID] ?? Int64.fetchOne(head, arguments: [event.directoryID]) ?? 0) + 1
-            heads[event.directoryID] = seq
             event.seq = 0  // numbered by its row
             try insert.execute(arguments: [event.directoryID, seq, event.eventID, event.type, event.at, Data(CommandCodec.encode(event))])
-            appended += 1
+            if db.changesCount == 1 {
+                heads[event.directoryID] = seq
+                appended += 1
+            } else {
+                duplicates += 1
+            }
         }
         let save = try db.cachedStatement(sql: "INSERT INTO feedHead (directoryId, head) VALUES (?, ?) ON CONFLICT (directoryId) DO UPDATE SET head = excluded.head")
         for (directory, seq) in heads { try save.execute(arguments: [directory, seq]) }

@@ -12,6 +12,8 @@ public final class WebhookReceiver: Sendable {
         public var headers: [String: String]
         public var body: Data
         public var received: Date
+        /// What the receiver answered (0: it closed the connection without an answer).
+        public var status: Int
         public func header(_ name: String) -> String? { headers[name.lowercased()] }
     }
 
@@ -84,7 +86,7 @@ public final class WebhookReceiver: Sendable {
         }
         let body = Data(buffer[headEnd!..<(headEnd! + contentLength)])
         let status = state.withLock { s in
-            s.deliveries.append(Delivery(headers: headers, body: body, received: Date()))
+            s.deliveries.append(Delivery(headers: headers, body: body, received: Date(), status: s.status))
             return s.status
         }
         guard status > 0 else { return }
