@@ -73,37 +73,35 @@ public struct Webhook: WireCodable, Equatable {
 
 public struct CreateWebhook: Command {
     public static let name = "sync.createWebhook"
-    public typealias Reply = WebhookCreated
+    public typealias Reply = Webhook
     public var directoryID: String
     public var url: String
     public var eventTypes: [String]
     public var batchSize: Int
     public var fromStart: Bool
-    public init(directoryID: String, url: String, eventTypes: [String] = [], batchSize: Int = 0, fromStart: Bool = false) {
+    /// Made by the ingress: a command's payload is never kept, a reply is (the idempotency ledger).
+    public var secret: String
+    public init(directoryID: String, url: String, eventTypes: [String] = [], batchSize: Int = 0, fromStart: Bool = false, secret: String) {
         self.directoryID = directoryID
         self.url = url
         self.eventTypes = eventTypes
         self.batchSize = batchSize
         self.fromStart = fromStart
-    }
-    public init(message m: Roster_V1_CreateWebhook) {
-        self.init(directoryID: m.directoryID, url: m.url, eventTypes: m.eventTypes, batchSize: Int(m.batchSize), fromStart: m.fromStart)
-    }
-    public var message: Roster_V1_CreateWebhook {
-        .with { $0.directoryID = directoryID; $0.url = url; $0.eventTypes = eventTypes; $0.batchSize = Int32(clamping: batchSize); $0.fromStart = fromStart }
-    }
-}
-
-public struct WebhookCreated: WireCodable, Equatable {
-    public var webhook: Webhook
-    /// The signing secret, in this reply only.
-    public var secret: String
-    public init(webhook: Webhook, secret: String) {
-        self.webhook = webhook
         self.secret = secret
     }
-    public init(message m: Roster_V1_WebhookCreated) { self.init(webhook: Webhook(message: m.webhook), secret: m.secret) }
-    public var message: Roster_V1_WebhookCreated { .with { $0.webhook = webhook.message; $0.secret = secret } }
+    public init(message m: Roster_V1_CreateWebhook) {
+        self.init(directoryID: m.directoryID, url: m.url, eventTypes: m.eventTypes, batchSize: Int(m.batchSize), fromStart: m.fromStart, secret: m.secret)
+    }
+    public var message: Roster_V1_CreateWebhook {
+        var m = Roster_V1_CreateWebhook()
+        m.directoryID = directoryID
+        m.url = url
+        m.eventTypes = eventTypes
+        m.batchSize = Int32(clamping: batchSize)
+        m.fromStart = fromStart
+        m.secret = secret
+        return m
+    }
 }
 
 public struct ListWebhooks: Command {

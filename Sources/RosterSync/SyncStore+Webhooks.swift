@@ -7,8 +7,9 @@ import SCIMCore
 import Synchronization
 
 /// Webhook subscriptions (docs/change-feed.md): rows of `webhook`, delivered by
-/// ``WebhookDispatcher``. The signing secret is made here, returned once, and kept sealed with
-/// the worker's key (``WebhookSettings/key``), never in clear.
+/// ``WebhookDispatcher``. The signing secret comes in the command (the ingress made it and
+/// shows it once); it is kept sealed with the worker's key (``WebhookSettings/key``), never in
+/// clear, and no reply carries it (replies are kept a while by the idempotency ledger).
 extension SyncStore {
     static func registerWebhookCommands(_ table: inout CommandTable) {
         table.registerRead(CheckWebhookTarget.self) { _, c in
@@ -26,16 +27,16 @@ extension SyncStore {
         }
         table.register(ChangeWebhook.self) { try changeWebhook($0, $1) }
         table.registerRead(ListWebhookDeliveries.self) { db, c in
-            _ = try webhook(db, id: c.webhookID)
+            let hook = try webhook(db, id: c.webhookID)
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM webhookDelivery WHERE webhookId = ? ORDER BY id DESC LIMIT ?",
-                                        arguments: [c.webhookID, min(max(c.limit, 1), 1000)])
+                                        arguments: [hook.id, min(max(c.limit, 1), 1000)])
             return WebhookDeliveryList(deliveries: rows.map(delivery))
         }
     }
 
     static let maxBatchSize = 500
 
-    static func createWebhook(_ db: Database, _ c: CreateWebhook) throws -> WebhookCreated {
+    static func createWebhook(_ db: Database, _ c: CreateWebhook) throws -> Webhook {
         let settings = WebhookSettings.current.withLock { $0 }
         _ = try directoryName(db, c.directoryID, why: "; it takes no webhooks")
         let url = try WebhookTarget.checkSyntax(c.url, allowPrivate: settings.allowPrivateTargets)
@@ -45,7 +46,10 @@ extension SyncStore {
         }
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook WHERE directoryId = ?", arguments: [c.directoryID]) ?? 0
         guard count < 20 else { throw SCIMError(status: 409, detail: "A directory has at most 20 webhooks; delete one first.") }
-        let secret = "whsec_" + Secrets.generateToken()
+        guard c.secret.hasPrefix("whsec_"), c.secret.utf8.count >= 38, c.secret.utf8.count <= 200 else {
+            throw SCIMError.invalidValue("A webhook's secret is 'whsec_' and at least 32 more characters.")
+        }
+        let secret = c.secret
         let (head, pruned) = try feedHead(db, c.directoryID)
         let hook = Webhook(id: UUID().uuidString.lowercased(), directoryID: c.directoryID, url: url.absoluteString, eventTypes: c.eventTypes, state: "active",
                            cursor: c.fromStart ? pruned : head, created: Timestamp.string(from: try db.transactionDate), batchSize: c.batchSize == 0 ? 100 : c.batchSize)
@@ -53,26 +57,26 @@ extension SyncStore {
             INSERT INTO webhook (id, directoryId, url, eventTypes, secret, state, cursor, batchSize, created) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)
             """, arguments: [hook.id, hook.directoryID, hook.url, String(decoding: WireJSON.bytes(.array(hook.eventTypes.map { .string($0) })), as: UTF8.self),
                              try Secrets.seal(Array(secret.utf8), key: settings.key), hook.cursor, hook.batchSize, hook.created])
-        return WebhookCreated(webhook: hook, secret: secret)
+        return hook
     }
 
     static func changeWebhook(_ db: Database, _ c: ChangeWebhook) throws -> Webhook {
         let hook = try webhook(db, id: c.id)
         switch c.action {
         case .delete:
-            try db.execute(sql: "DELETE FROM webhook WHERE id = ?", arguments: [c.id])
-            try db.execute(sql: "DELETE FROM webhookDelivery WHERE webhookId = ?", arguments: [c.id])
+            try db.execute(sql: "DELETE FROM webhook WHERE id = ?", arguments: [hook.id])
+            try db.execute(sql: "DELETE FROM webhookDelivery WHERE webhookId = ?", arguments: [hook.id])
             return hook
         case .pause:
-            try db.execute(sql: "UPDATE webhook SET state = 'paused', pausedReason = 'paused by an operator' WHERE id = ?", arguments: [c.id])
+            try db.execute(sql: "UPDATE webhook SET state = 'paused', pausedReason = 'paused by an operator' WHERE id = ?", arguments: [hook.id])
         case .resume:
-            try db.execute(sql: resumed + " WHERE id = ?", arguments: [c.id])
+            try db.execute(sql: resumed + " WHERE id = ?", arguments: [hook.id])
         case .redeliver:
             let (head, pruned) = try feedHead(db, hook.directoryID)
             try checkCursor(c.after, head: head, pruned: pruned)
-            try db.execute(sql: resumed + ", cursor = ? WHERE id = ?", arguments: [c.after, c.id])
+            try db.execute(sql: resumed + ", cursor = ? WHERE id = ?", arguments: [c.after, hook.id])
         }
-        return try webhook(db, id: c.id)
+        return try webhook(db, id: hook.id)
     }
 
     /// Active again, its failure streak forgotten (the next attempt is at once).

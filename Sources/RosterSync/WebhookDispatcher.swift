@@ -91,19 +91,29 @@ struct WebhookDispatcher: Service {
 
     /// One POST, or a cursor moved past events the subscription does not want; the wait before
     /// the next attempt after a failure.
-    func deliver(_ hook: Webhook, sealedSecret: String) async -> Duration? {
+    func deliver(_ listed: Webhook, sealedSecret: String) async -> Duration? {
         let settings = WebhookSettings.current.withLock { $0 }
+        let hook: Webhook
         let scanned: [ChangeEvent]
         do {
-            let (head, pruned) = try await pool.read { db in try SyncStore.feedHead(db, hook.directoryID) }
+            // The row as it is now, not as the round listed it: a delivery that ended meanwhile moved
+            // its cursor, an operator may have paused or deleted it. Its head, its retention mark and
+            // its events in one read, so that a prune cannot come between them.
+            guard let (current, head, pruned, events) = try await pool.read({ db -> (Webhook, Int64, Int64, [ChangeEvent])? in
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM webhook WHERE id = ? AND state = 'active'", arguments: [listed.id]) else { return nil }
+                let hook = try SyncStore.webhook(row)
+                let (head, pruned) = try SyncStore.feedHead(db, hook.directoryID)
+                return (hook, head, pruned, hook.cursor < pruned ? [] : try SyncStore.events(db, directoryID: hook.directoryID, after: hook.cursor, limit: 1000))
+            }) else { return nil }
+            hook = current
             if hook.cursor < pruned {
                 try await pause(hook, "Paused: retention removed the events after its cursor \(hook.cursor) (the feed is kept from \(pruned + 1) to \(head)). "
                     + "Resync the receiver from the directory, then redeliver from the head.")
                 return nil
             }
-            scanned = try await pool.read { db in try SyncStore.events(db, directoryID: hook.directoryID, after: hook.cursor, limit: 1000) }
+            scanned = events
         } catch {
-            logger.warning("cannot read the feed for a webhook", metadata: ["webhook": "\(hook.id)", "error": "\(error)"])
+            logger.warning("cannot read the feed for a webhook", metadata: ["webhook": "\(listed.id)", "error": "\(error)"])
             return .seconds(1)
         }
         guard let lastScanned = scanned.last?.seq else { return nil }
@@ -149,7 +159,10 @@ struct WebhookDispatcher: Service {
                     UPDATE webhook SET failureStreak = failureStreak + 1, failingSince = CASE failingSince WHEN '' THEN ? ELSE failingSince END, lastError = ?
                     WHERE id = ? AND cursor = ? AND state = 'active'
                     """, arguments: [now, outcome.error, hook.id, hook.cursor])
-                guard let row = try Row.fetchOne(db, sql: "SELECT failureStreak, failingSince FROM webhook WHERE id = ?", arguments: [hook.id]) else { return nil }
+                // Deleted, paused or rewound meanwhile: nothing to back off from.
+                guard db.changesCount == 1, let row = try Row.fetchOne(db, sql: "SELECT failureStreak, failingSince FROM webhook WHERE id = ?", arguments: [hook.id]) else {
+                    return 0
+                }
                 let streak: Int = row["failureStreak"]
                 let since = Timestamp.date(from: row["failingSince"]) ?? Date()
                 if streak >= settings.pauseAfterFailures && Date().timeIntervalSince(since) >= Double(settings.pauseAfter.components.seconds) {
@@ -162,6 +175,7 @@ struct WebhookDispatcher: Service {
             }
             if let streak {
                 Self.deliveries["failed"].increment()
+                guard streak > 0 else { return nil }
                 logger.info("webhook delivery failed", metadata: ["webhook": "\(hook.id)", "status": "\(outcome.status)", "error": "\(outcome.error)", "streak": "\(streak)"])
                 return settings.backoff(afterFailures: streak)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -22,8 +23,15 @@ final class WebhookPoster: Sendable {
     }
 
     private let session: URLSession
+    private let timeout: Duration
+
+    /// The request in flight, for its cancellation.
+    private final class TaskBox: Sendable {
+        let current = Mutex<URLSessionDataTask?>(nil)
+    }
 
     init(timeout: Duration) {
+        self.timeout = timeout
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         configuration.timeoutIntervalForResource = configuration.timeoutIntervalForRequest
@@ -40,15 +48,37 @@ final class WebhookPoster: Sendable {
         request.httpBody = body
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let started = ContinuousClock.now
-        let (status, error): (Int, String) = await withCheckedContinuation { continuation in
-            session.dataTask(with: request) { _, response, error in
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                if let error, status == 0 {
-                    continuation.resume(returning: (0, error.localizedDescription))
-                } else {
-                    continuation.resume(returning: (status, (200..<300).contains(status) ? "" : "HTTP \(status)"))
+        let prepared = request
+        let task = TaskBox()
+        let deadline = timeout
+        // libcurl enforces only an idle timeout: a receiver trickling a byte now and then would
+        // hold the subscription forever. The whole POST has `timeout`, then it is cancelled.
+        let (status, error): (Int, String) = await withTaskGroup(of: (Int, String)?.self) { group in
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        let dataTask = self.session.dataTask(with: prepared) { _, response, error in
+                            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                            if let error, status == 0 {
+                                continuation.resume(returning: (0, error.localizedDescription))
+                            } else {
+                                continuation.resume(returning: (status, (200..<300).contains(status) ? "" : "HTTP \(status)"))
+                            }
+                        }
+                        task.current.withLock { $0 = dataTask }
+                        dataTask.resume()
+                    }
+                } onCancel: {
+                    task.current.withLock { $0?.cancel() }
                 }
-            }.resume()
+            }
+            group.addTask {
+                try? await Task.sleep(for: deadline)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? (0, "no answer within \(deadline)")
         }
         let elapsed = ContinuousClock.now - started
         return Outcome(status: status, error: error, latencyMilliseconds: elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)

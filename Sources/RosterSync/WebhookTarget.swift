@@ -97,8 +97,15 @@ enum IPAddress: Equatable, CustomStringConvertible {
         case .v6(let b):
             if b.allSatisfy({ $0 == 0 }) { return false }  // ::
             if b[0..<15].allSatisfy({ $0 == 0 }) && b[15] == 1 { return false }  // ::1
-            if b[0..<10].allSatisfy({ $0 == 0 }) && b[10] == 0xFF && b[11] == 0xFF { return IPAddress.v4(Array(b[12...])).isPublic }  // ::ffff:a.b.c.d
+            // Forms that carry an IPv4 address: judged by it. IPv4-compatible ::a.b.c.d, mapped
+            // ::ffff:a.b.c.d, translated ::ffff:0:a.b.c.d, NAT64 64:ff9b::/96, and 6to4 2002:aabb:ccdd::/16.
+            if b[0..<12].allSatisfy({ $0 == 0 }) { return IPAddress.v4(Array(b[12...])).isPublic }
+            if b[0..<10].allSatisfy({ $0 == 0 }) && b[10] == 0xFF && b[11] == 0xFF { return IPAddress.v4(Array(b[12...])).isPublic }
+            if b[0..<8].allSatisfy({ $0 == 0 }) && b[8] == 0xFF && b[9] == 0xFF && b[10] == 0 && b[11] == 0 { return IPAddress.v4(Array(b[12...])).isPublic }
+            if b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b[4..<12].allSatisfy({ $0 == 0 }) { return IPAddress.v4(Array(b[12...])).isPublic }
+            if b[0] == 0x20 && b[1] == 0x02 { return IPAddress.v4(Array(b[2..<6])).isPublic }
             if b[0] == 0xFE && b[1] & 0xC0 == 0x80 { return false }  // fe80::/10 link-local
+            if b[0] == 0xFE && b[1] & 0xC0 == 0xC0 { return false }  // fec0::/10 site-local (deprecated, still routed in places)
             if b[0] & 0xFE == 0xFC { return false }  // fc00::/7 unique local
             if b[0] == 0xFF { return false }  // multicast
             if b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8 { return false }  // documentation

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RosterMessaging
 import RosterPersistence
 import RosterProtocol
 @testable import RosterSync
@@ -58,32 +59,42 @@ struct ChangeFeedStoreTests {
     @Test func aWebhookIsRefusedWithAPreciseErrorForEachWrongPartAndItsSecretIsNeverListed() throws {
         try withFeed { store, pool, dirs throws in
             let a = dirs[0]
+            let secret = "whsec_" + String(repeating: "s", count: 43)
             for url in ["ftp://example.com/hook", "not a url", "https://user:pass@example.com/", "http://127.0.0.1:9/", "http://[::1]/", "http://169.254.169.254/latest",
                         "http://10.1.2.3/", "http://192.168.0.1/"] {
-                expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(CreateWebhook(directoryID: a, url: url)) }
+                expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(CreateWebhook(directoryID: a, url: url, secret: secret)) }
             }
-            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(CreateWebhook(directoryID: a, url: "https://example.com/", eventTypes: ["user.exploded"])) }
-            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(CreateWebhook(directoryID: a, url: "https://example.com/", batchSize: 501)) }
-            expectSCIMError(status: 404, scimType: nil) { try store.run(CreateWebhook(directoryID: "nope", url: "https://example.com/")) }
-            let created = try store.run(CreateWebhook(directoryID: a, url: "https://example.com/hook", eventTypes: ["user.*", "group.member.added"]))
-            #expect(created.secret.hasPrefix("whsec_") && created.webhook.batchSize == 100 && created.webhook.state == "active")
-            let stored = try pool.read { db in try String.fetchOne(db, sql: "SELECT secret FROM webhook") } ?? ""
-            #expect(!stored.contains(created.secret.dropFirst(6)), "kept sealed, never in clear")
-            #expect(try store.run(ListWebhooks(directoryID: a)).webhooks == [created.webhook])
-            #expect(created.webhook.wants("user.deleted") && created.webhook.wants("group.member.added") && !created.webhook.wants("group.created"))
-            #expect(try store.run(ChangeWebhook(id: created.webhook.id, action: .pause)).pausedReason == "paused by an operator")
-            expectSCIMError(status: 410, scimType: nil) { try store.run(ChangeWebhook(id: created.webhook.id, action: .redeliver, after: 5)) }
-            #expect(try store.run(ChangeWebhook(id: created.webhook.id, action: .resume)).state == "active")
-            _ = try store.run(ChangeWebhook(id: created.webhook.id, action: .delete))
-            expectSCIMError(status: 404, scimType: nil) { try store.run(ChangeWebhook(id: created.webhook.id, action: .resume)) }
+            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(CreateWebhook(directoryID: a, url: "https://example.com/", eventTypes: ["user.exploded"], secret: secret)) }
+            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(CreateWebhook(directoryID: a, url: "https://example.com/", batchSize: 501, secret: secret)) }
+            expectSCIMError(status: 400, scimType: .invalidValue) { try store.run(CreateWebhook(directoryID: a, url: "https://example.com/", secret: "short")) }
+            expectSCIMError(status: 404, scimType: nil) { try store.run(CreateWebhook(directoryID: "nope", url: "https://example.com/", secret: secret)) }
+            // Sent as the ingress sends it, with an idempotency key: its reply is kept in the ledger.
+            let command = CreateWebhook(directoryID: a, url: "https://example.com/hook", eventTypes: ["user.*", "group.member.added"], secret: secret)
+            let reply = try store.handle([IncomingCommand(name: CreateWebhook.name, payload: CommandCodec.encode(command), key: Array(repeating: 7, count: 16))])[0].get()
+            let created = try CommandCodec.decode(Webhook.self, from: reply)
+            #expect(created.batchSize == 100 && created.state == "active")
+            let stored = try pool.read { db in
+                try String.fetchAll(db, sql: "SELECT secret FROM webhook UNION ALL SELECT CAST(reply AS TEXT) FROM roster_ledger_0 UNION ALL SELECT CAST(reply AS TEXT) FROM roster_ledger_1")
+            }
+            #expect(stored.count >= 2, "the ledger kept the reply")
+            #expect(!stored.contains { $0.contains(secret.dropFirst(6)) }, "kept sealed, never in clear, not in a kept reply")
+            #expect(try store.run(ListWebhooks(directoryID: a)).webhooks == [created])
+            #expect(created.wants("user.deleted") && created.wants("group.member.added") && !created.wants("group.created"))
+            // Ids are matched whatever their case, by every action.
+            #expect(try store.run(ChangeWebhook(id: created.id.uppercased(), action: .pause)).pausedReason == "paused by an operator")
+            expectSCIMError(status: 410, scimType: nil) { try store.run(ChangeWebhook(id: created.id, action: .redeliver, after: 5)) }
+            #expect(try store.run(ChangeWebhook(id: created.id.uppercased(), action: .resume)).state == "active")
+            _ = try store.run(ChangeWebhook(id: created.id.uppercased(), action: .delete))
+            expectSCIMError(status: 404, scimType: nil) { try store.run(ChangeWebhook(id: created.id, action: .resume)) }
         }
     }
 
     @Test func privateTargetsAreRefusedByAddressAndByWhatANameResolvesTo() throws {
-        for literal in ["127.0.0.1", "10.0.0.1", "172.20.1.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1"] {
+        for literal in ["127.0.0.1", "10.0.0.1", "172.20.1.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1",
+                        "::7f00:1", "64:ff9b::a9fe:a9fe", "::ffff:0:a00:1", "2002:c0a8:101::1", "fec0::1"] {
             #expect(IPAddress(literal)?.isPublic == false, "\(literal)")
         }
-        for literal in ["93.184.215.14", "8.8.8.8", "2606:4700::1111", "172.32.0.1"] { #expect(IPAddress(literal)?.isPublic == true, "\(literal)") }
+        for literal in ["93.184.215.14", "8.8.8.8", "2606:4700::1111", "172.32.0.1", "64:ff9b::808:808", "2002:808:808::1"] { #expect(IPAddress(literal)?.isPublic == true, "\(literal)") }
         expectSCIMError(status: 400, scimType: .invalidValue) { try WebhookTarget.check("http://localhost:8080/hook", allowPrivate: false) }
         #expect(throws: Never.self) { try WebhookTarget.check("http://localhost:8080/hook", allowPrivate: true) }
     }

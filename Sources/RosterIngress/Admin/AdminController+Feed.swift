@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RosterCrypto
 import RosterProtocol
 import SCIMCore
 
@@ -48,10 +49,12 @@ extension AdminController {
             guard body["fromStart"] == nil || body["fromStart"]?.strictBool != nil else { throw SCIMError.invalidValue("'fromStart' must be true or false.") }
             // The target is resolved by the sync worker on a reader thread before anything is written.
             _ = try await sync.send(CheckWebhookTarget(url: url), shardKey: "")
+            // Made here and sent in the command, never in a reply: the worker keeps replies a while.
+            let secret = "whsec_" + Secrets.generateToken()
             let created = try await sync.send(CreateWebhook(directoryID: directory, url: url, eventTypes: types, batchSize: Int(body["batchSize"]?.wholeNumber ?? 0),
-                                                            fromStart: body["fromStart"]?.strictBool ?? false), shardKey: "")
-            guard case .object(var view) = created.webhook.json else { throw SCIMError.internalError() }
-            view["secret"] = .string(created.secret)
+                                                            fromStart: body["fromStart"]?.strictBool ?? false, secret: secret), shardKey: "")
+            guard case .object(var view) = created.json else { throw SCIMError.internalError() }
+            view["secret"] = .string(secret)
             view["signature"] = .string("Roster-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<body>\")>; the secret is shown this once")
             return SCIMResponse.json(.created, .object(view))
         }

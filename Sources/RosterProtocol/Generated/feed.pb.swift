@@ -11,8 +11,9 @@
 /// feed.proto: the change feed (docs/change-feed.md) and its webhooks, answered by the sync worker.
 ///
 /// Part of the versioned contract between Roster's processes (see common.proto for the framing
-/// and the compatibility rules). A webhook's secret appears in clear only in the reply that
-/// creates it (`WebhookCreated`), never in a listing.
+/// and the compatibility rules). A webhook's secret is made by the ingress and travels only in the
+/// command that creates the subscription (`CreateWebhook`): a reply is kept by the worker's
+/// idempotency ledger for a while, a command's payload is not, so no reply carries it.
 
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
@@ -188,7 +189,7 @@ public nonisolated struct Roster_V1_Webhook: Sendable {
   public init() {}
 }
 
-/// Command `sync.createWebhook`; reply: `WebhookCreated`.
+/// Command `sync.createWebhook`; reply: `Webhook`.
 public nonisolated struct Roster_V1_CreateWebhook: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -205,33 +206,12 @@ public nonisolated struct Roster_V1_CreateWebhook: Sendable {
   /// Deliver from the start of what the feed keeps instead of from now.
   public var fromStart: Bool = false
 
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-}
-
-public nonisolated struct Roster_V1_WebhookCreated: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  public var webhook: Roster_V1_Webhook {
-    get {_webhook ?? Roster_V1_Webhook()}
-    set {_webhook = newValue}
-  }
-  /// Returns true if `webhook` has been explicitly set.
-  public var hasWebhook: Bool {self._webhook != nil}
-  /// Clears the value of `webhook`. Subsequent reads from it will return its default value.
-  public mutating func clearWebhook() {self._webhook = nil}
-
-  /// The signing secret, shown this once.
+  /// The signing secret (`whsec_` and at least 32 more characters), sealed by the sync worker.
   public var secret: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
-
-  fileprivate var _webhook: Roster_V1_Webhook? = nil
 }
 
 /// Command `sync.listWebhooks`; reply: `WebhookList`. Every directory's when directory_id is empty.
@@ -671,7 +651,7 @@ nonisolated extension Roster_V1_Webhook: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Roster_V1_CreateWebhook: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CreateWebhook"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}url\0\u{3}event_types\0\u{3}batch_size\0\u{3}from_start\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}directory_id\0\u{1}url\0\u{3}event_types\0\u{3}batch_size\0\u{3}from_start\0\u{1}secret\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -684,6 +664,7 @@ nonisolated extension Roster_V1_CreateWebhook: SwiftProtobuf.Message, SwiftProto
       case 3: try { try decoder.decodeRepeatedStringField(value: &self.eventTypes) }()
       case 4: try { try decoder.decodeSingularInt32Field(value: &self.batchSize) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.fromStart) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.secret) }()
       default: break
       }
     }
@@ -705,6 +686,9 @@ nonisolated extension Roster_V1_CreateWebhook: SwiftProtobuf.Message, SwiftProto
     if self.fromStart != false {
       try visitor.visitSingularBoolField(value: self.fromStart, fieldNumber: 5)
     }
+    if !self.secret.isEmpty {
+      try visitor.visitSingularStringField(value: self.secret, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -714,44 +698,6 @@ nonisolated extension Roster_V1_CreateWebhook: SwiftProtobuf.Message, SwiftProto
     if lhs.eventTypes != rhs.eventTypes {return false}
     if lhs.batchSize != rhs.batchSize {return false}
     if lhs.fromStart != rhs.fromStart {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
-nonisolated extension Roster_V1_WebhookCreated: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".WebhookCreated"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}webhook\0\u{1}secret\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularMessageField(value: &self._webhook) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.secret) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._webhook {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-    } }()
-    if !self.secret.isEmpty {
-      try visitor.visitSingularStringField(value: self.secret, fieldNumber: 2)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Roster_V1_WebhookCreated, rhs: Roster_V1_WebhookCreated) -> Bool {
-    if lhs._webhook != rhs._webhook {return false}
     if lhs.secret != rhs.secret {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
