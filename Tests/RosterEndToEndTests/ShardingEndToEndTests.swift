@@ -97,15 +97,20 @@ struct ShardingEndToEndTests {
             var during: [Duration] = []
             for shard in [0, 2] {
                 let started = ContinuousClock.now
+                var slowest = Duration.zero
                 for i in 0..<10 {
+                    let one = ContinuousClock.now
                     let reply = try await clients[shard].send("POST", "/scim/v2/Users", body: #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"during\#(i)@example.com"}"#,
                                                               headers: Self.json)
+                    slowest = max(slowest, ContinuousClock.now - one)
                     #expect(reply.status == 201, "shard \(shard) while shard 1 is down: \(reply.status)")
                 }
                 let elapsed = ContinuousClock.now - started
                 during.append(elapsed)
-                // Under the worker timeout (5 s) for all ten: none of them waited on the dead shard.
-                #expect(elapsed < .seconds(5), "shard \(shard): 10 creates took \(elapsed) while shard 1 was down")
+                // Each under the worker timeout (5 s): none of them waited on the dead shard. (Each,
+                // not their sum: on a machine busy with the rest of the suite ten creates can take
+                // seconds without any of them waiting on anything.)
+                #expect(slowest < .milliseconds(4500), "shard \(shard): a create took \(slowest) while shard 1 was down (10 took \(elapsed))")
             }
             let back = await eventually(timeout: .seconds(20)) { (try? await clients[1].send("GET", "/scim/v2/Users/\(users[1]!)").status) == 200 }
             print("sharding: 3 users and 3 groups shards, \(n) directories created to cover them; with users-1 SIGKILLed, 10 creates on shard 0 took \(during[0]), on shard 2 \(during[1]); shard 1 answered again after \(ContinuousClock.now - killed)")
