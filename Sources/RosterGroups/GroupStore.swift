@@ -61,7 +61,7 @@ public enum GroupStore {
     static func delete(_ db: Database, _ c: DeleteGroup) throws -> Deleted {
         let existing = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
         let name = try table.delete(db, existing, directoryID: c.directoryID)
-        try recordWrite(db, directoryID: c.directoryID, id: existing["id"], before: ["displayName": name.map { .string($0) } ?? .null], after: nil)
+        try ChangeFeed.resourceDeleted(db, type: table.type, directoryID: c.directoryID, id: existing["id"], uniqueValue: name)
         return Deleted(name: name)
     }
 

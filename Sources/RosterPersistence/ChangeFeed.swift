@@ -58,6 +58,11 @@ public enum ChangeFeed {
             .execute(arguments: [event.eventID, directoryID, Data(CommandCodec.encode(event))])
     }
 
+    /// `<type>.deleted`, with the unique value the resource had.
+    public static func resourceDeleted(_ db: Database, type: ResourceType, directoryID: String, id: String, uniqueValue: String?) throws {
+        try resourceWritten(db, type: type, directoryID: directoryID, id: id, before: [type.uniqueAttribute: uniqueValue.map { .string($0) } ?? .null], after: nil)
+    }
+
     /// The events of one write of a resource: `created` or `deleted`; for an update, `renamed`
     /// when its unique attribute changed, `enabled`/`disabled` when `active` did, and `updated`
     /// when anything else did (one write can be several of these; each names what changed).

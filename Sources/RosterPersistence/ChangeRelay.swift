@@ -49,7 +49,7 @@ public struct ChangeRelay: Service {
 
     /// One batch after `after` (moved to its last event once acknowledged); `.more` when it was
     /// full (more is waiting).
-    func deliverBatch(after: inout Int64) async -> OutboxRelay.Round {
+    func deliverBatch(after: inout Int64) async -> CommitSignal.Round {
         let limit = batch
         let from = after
         let rows: [(seq: Int64, payload: Data)]
@@ -95,18 +95,15 @@ extension ChangeRelay {
     /// benchmarks: effects are then not recorded at all), the feed is off in this process, since
     /// nothing would drain its outbox; the log says so.
     public static func services(pool: DatabasePool, reader: ConfigReader?, sync: WorkerClient? = nil, logger: Logger) throws -> [any Service] {
-        guard reader?.bool(forKey: "feed.enabled", default: true) ?? true else {
+        func off(_ why: String) -> [any Service] {
             ChangeFeed.isOn.store(false, ordering: .relaxed)
-            logger.notice("feed.enabled=false: the change feed is off in this worker")
+            logger.notice("\(why): the change feed is off in this worker")
             return []
         }
+        guard reader?.bool(forKey: "feed.enabled", default: true) ?? true else { return off("feed.enabled=false") }
         if let sync { return [ChangeRelay(pool: pool, sync: sync, logger: logger)] }
         let endpoints = reader?.list(forKey: "zmq.sync", default: []) ?? []
-        guard !endpoints.isEmpty else {
-            ChangeFeed.isOn.store(false, ordering: .relaxed)
-            logger.notice("no zmq.sync: the change feed is off in this worker")
-            return []
-        }
+        guard !endpoints.isEmpty else { return off("no zmq.sync") }
         let context = ZMQContext()
         let curve = try reader.flatMap { r throws(StartupError) in try CurveClient.configured(reader: r) }
         let client = WorkerClient(kind: "sync", endpoints: endpoints, context: context, options: .init(curve: curve))

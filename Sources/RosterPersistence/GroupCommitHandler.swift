@@ -214,6 +214,10 @@ public final class GroupCommitHandler: CommandBatchHandler {
 /// background services (the feed relay, the webhook dispatcher) wait on instead of polling the
 /// database while nothing happens.
 public enum CommitSignal {
+    /// What one round of a follower did: nothing left (`idle`), a full batch with more behind it
+    /// (`more`), or a failure to retry after a backoff (`failed`).
+    public enum Round: Sendable { case idle, more, failed }
+
     private enum Waiter { case waiting(CheckedContinuation<Void, Never>), cancelled }
     private static let state = Mutex<(generation: Int, waiters: [UInt64: Waiter], next: UInt64)>((0, [:], 0))
 
@@ -278,7 +282,7 @@ public enum CommitSignal {
     ///
     /// After an idle round it first waits `coalesce`: under a stream of commits a round then takes
     /// what several of them wrote, instead of one round trip per commit.
-    public static func follow(fallback: Duration, coalesce: Duration = .milliseconds(10), _ round: () async -> (OutboxRelay.Round, ContinuousClock.Instant?)) async {
+    public static func follow(fallback: Duration, coalesce: Duration = .milliseconds(10), _ round: () async -> (Round, ContinuousClock.Instant?)) async {
         var seen = -1
         var due = ContinuousClock.now
         var backoff = Duration.milliseconds(50)

@@ -18,58 +18,41 @@ public enum Outbox {
 }
 
 /// Delivers outbox events in order to the worker that consumes them, deleting each only once it
-/// was acknowledged. A consumer that is down delays delivery; it never drops an event.
+/// was acknowledged. A consumer that is down delays delivery; it never drops an event. It reads
+/// the outbox after the store's commits (``CommitSignal``), not on a timer.
 public struct OutboxRelay: Service {
     let pool: DatabasePool
     let target: any CommandTransport
-    let interval: Duration
     let logger: Logger
+    static let batch = 100
     /// Deliveries by outcome: `applied` (acknowledged), `dead` (refused, kept in outboxDead), `postponed` (to be retried).
     static let deliveries = MetricsCache<String, Counter> { RosterMetrics.counter("roster_outbox_deliveries_total", [("outcome", $0)]) }
 
-    public init(pool: DatabasePool, target: any CommandTransport, interval: Duration = .milliseconds(100), logger: Logger) {
+    public init(pool: DatabasePool, target: any CommandTransport, logger: Logger) {
         self.pool = pool
         self.target = target
-        self.interval = interval
         self.logger = logger
         for outcome in ["applied", "dead", "postponed"] { _ = Self.deliveries[outcome] }
     }
 
     public func run() async throws {
-        await Self.repeatUntilShutdown(interval: interval) { await deliverBatch() ? .idle : .failed }
+        await CommitSignal.follow(fallback: .seconds(1)) { (await deliverBatch(), nil) }
     }
 
-    /// What one round of a relay did: the next waits `interval` (idle), nothing (more is
-    /// waiting), or twice as long as the last, up to 5 s (failed).
-    public enum Round: Sendable { case idle, more, failed }
-
-    /// Runs `round` until graceful shutdown, pausing between rounds as each asks.
-    static func repeatUntilShutdown(interval: Duration, _ round: () async -> Round) async {
-        var backoff = interval
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            switch await round() {
-            case .more: continue
-            case .idle: backoff = interval
-            case .failed: backoff = min(backoff * 2, .seconds(5))
-            }
-            let pause = backoff
-            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { break }
-        }
-    }
-
-    /// Delivers what is pending, in order; false when a delivery failed and must be retried.
-    func deliverBatch() async -> Bool {
+    /// Delivers what is pending, in order: `.failed` when a delivery failed and must be retried,
+    /// `.more` when the batch was full.
+    func deliverBatch() async -> CommitSignal.Round {
         struct Pending: Sendable { var seq: Int64; var eventID, directory, command: String; var payload: Data }
         let rows: [Pending]
         do {
             rows = try await pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT 100").map {
+                try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT ?", arguments: [Self.batch]).map {
                     Pending(seq: $0["seq"], eventID: $0["eventId"], directory: $0["directoryId"], command: $0["command"], payload: $0["payload"])
                 }
             }
         } catch {
             logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
-            return false
+            return .failed
         }
         for row in rows {
             let (seq, command, payload, directory, eventID) = (row.seq, row.command, row.payload, row.directory, row.eventID)
@@ -90,9 +73,9 @@ public struct OutboxRelay: Service {
             } catch {
                 Self.deliveries["postponed"].increment()
                 logger.debug("outbox delivery postponed", metadata: ["command": "\(command)", "error": "\(error)"])
-                return false
+                return .failed
             }
         }
-        return true
+        return rows.count == Self.batch ? .more : .idle
     }
 }

@@ -51,8 +51,7 @@ public struct ResourceStore: Sendable {
             let table = try store.table(c)
             let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
             let name = try table.delete(db, existing, directoryID: c.directoryID)
-            try ChangeFeed.resourceWritten(db, type: table.type, directoryID: c.directoryID, id: existing["id"],
-                                           before: [table.type.uniqueAttribute: name.map { .string($0) } ?? .null], after: nil)
+            try ChangeFeed.resourceDeleted(db, type: table.type, directoryID: c.directoryID, id: existing["id"], uniqueValue: name)
             return Deleted(name: name)
         }
         commands.registerRead(QueryResources.self) { db, c in

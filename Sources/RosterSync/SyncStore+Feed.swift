@@ -3,15 +3,11 @@ import GRDB
 import RosterPersistence
 import RosterProtocol
 import SCIMCore
-import Synchronization
 
 /// The change feed (docs/change-feed.md): the users and groups workers' relays append events;
 /// each directory numbers its own from 1, in the order they arrive. An event id seen before is
 /// dropped, so a relay that delivers a batch again after a crash appends nothing twice.
 extension SyncStore {
-    /// Bumped after each append that added events, for the webhook dispatcher in this process.
-    static let feedGeneration = Atomic<Int>(0)
-
     static func registerFeedCommands(_ table: inout CommandTable) {
         table.register(AppendChanges.self) { try appendChanges($0, $1) }
         table.registerRead(ReadChanges.self) { try readChanges($0, $1) }
@@ -37,7 +33,6 @@ extension SyncStore {
         }
         let save = try db.cachedStatement(sql: "INSERT INTO feedHead (directoryId, head) VALUES (?, ?) ON CONFLICT (directoryId) DO UPDATE SET head = excluded.head")
         for (directory, seq) in heads { try save.execute(arguments: [directory, seq]) }
-        if appended > 0 { feedGeneration.add(1, ordering: .relaxed) }
         return ChangesAppended(appended: appended, duplicates: duplicates)
     }
 

@@ -65,9 +65,9 @@ struct WebhookDispatcher: Service {
         await withDiscardingTaskGroup { group in
             await CommitSignal.follow(fallback: .seconds(1)) {
                 do {
-                    for (hook, secret) in try await due() where schedule.claim(hook) {
+                    for hook in try await due() where schedule.claim(hook) {
                         group.addTask {
-                            let wait = await deliver(hook, sealedSecret: secret)
+                            let wait = await deliver(hook)
                             schedule.finish(hook.id, retryAfter: wait)
                         }
                     }
@@ -81,31 +81,34 @@ struct WebhookDispatcher: Service {
     }
 
     /// Active subscriptions with events after their cursor.
-    func due() async throws -> [(Webhook, String)] {
+    func due() async throws -> [Webhook] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT w.* FROM webhook w JOIN feedHead h ON h.directoryId = w.directoryId WHERE w.state = 'active' AND h.head > w.cursor
-                """).map { (try SyncStore.webhook($0), $0["secret"] as String) }
+                """).map(SyncStore.webhook)
         }
     }
 
     /// One POST, or a cursor moved past events the subscription does not want; the wait before
     /// the next attempt after a failure.
-    func deliver(_ listed: Webhook, sealedSecret: String) async -> Duration? {
+    func deliver(_ listed: Webhook) async -> Duration? {
         let settings = WebhookSettings.current.withLock { $0 }
         let hook: Webhook
+        let sealedSecret: String
         let scanned: [ChangeEvent]
         do {
             // The row as it is now, not as the round listed it: a delivery that ended meanwhile moved
             // its cursor, an operator may have paused or deleted it. Its head, its retention mark and
             // its events in one read, so that a prune cannot come between them.
-            guard let (current, head, pruned, events) = try await pool.read({ db -> (Webhook, Int64, Int64, [ChangeEvent])? in
+            guard let (current, secret, head, pruned, events) = try await pool.read({ db -> (Webhook, String, Int64, Int64, [ChangeEvent])? in
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM webhook WHERE id = ? AND state = 'active'", arguments: [listed.id]) else { return nil }
                 let hook = try SyncStore.webhook(row)
                 let (head, pruned) = try SyncStore.feedHead(db, hook.directoryID)
-                return (hook, head, pruned, hook.cursor < pruned ? [] : try SyncStore.events(db, directoryID: hook.directoryID, after: hook.cursor, limit: 1000))
+                return (hook, row["secret"], head, pruned,
+                        hook.cursor < pruned ? [] : try SyncStore.events(db, directoryID: hook.directoryID, after: hook.cursor, limit: 1000))
             }) else { return nil }
             hook = current
+            sealedSecret = secret
             if hook.cursor < pruned {
                 try await pause(hook, "Paused: retention removed the events after its cursor \(hook.cursor) (the feed is kept from \(pruned + 1) to \(head)). "
                     + "Resync the receiver from the directory, then redeliver from the head.")

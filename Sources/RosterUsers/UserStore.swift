@@ -33,18 +33,17 @@ public enum UserStore {
 
     static func applyLogins(_ db: Database, _ c: RecordLogins) throws -> LoginsRecorded {
         var updated = 0, unchanged = 0, unknown: [String] = []
-        let update = try db.cachedStatement(sql: "UPDATE user SET lastLogin = ? WHERE directoryId = ? AND userNameKey = ? AND (lastLogin IS NULL OR lastLogin < ?)")
+        // The row it changed, if any, comes back with the update: what the feed event names.
+        let update = try db.cachedStatement(sql: """
+            UPDATE user SET lastLogin = ? WHERE directoryId = ? AND userNameKey = ? AND (lastLogin IS NULL OR lastLogin < ?) RETURNING id, userName, version
+            """)
         let exists = try db.cachedStatement(sql: "SELECT 1 FROM user WHERE directoryId = ? AND userNameKey = ?")
-        let updatedUser = try db.cachedStatement(sql: "SELECT id, userName, version FROM user WHERE directoryId = ? AND userNameKey = ?")
         for login in c.logins {
             let key = login.userName.lowercased()
-            try update.execute(arguments: [login.at, c.directoryID, key, login.at])
-            if db.changesCount > 0 {
+            if let user = try Row.fetchOne(update, arguments: [login.at, c.directoryID, key, login.at]) {
                 updated += 1
-                if let user = try Row.fetchOne(updatedUser, arguments: [c.directoryID, key]) {
-                    try ChangeFeed.record(db, directoryID: c.directoryID, type: "user.login", resourceType: table.type.name, resourceID: user["id"],
-                                          version: user["version"], data: ["id": .string(user["id"]), "userName": .string(user["userName"]), "lastLogin": .string(login.at)])
-                }
+                try ChangeFeed.record(db, directoryID: c.directoryID, type: "user.login", resourceType: table.type.name, resourceID: user["id"],
+                                      version: user["version"], data: ["id": .string(user["id"]), "userName": .string(user["userName"]), "lastLogin": .string(login.at)])
             } else if try Int.fetchOne(exists, arguments: [c.directoryID, key]) != nil {
                 unchanged += 1
             } else if unknown.count < 100 {
@@ -152,7 +151,7 @@ public enum UserStore {
     static func delete(_ db: Database, _ c: DeleteUser) throws -> Deleted {
         let existing = try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: c.ifMatch)
         let name = try table.delete(db, existing, directoryID: c.directoryID)
-        try ChangeFeed.resourceWritten(db, type: table.type, directoryID: c.directoryID, id: existing["id"], before: [table.type.uniqueAttribute: name.map { .string($0) } ?? .null], after: nil)
+        try ChangeFeed.resourceDeleted(db, type: table.type, directoryID: c.directoryID, id: existing["id"], uniqueValue: name)
         // Its memberships go too: through the outbox, so a groups worker that is down gets it later.
         try userEvent(db, .deleted, directoryID: c.directoryID, userID: existing["id"], display: nil)
         return Deleted(name: name)
