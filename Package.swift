@@ -103,6 +103,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Outbound HTTP and the clients of the applications Roster provisions (Bitbucket).
+        .target(name: "RosterApps", swiftSettings: swiftSettings),
+
         // The users worker.
         .target(
             name: "RosterUsers",
@@ -131,7 +134,7 @@ let package = Package(
         .target(
             name: "RosterSync",
             dependencies: [
-                "SCIMCore", "RosterProtocol", "RosterPersistence", "RosterMessaging", "RosterConfig", "RosterMetrics", "RosterCrypto",
+                "SCIMCore", "RosterProtocol", "RosterPersistence", "RosterMessaging", "RosterConfig", "RosterMetrics", "RosterCrypto", "RosterApps",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -218,7 +221,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterSyncTests",
-            dependencies: ["RosterSync", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["RosterSync", "RosterApps", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -227,6 +230,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RosterIngressTests", dependencies: ["RosterIngress", "RosterTestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: swiftSettings),
+        // The Bitbucket Data Center stand-in: a contract test double of its admin REST API, run
+        // as a real process by end-to-end tests and benchmarks (never shipped).
+        .target(
+            name: "BitbucketStandIn",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/BitbucketStandIn", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "roster-bitbucket-standin",
+            dependencies: ["BitbucketStandIn", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/BitbucketStandInMain", swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RosterEndToEndTests",
             dependencies: ["SCIMCore", "RosterConfig", "RosterMessaging", "RosterCLI", "RosterTestSupport", .product(name: "GRDB", package: "GRDB.swift")],

@@ -55,6 +55,7 @@ public enum ConfigurationKeys {
         key("audit.maxBodyBytes", ["ingress"]),
         key("feed.retentionDays", ["sync"]), key("feed.enabled", ["users", "groups"]), key("webhooks.keyFile", ["sync"]), key("webhooks.allowPrivateTargets", ["sync"]), key("webhooks.timeoutMs", ["sync"]),
         key("webhooks.retryBaseMs", ["sync"]), key("webhooks.retryMaxMs", ["sync"]), key("webhooks.pauseAfterFailures", ["sync"]), key("webhooks.pauseAfterSeconds", ["sync"]),
+        key("apps.keyFile", ["sync"]), key("apps.timeoutMs", ["sync"]), key("apps.retryBaseMs", ["sync"]), key("apps.retryMaxMs", ["sync"]), key("apps.allowPlainHttp", ["sync"]),
         key("audit.retention.maxAgeDays", ["audit"]), key("audit.retention.maxRecords", ["audit"]), key("audit.retention.intervalSeconds", ["audit"]),
     ]
 

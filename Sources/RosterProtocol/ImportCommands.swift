@@ -45,22 +45,26 @@ public struct ImportUsers: Command, DirectoryScoped {
     public var records: [Record]
     /// Without a SCIM id: reserved and out of SCIM's sight until a map.
     public var unmapped: Bool
-    public init(jobID: String, directoryID: String, records: [Record], unmapped: Bool = false) {
+    /// A userName not found is matched by the primary e-mail, when one user alone has it.
+    public var matchEmail: Bool
+    public init(jobID: String, directoryID: String, records: [Record], unmapped: Bool = false, matchEmail: Bool = false) {
         self.jobID = jobID
         self.directoryID = directoryID
         self.records = records
         self.unmapped = unmapped
+        self.matchEmail = matchEmail
     }
     public init(message m: Roster_V1_ImportUsers) throws(SCIMError) {
         var records: [Record] = []
         for r in m.records { records.append(Record(line: Int(r.line), attributes: try WireJSON.object(r.attributesJson, field: "attributes"))) }
-        self.init(jobID: m.jobID, directoryID: m.directoryID, records: records, unmapped: m.unmapped)
+        self.init(jobID: m.jobID, directoryID: m.directoryID, records: records, unmapped: m.unmapped, matchEmail: m.matchEmail)
     }
     public var message: Roster_V1_ImportUsers {
         .with {
             $0.jobID = jobID
             $0.directoryID = directoryID
             $0.unmapped = unmapped
+            $0.matchEmail = matchEmail
             $0.records = records.map { r in .with { $0.line = Int64(r.line); $0.attributesJson = WireJSON.bytes(r.attributes) } }
         }
     }

@@ -62,7 +62,7 @@ extension JobRunner {
     }
 
     /// One batch: every record's outcome, by line.
-    func apply(_ records: [SourceRecord], job: String, directory: String, unmapped: Bool) async throws -> [ImportResult] {
+    func apply(_ records: [SourceRecord], job: String, directory: String, unmapped: Bool, matchEmail: Bool = false) async throws -> [ImportResult] {
         var outcomes: [Int: ImportResult] = [:]
         var users: [ImportUsers.Record] = [], groupsOf: [Int: (userName: String, names: [String])] = [:]
         var groups: [(line: Int, attributes: [String: JSONValue], members: [String])] = []
@@ -87,7 +87,7 @@ extension JobRunner {
         }
         var memberships: [ImportGroups.Membership] = []
         if !users.isEmpty {
-            for result in try await self.users.send(ImportUsers(jobID: job, directoryID: directory, records: users, unmapped: unmapped), shardKey: directory).results {
+            for result in try await self.users.send(ImportUsers(jobID: job, directoryID: directory, records: users, unmapped: unmapped, matchEmail: matchEmail), shardKey: directory).results {
                 outcomes[result.line] = result
                 if let (userName, names) = groupsOf[result.line], !result.id.isEmpty {
                     memberships.append(.init(line: result.line, userID: result.id, display: userName, groupNames: names))

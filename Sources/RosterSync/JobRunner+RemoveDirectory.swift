@@ -34,6 +34,11 @@ extension JobRunner {
                 try db.execute(sql: "DELETE FROM webhook WHERE directoryId = ?", arguments: [directory])
                 try db.execute(sql: "DELETE FROM change WHERE directoryId = ?", arguments: [directory])
                 try db.execute(sql: "DELETE FROM feedHead WHERE directoryId = ?", arguments: [directory])
+                // Its application links too; the accounts they made in the applications stay.
+                for table in ["appUser", "appGroup", "appMember"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE appId IN (SELECT id FROM app WHERE directoryId = ?)", arguments: [directory])
+                }
+                try db.execute(sql: "DELETE FROM app WHERE directoryId = ?", arguments: [directory])
             }
             logger.info("directory removed", metadata: ["job": "\(job.id)", "directory": "\(directory)", "resources": "\(job.processed)"])
         }

@@ -29,7 +29,7 @@ public struct JobRunner: Service {
         self.batch = batch
         self.interval = interval
         self.logger = logger
-        JobMetrics.start(kinds: [Job.removeDirectory, Job.reshard, Job.importAccounts, Job.clearSCIM, Job.map, Job.importLogins])
+        JobMetrics.start(kinds: [Job.removeDirectory, Job.reshard, Job.importAccounts, Job.clearSCIM, Job.map, Job.importLogins, Job.appMap, Job.appLogins, Job.appReconcile])
     }
 
     public func run() async throws {
@@ -77,6 +77,9 @@ public struct JobRunner: Service {
             case Job.clearSCIM: try await clearSCIM(&job)
             case Job.map: try await mapAccounts(&job)
             case Job.importLogins: try await importLogins(&job)
+            case Job.appMap: try await mapApp(&job)
+            case Job.appLogins: try await appLogins(&job)
+            case Job.appReconcile: try await reconcileApp(&job)
             default: throw SCIMError.notImplemented("This sync worker does not know the job kind '\(job.kind)'.")
             }
         } catch let error as SCIMError where ![503, 504].contains(error.status) {

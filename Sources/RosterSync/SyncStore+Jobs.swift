@@ -85,8 +85,8 @@ extension SyncStore {
 
     static func insert(_ db: Database, _ j: Job) throws {
         let seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM job") ?? 0) + 1
-        try db.execute(sql: "INSERT INTO job (id, seq, kind, directoryId, directoryName, state, job) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [j.id, seq, j.kind, j.directoryID, j.directoryName, j.state.rawValue, Data(CommandCodec.encode(j))])
+        try db.execute(sql: "INSERT INTO job (id, seq, kind, directoryId, directoryName, state, job, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [j.id, seq, j.kind, j.directoryID, j.directoryName, j.state.rawValue, Data(CommandCodec.encode(j)), j.source])
     }
 
     static func save(_ db: Database, _ j: Job) throws {

@@ -150,6 +150,7 @@ extension SyncStore {
                 CREATE INDEX webhookDelivery_webhook ON webhookDelivery (webhookId, id);
                 """)
         }
+        registerAppMigration(&migrator)
         return migrator
     }
 }

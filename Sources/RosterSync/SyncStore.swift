@@ -38,6 +38,7 @@ public enum SyncStore {
         registerImportCommands(&table)
         registerFeedCommands(&table)
         registerWebhookCommands(&table)
+        registerAppCommands(&table)
         table.register(SetDirectorySettings.self) { db, c in
             try db.execute(sql: "UPDATE directory SET lastLoginVisible = ? WHERE id = ?", arguments: [c.lastLoginVisible, c.directoryID])
             guard db.changesCount == 1, let row = try Row.fetchOne(db, sql: "SELECT * FROM directory WHERE id = ?", arguments: [c.directoryID]) else {

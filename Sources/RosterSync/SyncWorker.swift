@@ -37,11 +37,14 @@ public enum SyncWorker {
         if let reader {
             let settings = try WebhookSettings.configured(reader: reader, storePath: store)
             WebhookSettings.current.withLock { $0 = settings }
+            let apps = try AppSettings.configured(reader: reader, storePath: store)
+            AppSettings.current.withLock { $0 = apps }
         }
         let retentionDays = max(1, reader?.int(forKey: "feed.retentionDays", default: 30) ?? 30)
         return [ClientConnectionsService(clients: [users, groups], context: context),
                 JobRunner(pool: pool, users: users, groups: groups, batch: batch, logger: logger),
                 WebhookDispatcher(pool: pool, logger: logger),
+                AppConnector(pool: pool, users: users, groups: groups, logger: logger),
                 AgePruner(pool: pool, what: "change feed events", keep: .seconds(retentionDays * 24 * 3600), interval: .seconds(600), logger: logger) { db, cutoff in
                     try SyncStore.pruneChanges(db, before: cutoff)
                 }]

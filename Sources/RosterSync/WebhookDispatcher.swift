@@ -31,41 +31,14 @@ struct WebhookDispatcher: Service {
         _ = Self.delivered
     }
 
-    /// What is in flight, and when a failing subscription may try again.
-    final class Schedule: Sendable {
-        let state = Mutex<(inFlight: Set<String>, retryAt: [String: ContinuousClock.Instant])>(([], [:]))
-
-        func claim(_ hook: Webhook) -> Bool {
-            state.withLock { s in
-                if s.inFlight.contains(hook.id) { return false }
-                if hook.failureStreak > 0, let at = s.retryAt[hook.id], at > .now { return false }
-                s.inFlight.insert(hook.id)
-                return true
-            }
-        }
-
-        /// A delivery ended: its retry time, if it failed; and the store's commit signal moves, so
-        /// that the next round comes at once (a full batch delivered may have more behind it).
-        func finish(_ id: String, retryAfter wait: Duration?) {
-            state.withLock { s in
-                s.inFlight.remove(id)
-                s.retryAt[id] = wait.map { .now + $0 }
-            }
-            CommitSignal.bump()
-        }
-
-        /// The earliest retry still to come.
-        var nextRetry: ContinuousClock.Instant? { state.withLock { $0.retryAt.values.filter { $0 > .now }.min() } }
-    }
-
     /// Looks for due subscriptions after each commit of the sync store (events appended, a
     /// subscription made or resumed), at each retry time, and every second; never in between.
     func run() async throws {
-        let schedule = Schedule()
+        let schedule = DeliverySchedule()
         await withDiscardingTaskGroup { group in
             await CommitSignal.follow(fallback: .seconds(1)) {
                 do {
-                    for hook in try await due() where schedule.claim(hook) {
+                    for hook in try await due() where schedule.claim(hook.id, failing: hook.failureStreak > 0) {
                         group.addTask {
                             let wait = await deliver(hook)
                             schedule.finish(hook.id, retryAfter: wait)

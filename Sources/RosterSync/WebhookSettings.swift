@@ -37,12 +37,5 @@ public struct WebhookSettings: Sendable {
         return s
     }
 
-    /// The wait before the next attempt after `streak` failures in a row: exponential, capped,
-    /// and jittered (between half and all of it), so that many subscriptions of one receiver
-    /// that came back do not all retry at the same instant.
-    func backoff(afterFailures streak: Int) -> Duration {
-        let exponential = retryBase * (1 << min(max(streak - 1, 0), 30))
-        let capped = min(exponential, retryMax)
-        return capped / 2 + capped / 2 * Double.random(in: 0...1)
-    }
+    func backoff(afterFailures streak: Int) -> Duration { Backoff.jittered(afterFailures: streak, base: retryBase, max: retryMax) }
 }

@@ -25,6 +25,15 @@ extension UserStore {
             SELECT id FROM user WHERE directoryId = ?1 AND userNameKey = ?2 UNION ALL SELECT formerId FROM unmappedUser WHERE directoryId = ?1 AND userNameKey = ?2
             """)
         let record = try db.cachedStatement(sql: "INSERT INTO importApplied (jobId, line, userId) VALUES (?, ?, ?)")
+        let byEmail = try db.cachedStatement(sql: """
+            SELECT DISTINCT u.id FROM userEmail e JOIN user u ON u.seq = e.userSeq WHERE e.directoryId = ? AND e.valueKey = ? LIMIT 2
+            """)
+        /// The one user with this record's primary e-mail, when the command asks for it.
+        func emailMatch(_ attributes: [String: JSONValue]) throws -> String? {
+            guard c.matchEmail, let email = Self.primaryEmail(attributes) else { return nil }
+            let ids = try String.fetchAll(byEmail, arguments: [c.directoryID, email.lowercased()])
+            return ids.count == 1 ? ids[0] : nil
+        }
         var results: [ImportResult] = []
         for r in c.records {
             do {
@@ -32,6 +41,8 @@ extension UserStore {
                     if let id = try String.fetchOne(applied, arguments: [c.jobID, r.line]) {
                         results.append(ImportResult(line: r.line, outcome: .created, id: id))
                     } else if let id = try String.fetchOne(existing, arguments: [c.directoryID, (r.attributes["userName"]?.stringValue ?? "").lowercased()]) {
+                        results.append(ImportResult(line: r.line, outcome: .unchanged, id: id))
+                    } else if let id = try emailMatch(r.attributes) {
                         results.append(ImportResult(line: r.line, outcome: .unchanged, id: id))
                     } else if c.unmapped {
                         // Its memberships hang on this placeholder id; a map re-points them to the real one.
@@ -53,6 +64,16 @@ extension UserStore {
             }
         }
         return ImportResults(results: results)
+    }
+
+    /// The primary e-mail of a user's attributes, else its first.
+    static func primaryEmail(_ attributes: [String: JSONValue]) -> String? {
+        guard case .array(let emails)? = attributes["emails"] else { return nil }
+        let values = emails.compactMap { e -> (String, Bool)? in
+            guard case .object(let o) = e, let v = o["value"]?.stringValue, !v.isEmpty else { return nil }
+            return (v, o["primary"]?.lenientBool ?? false)
+        }
+        return (values.first { $0.1 } ?? values.first)?.0
     }
 
     static func resolve(_ db: Database, _ c: ResolveUsers) throws -> ResolvedUsers {

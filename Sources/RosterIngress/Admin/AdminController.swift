@@ -50,6 +50,7 @@ struct AdminController {
         addImportRoutes(to: group)
         addLogLevelRoutes(to: group)
         addFeedRoutes(to: group)
+        addAppRoutes(to: group)
         group.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: AdminOpenAPI.document)))
         }

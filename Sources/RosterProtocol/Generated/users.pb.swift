@@ -389,6 +389,10 @@ public nonisolated struct Roster_V1_ImportUsers: Sendable {
   /// The users come in without a SCIM id (reserved, out of SCIM's sight, until a map).
   public var unmapped: Bool = false
 
+  /// A user whose userName is not in the directory is matched by its primary e-mail when exactly
+  /// one user of the directory has that address (an application's accounts being mapped).
+  public var matchEmail: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1023,7 +1027,7 @@ nonisolated extension Roster_V1_ImportUser: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Roster_V1_ImportUsers: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ImportUsers"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{3}directory_id\0\u{1}records\0\u{1}unmapped\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{3}directory_id\0\u{1}records\0\u{1}unmapped\0\u{3}match_email\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1035,6 +1039,7 @@ nonisolated extension Roster_V1_ImportUsers: SwiftProtobuf.Message, SwiftProtobu
       case 2: try { try decoder.decodeSingularStringField(value: &self.directoryID) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.records) }()
       case 4: try { try decoder.decodeSingularBoolField(value: &self.unmapped) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.matchEmail) }()
       default: break
       }
     }
@@ -1053,6 +1058,9 @@ nonisolated extension Roster_V1_ImportUsers: SwiftProtobuf.Message, SwiftProtobu
     if self.unmapped != false {
       try visitor.visitSingularBoolField(value: self.unmapped, fieldNumber: 4)
     }
+    if self.matchEmail != false {
+      try visitor.visitSingularBoolField(value: self.matchEmail, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1061,6 +1069,7 @@ nonisolated extension Roster_V1_ImportUsers: SwiftProtobuf.Message, SwiftProtobu
     if lhs.directoryID != rhs.directoryID {return false}
     if lhs.records != rhs.records {return false}
     if lhs.unmapped != rhs.unmapped {return false}
+    if lhs.matchEmail != rhs.matchEmail {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

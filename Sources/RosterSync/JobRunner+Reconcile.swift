@@ -1,0 +1,172 @@
+import Foundation
+import GRDB
+import Logging
+import RosterApps
+import RosterPersistence
+import RosterProtocol
+import SCIMCore
+
+/// Reconcile: compares the directory with the application and lists every difference as a
+/// drift row of the job (`roster app drift JOB`); with repair, makes the application match the
+/// directory. It reads both sides whole, so a restarted reconcile starts again from the top.
+/// What the application has and Roster does not (its own local accounts) is not drift.
+extension JobRunner {
+    struct Finding {
+        var kind: String
+        var subject: String
+        var detail: String
+        var repair: (() async throws -> Void)?
+    }
+
+    func reconcileApp(_ job: inout Job) async throws {
+        let (app, client) = try await appClient(job)
+        let repair = job.source.hasSuffix(":repair")
+        let directory = job.directoryID
+        let mirror = AppMirror(appID: app.id)
+        let applier = BitbucketApplier(app: app, client: client, pool: pool, users: users, groups: groups, logger: logger)
+        let jobID = job.id
+        _ = try await checkpoint(&job) { db in try db.execute(sql: "DELETE FROM appDrift WHERE jobId = ?", arguments: [jobID]) }
+        job.step = "reading"
+        // Roster's side.
+        var people: [(id: String, snapshot: BitbucketApplier.UserSnapshot)] = []
+        var start = 1
+        while true {
+            let page = try await users.send(QueryUsers(directoryID: directory, filter: nil, startIndex: start, count: 500), shardKey: directory)
+            people += page.resources.map { ($0.id, BitbucketApplier.UserSnapshot($0.attributes)) }
+            if page.resources.count < 500 { break }
+            start += page.resources.count
+        }
+        var teams: [(id: String, displayName: String, members: [String])] = []
+        start = 1
+        while true {
+            let page = try await groups.send(QueryGroups(query: ResourceQuery(directoryID: directory, filter: nil, startIndex: start, count: 100, sortBy: nil, descending: false,
+                                                                              locationPrefix: ""), includeMembers: true), shardKey: directory)
+            teams += page.groups.map { ($0.resource.id, $0.resource.attributes["displayName"]?.stringValue ?? "", ($0.members ?? []).map { $0.value.lowercased() }) }
+            if page.groups.count < 100 { break }
+            start += page.groups.count
+        }
+        let (known, knownGroups) = try await pool.read { db in
+            (Dictionary(try Row.fetchAll(db, sql: "SELECT * FROM appUser WHERE appId = ?", arguments: [app.id]).map { ($0["scimId"] as String, AppMirror.user($0)) },
+                        uniquingKeysWith: { a, _ in a }),
+             Dictionary(try Row.fetchAll(db, sql: "SELECT scimId, name FROM appGroup WHERE appId = ?", arguments: [app.id]).map { ($0["scimId"] as String, $0["name"] as String) },
+                        uniquingKeysWith: { a, _ in a }))
+        }
+        // The application's side.
+        let accounts: [String: BitbucketUser] = try await bitbucket {
+            var out: [String: BitbucketUser] = [:], at = 0
+            while true {
+                let page = try await client.users(start: at, limit: 1000)
+                for u in page.values { out[u.name.lowercased()] = u }
+                guard !page.isLastPage, let next = page.nextPageStart else { return out }
+                at = next
+            }
+        }
+        let groupNames: Set<String> = try await bitbucket {
+            var out: Set<String> = [], at = 0
+            while true {
+                let page = try await client.groups(start: at, limit: 1000)
+                for g in page.values { out.insert(g.name.lowercased()) }
+                guard !page.isLastPage, let next = page.nextPageStart else { return out }
+                at = next
+            }
+        }
+        let licence = try await bitbucket { try await applier.licenceGroups() }
+        var findings: [Finding] = []
+        var drifted: Set<String> = []
+        let byID = Dictionary(people.map { ($0.id.lowercased(), $0.snapshot) }, uniquingKeysWith: { a, _ in a })
+        func accountName(_ id: String) -> String? { known[id.lowercased()]?.name ?? byID[id.lowercased()]?.userName }
+        for (id, s) in people {
+            let name = accountName(id) ?? s.userName
+            guard let account = accounts[name.lowercased()] else {
+                findings.append(Finding(kind: "missing-user", subject: name, detail: "'\(name)' is in the directory but has no Bitbucket account.") {
+                    try await applier.write { try mirror.removeUser($0, id) }
+                    try await applier.converge(userID: id, to: s)
+                })
+                drifted.insert(id)
+                continue
+            }
+            if (account.displayName ?? "") != s.displayName || (account.emailAddress ?? "").lowercased() != s.email.lowercased() {
+                findings.append(Finding(kind: "user-details", subject: name,
+                                        detail: "Roster has '\(s.displayName)' <\(s.email)>, Bitbucket '\(account.displayName ?? "")' <\(account.emailAddress ?? "")>.") {
+                    _ = try await client.updateUser(name: account.name, displayName: s.displayName, email: s.email)
+                })
+                drifted.insert(id)
+            }
+            if !s.active {
+                let held = try await bitbucket { try await client.groups(of: account.name) }.filter { licence[$0.lowercased()] != nil }
+                let permission = try await bitbucket { try await client.permission(of: account.name) }
+                if !held.isEmpty || permission != nil {
+                    let what = (held.map { "group '\($0)'" } + (permission.map { ["permission \($0)"] } ?? [])).joined(separator: ", ")
+                    findings.append(Finding(kind: "licence", subject: name, detail: "'\(name)' is disabled in Roster but holds a Bitbucket licence (\(what)).") {
+                        guard let user = try await applier.knownUser(id) else { return }
+                        var pending = user
+                        pending.state = .disabling
+                        try await applier.disable(pending)
+                    })
+                    drifted.insert(id)
+                }
+            }
+        }
+        for team in teams {
+            let name = knownGroups[team.id.lowercased()] ?? applier.bitbucketName(for: team.displayName)
+            guard groupNames.contains(name.lowercased()) else {
+                findings.append(Finding(kind: "missing-group", subject: name, detail: "'\(team.displayName)' has no Bitbucket group '\(name)'.") {
+                    try await applier.write { try mirror.removeGroup($0, team.id) }
+                    try await applier.makeGroup(team.id, displayName: team.displayName)
+                    for member in team.members { _ = try await applier.addMember(group: team.id, groupName: team.displayName, user: member) }
+                })
+                drifted.insert(team.id)
+                continue
+            }
+            let present = Set(try await bitbucket { try await client.members(of: name) }.map { $0.name.lowercased() })
+            let grantsLicence = licence[name.lowercased()] != nil
+            // A disabled account is out of licence groups on purpose.
+            let wanted = team.members.filter { !(grantsLicence && byID[$0]?.active == false) }
+            var expected: Set<String> = []
+            for member in wanted {
+                guard let account = accountName(member) else { continue }
+                expected.insert(account.lowercased())
+                if !present.contains(account.lowercased()) {
+                    findings.append(Finding(kind: "missing-member", subject: "\(name)/\(account)", detail: "'\(account)' is a member of '\(team.displayName)' in Roster, not of '\(name)' in Bitbucket.") {
+                        try await client.addUsers([account], toGroup: name)
+                        try await applier.write { try mirror.setMember($0, group: team.id, user: member, true) }
+                    })
+                    drifted.insert(team.id)
+                }
+            }
+            // A licence group holds Bitbucket's own accounts too: only Roster's groups are compared both ways.
+            if !applier.isLicenceMapped(name) {
+                for extra in present.subtracting(expected).sorted() {
+                    let account = accounts[extra]?.name ?? extra
+                    findings.append(Finding(kind: "extra-member", subject: "\(name)/\(account)", detail: "'\(account)' is in '\(name)' in Bitbucket but not a member of '\(team.displayName)' in Roster.") {
+                        try await client.removeUser(account, fromGroup: name)
+                    })
+                    drifted.insert(team.id)
+                }
+            }
+        }
+        job.step = repair ? "repairing" : "reporting"
+        job.processed = people.count + teams.count
+        job.total = job.processed
+        job.unchanged = job.processed - drifted.count
+        job.failed = findings.count
+        job.failures = findings.prefix(Job.failuresKept).map { "\($0.kind) \($0.subject): \($0.detail)" }
+        var repaired: [Bool] = []
+        for finding in findings {
+            guard repair, let fix = finding.repair else { repaired.append(false); continue }
+            try await bitbucket { try await fix() }
+            repaired.append(true)
+        }
+        job.mapped = repaired.filter { $0 }.count
+        job.state = .done
+        job.remaining = 0
+        let rows = zip(findings, repaired).map { ($0.kind, $0.subject, $0.detail, $1) }
+        _ = try await checkpoint(&job) { db in
+            for (i, row) in rows.enumerated() {
+                try db.execute(sql: "INSERT INTO appDrift (jobId, seq, kind, subject, detail, repaired) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [jobID, i + 1, row.0, row.1, row.2, row.3])
+            }
+        }
+        logger.info("application reconcile done", metadata: ["job": "\(job.id)", "app": "\(app.id)", "drift": "\(findings.count)", "repaired": "\(job.mapped)"])
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import RosterTestSupport
+import SCIMCore
+import Testing
+
+/// The Bitbucket connector end to end: real processes (Roster's and the Bitbucket stand-in, a
+/// contract test double of Bitbucket Data Center 8.x's admin REST API), an Okta-shaped flow
+/// through SCIM, and the stand-in's state compared with what the flow must leave there.
+@Suite(.serialized)
+struct BitbucketHeavyEndToEndTests {
+    static let syncArguments = ["--apps-allow-plain-http", "true", "--apps-retry-base-ms", "100", "--apps-retry-max-ms", "1000"]
+    static let patchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+    /// An Okta-shaped user (IDP-NOTES: Okta's POST /Users).
+    static func oktaUser(_ userName: String, _ given: String, _ family: String) -> JSONValue {
+        TestHTTP.user(userName, extra: [
+            "name": .object(["givenName": .string(given), "familyName": .string(family)]),
+            "emails": .array([.object(["primary": .bool(true), "value": .string(userName), "type": .string("work")])]),
+            "displayName": .string("\(given) \(family)"), "locale": .string("en-US"), "externalId": .string("00u\(given.lowercased())"),
+            "groups": .array([]), "active": .bool(true),
+        ])
+    }
+
+    static func patch(_ operations: String) -> JSONValue { json(#"{"schemas":["\#(patchOp)"],"Operations":\#(operations)}"#) }
+
+    /// Makes the link of the default directory to the stand-in; its id.
+    static func link(_ admin: TestHTTP, _ bitbucket: BitbucketStandInProcess, password: String = BitbucketStandInProcess.password) async throws -> String {
+        let body = #"{"kind":"bitbucket","url":"\#(bitbucket.url)","username":"svc-roster","password":"\#(password)","groupMap":{"Bitbucket Users":"stash-users"},"addToDefaultGroup":false}"#
+        let created = try await admin.send("POST", "/admin/api/v1/directories/default/apps", body: body, headers: ["Content-Type": "application/json"])
+        #expect(created.status == 201, "\(created.object)")
+        #expect(created.object["password"] == nil && !String(decoding: created.body, as: UTF8.self).contains(password), "never answered")
+        return try #require(created.object["id"]?.stringValue)
+    }
+
+    /// The link, once it has applied everything the feed has (or nil).
+    static func caughtUp(_ admin: TestHTTP, _ id: String, timeout: Duration = .seconds(60)) async -> [String: JSONValue]? {
+        var app: [String: JSONValue] = [:]
+        let done = await eventually(timeout: timeout) {
+            app = (try? await admin.send("GET", "/admin/api/v1/apps/\(id)"))?.object ?? [:]
+            guard case .int(let lag)? = app["lag"], case .int(let head)? = app["head"] else { return false }
+            return lag == 0 && head > 0
+        }
+        return done ? app : nil
+    }
+
+    /// The Okta flow: create, update, group push, member add and remove, deactivate, reactivate,
+    /// delete, group rename. `between` runs after each step (to kill or stop something).
+    static func oktaFlow(_ scim: TestHTTP, between: (Int) async throws -> Void = { _ in }) async throws {
+        var ids: [String: String] = [:]
+        for (name, given, family) in [("alice@example.com", "Alice", "Smith"), ("bob@example.com", "Bob", "Jones"), ("carol@example.com", "Carol", "White"),
+                                      ("dave@example.com", "Dave", "Brown")] {
+            let created = try await scim.send("POST", "/scim/v2/Users", json: oktaUser(name, given, family))
+            #expect(created.status == 201, "\(created.object)")
+            ids[name] = try #require(created.object["id"]?.stringValue)
+        }
+        try await between(1)
+        // Okta's profile push: PUT of the whole user.
+        var alice = oktaUser("alice@example.com", "Alice", "Smith-Jones").objectValue!
+        alice["emails"] = .array([.object(["primary": .bool(true), "value": .string("alice.sj@example.com"), "type": .string("work")])])
+        #expect(try await scim.send("PUT", "/scim/v2/Users/\(ids["alice@example.com"]!)", json: .object(alice)).status == 200)
+        // Group push: the group, then its members in a PATCH (with Okta's displayName replace).
+        let engineering = try await scim.send("POST", "/scim/v2/Groups", json: json(#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Engineering","members":[]}"#))
+        let engineeringID = try #require(engineering.object["id"]?.stringValue)
+        let licence = try await scim.send("POST", "/scim/v2/Groups", json: json(#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Bitbucket Users","members":[]}"#))
+        let licenceID = try #require(licence.object["id"]?.stringValue)
+        try await between(2)
+        func members(_ names: [String]) -> String { names.map { #"{"value":"\#(ids[$0]!)","display":"\#($0)"}"# }.joined(separator: ",") }
+        #expect(try await scim.send("PATCH", "/scim/v2/Groups/\(engineeringID)", json: patch(#"[{"op":"replace","value":{"id":"\#(engineeringID)","displayName":"Engineering"}},{"op":"add","path":"members","value":[\#(members(["alice@example.com", "bob@example.com", "dave@example.com"]))]}]"#)).status < 300)
+        #expect(try await scim.send("PATCH", "/scim/v2/Groups/\(licenceID)", json: patch(#"[{"op":"add","path":"members","value":[\#(members(["alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com"]))]}]"#)).status < 300)
+        try await between(3)
+        // Member removal, Okta's form.
+        #expect(try await scim.send("PATCH", "/scim/v2/Groups/\(engineeringID)", json: patch(#"[{"op":"remove","path":"members[value eq \"\#(ids["bob@example.com"]!)\"]"}]"#)).status < 300)
+        // Deactivate carol, then reactivate her; deactivate bob for good.
+        for (user, active) in [("carol@example.com", false), ("bob@example.com", false), ("carol@example.com", true)] {
+            #expect(try await scim.send("PATCH", "/scim/v2/Users/\(ids[user]!)", json: patch(#"[{"op":"replace","value":{"active":\#(active)}}]"#)).status == 200)
+        }
+        try await between(4)
+        #expect(try await scim.send("DELETE", "/scim/v2/Users/\(ids["dave@example.com"]!)").status == 204)
+        // Bitbucket cannot rename groups: the link notes it, the group keeps its name there.
+        #expect(try await scim.send("PATCH", "/scim/v2/Groups/\(engineeringID)", json: patch(#"[{"op":"replace","path":"displayName","value":"Platform Engineering"}]"#)).status < 300)
+    }
+
+    /// What the Okta flow leaves in Bitbucket.
+    static func expectFlowResult(_ bitbucket: BitbucketStandInProcess, _ app: [String: JSONValue]) async throws {
+        let (users, groups) = try await bitbucket.state()
+        #expect(Set(users.keys) == ["alice@example.com", "bob@example.com", "carol@example.com"], "dave deleted: \(users.keys.sorted())")
+        #expect(users["alice@example.com"]?["displayName"] == .string("Alice Smith-Jones"))
+        #expect(users["alice@example.com"]?["emailAddress"] == .string("alice.sj@example.com"))
+        #expect(users["alice@example.com"]?["groups"] == .array([.string("Engineering"), .string("stash-users")]))
+        // Bob is disabled: out of the licence group, so holding no seat; out of Engineering too (removed before).
+        #expect(users["bob@example.com"]?["groups"] == .array([]), "\(users["bob@example.com"] ?? [:])")
+        #expect(users["bob@example.com"]?["licensed"] == .bool(false))
+        // Carol was disabled then enabled: back in the licence group exactly.
+        #expect(users["carol@example.com"]?["groups"] == .array([.string("stash-users")]))
+        #expect(users["carol@example.com"]?["licensed"] == .bool(true))
+        #expect(groups["Engineering"] == ["alice@example.com"])
+        #expect(groups["stash-users"] == ["alice@example.com", "carol@example.com"])
+        #expect(groups["Platform Engineering"] == nil && groups["Bitbucket Users"] == nil)
+        #expect(app["notes"]?.arrayValue?.contains { $0.stringValue?.contains("cannot rename groups") == true } == true, "\(app["notes"] ?? .null)")
+    }
+
+    @Test func anOktaFlowEndsWithBitbucketInExactlyTheExpectedState() async throws {
+        try await withRunningSystem(configure: { $0.feed = true; $0.syncArguments = Self.syncArguments }) { system in
+            try #require(await system.ready(), "\(system.logText)")
+            let bitbucket = BitbucketStandInProcess(directory: system.directory)
+            try await bitbucket.start()
+            defer { Task { await bitbucket.stop() } }
+            let admin = TestHTTP(base: system.http.base, token: e2eAdminToken)
+            let id = try await Self.link(admin, bitbucket)
+            try await Self.oktaFlow(system.http)
+            let app = try #require(await Self.caughtUp(admin, id), "\(system.logText)")
+            #expect(app["state"] == .string("active") && app["lastError"] == .string(""), "\(app)")
+            try await Self.expectFlowResult(bitbucket, app)
+            // The password: sealed in the store, never logged.
+            let store = try Data(contentsOf: system.directory.appendingPathComponent("sync.sqlite"))
+            #expect(store.range(of: Data(BitbucketStandInProcess.password.utf8)) == nil)
+            #expect(!system.logText.contains(BitbucketStandInProcess.password))
+
+            // Wrong credentials: the link stops on the event with the reason; new ones resume it.
+            let credentials = try await admin.send("PUT", "/admin/api/v1/apps/\(id)/credentials", body: #"{"password":"wrong-password-123"}"#, headers: ["Content-Type": "application/json"])
+            #expect(credentials.status == 200)
+            #expect(try await system.http.send("POST", "/scim/v2/Users", json: Self.oktaUser("erin@example.com", "Erin", "Green")).status == 201)
+            var stopped: [String: JSONValue] = [:]
+            #expect(await eventually(timeout: .seconds(30)) {
+                stopped = (try? await admin.send("GET", "/admin/api/v1/apps/\(id)"))?.object ?? [:]
+                return stopped["state"] == .string("stopped")
+            }, "\(stopped)")
+            #expect(stopped["reason"]?.stringValue?.contains("401") == true && stopped["reason"]?.stringValue?.contains("roster app credentials") == true, "\(stopped)")
+            #expect(try await bitbucket.state().users["erin@example.com"] == nil)
+            _ = try await admin.send("PUT", "/admin/api/v1/apps/\(id)/credentials", body: #"{"password":"\#(BitbucketStandInProcess.password)"}"#, headers: ["Content-Type": "application/json"])
+            #expect(await Self.caughtUp(admin, id) != nil)
+            #expect(try await bitbucket.state().users["erin@example.com"] != nil, "applied once resumed")
+            await bitbucket.stop()
+        }
+    }
+
+    @Test func theFlowArrivesWholeThroughASyncKillAndABitbucketOutage() async throws {
+        try await withRunningSystem(configure: { $0.feed = true; $0.syncArguments = Self.syncArguments }) { system in
+            try #require(await system.ready(), "\(system.logText)")
+            let bitbucket = BitbucketStandInProcess(directory: system.directory)
+            try await bitbucket.start()
+            defer { Task { await bitbucket.stop() } }
+            let admin = TestHTTP(base: system.http.base, token: e2eAdminToken)
+            let id = try await Self.link(admin, bitbucket)
+            try await Self.oktaFlow(system.http) { step in
+                switch step {
+                case 2:
+                    // roster-sync killed mid-flow, and started again.
+                    if let sync = system.sync { await TestProcesses.stop(sync, signal: SIGKILL) }
+                    try system.startSync()
+                case 3:
+                    // Bitbucket goes down for a while.
+                    await bitbucket.stop()
+                default: break
+                }
+            }
+            // While it is down the link retries, active, saying why.
+            var app: [String: JSONValue] = [:]
+            #expect(await eventually(timeout: .seconds(30)) {
+                app = (try? await admin.send("GET", "/admin/api/v1/apps/\(id)"))?.object ?? [:]
+                guard case .int(let streak)? = app["failureStreak"] else { return false }
+                return streak >= 2
+            }, "\(app)")
+            #expect(app["state"] == .string("active") && app["lastError"]?.stringValue?.contains("no answer") == true, "\(app)")
+            try await bitbucket.start()
+            let done = try #require(await Self.caughtUp(admin, id), "\(system.logText)")
+            try await Self.expectFlowResult(bitbucket, done)
+            // Once: each account was made by one create (a repeat after the kill is a 409 mapped, not a second account).
+            #expect(try await bitbucket.requests().byRoute["POST /admin/users", default: 0] <= 5)
+            await bitbucket.stop()
+        }
+    }
+}
