@@ -45,7 +45,7 @@ extension JobRunner {
             let start = job.offset
             let page = try await bitbucket { try await client.users(start: start, limit: batch) }
             let records: [SourceRecord] = page.values.enumerated().map { i, u in
-                var attributes: [String: JSONValue] = ["userName": .string(u.name), "displayName": .string(u.displayName ?? u.name), "active": .bool(u.active ?? true)]
+                var attributes: [String: JSONValue] = ["schemas": .array([.string(CoreSchemas.userURN)]), "userName": .string(u.name), "displayName": .string(u.displayName ?? u.name), "active": .bool(u.active ?? true)]
                 if let email = u.emailAddress, !email.isEmpty { attributes["emails"] = .array([.object(["value": .string(email), "primary": .bool(true)])]) }
                 return .user(line: start + i + 1, attributes: attributes, groups: [])
             }
@@ -73,7 +73,7 @@ extension JobRunner {
                 let members = try await bitbucket { try await client.members(of: group.name) }.map { $0.name }
                 let ids = try await pool.read { db in try members.compactMap { try mirror.user(db, named: $0)?.scimID } }
                 let line = Self.groupLines + start + i + 1
-                records.append(.group(line: line, attributes: ["displayName": .string(group.name)], members: ids))
+                records.append(.group(line: line, attributes: ["schemas": .array([.string(CoreSchemas.groupURN)]), "displayName": .string(group.name)], members: ids))
                 accounts[line] = (group.name, ids)
             }
             let results = records.isEmpty ? [] : try await apply(records, job: job.id, directory: directory, unmapped: false)

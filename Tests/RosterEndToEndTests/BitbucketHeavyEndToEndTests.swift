@@ -171,3 +171,88 @@ struct BitbucketHeavyEndToEndTests {
         }
     }
 }
+
+/// Existing accounts: a Bitbucket of 10,000 users, 200 groups and 50,000 memberships mapped into
+/// an empty directory as a job, changing nothing in Bitbucket; then a reconcile that finds
+/// exactly the drift planted behind Roster's back, and repairs it; then the last logins.
+@Suite(.serialized)
+struct BitbucketMappingHeavyEndToEndTests {
+    static let json = ["Content-Type": "application/json"]
+
+    static func job(_ admin: TestHTTP, _ path: String) async throws -> [String: JSONValue] {
+        let queued = try await admin.send("POST", path)
+        #expect(queued.status == 202, "\(queued.object)")
+        let id = try #require(queued.object["id"]?.stringValue)
+        var job: [String: JSONValue] = [:]
+        #expect(await eventually(timeout: .seconds(600)) {
+            job = (try? await admin.send("GET", "/admin/api/v1/jobs/\(id)"))?.object ?? [:]
+            return ["done", "failed", "cancelled"].contains(job["state"]?.stringValue ?? "")
+        }, "\(job)")
+        #expect(job["state"] == .string("done"), "\(job)")
+        return job
+    }
+
+    static func stat(_ job: [String: JSONValue], _ key: String) -> Int64 {
+        if case .int(let n)? = job["statistics"]?.objectValue?[key] { n } else { -1 }
+    }
+
+    static func drift(_ admin: TestHTTP, _ job: [String: JSONValue]) async throws -> [String] {
+        let id = job["id"]?.stringValue ?? ""
+        return try await admin.send("GET", "/admin/api/v1/jobs/\(id)/drift").object["drift"]?.arrayValue?.compactMap(\.objectValue).map {
+            "\($0["kind"]?.stringValue ?? "") \($0["subject"]?.stringValue ?? "")\($0["repaired"] == .bool(true) ? " repaired" : "")"
+        } ?? []
+    }
+
+    @Test func tenThousandAccountsAreMappedWithoutAWriteAndAPlantedDriftIsFoundExactly() async throws {
+        try await withRunningSystem(configure: { $0.feed = true; $0.syncArguments = BitbucketHeavyEndToEndTests.syncArguments }) { system in
+            try #require(await system.ready(), "\(system.logText)")
+            let bitbucket = BitbucketStandInProcess(directory: system.directory, arguments: ["--seed-users", "10000", "--seed-groups", "200", "--seed-memberships", "50000"],
+                                                    persistent: false)
+            try await bitbucket.start()
+            defer { Task { await bitbucket.stop() } }
+            let admin = TestHTTP(base: system.http.base, token: e2eAdminToken)
+            let body = #"{"kind":"bitbucket","url":"\#(bitbucket.url)","username":"svc-roster","password":"\#(BitbucketStandInProcess.password)","loginsEverySeconds":0}"#
+            let link = try await admin.send("POST", "/admin/api/v1/directories/default/apps", body: body, headers: Self.json)
+            let id = try #require(link.object["id"]?.stringValue, "\(link.object)")
+            _ = try await bitbucket.admin.send("POST", "/_standin/requests/reset")
+
+            let started = ContinuousClock.now
+            let map = try await Self.job(admin, "/admin/api/v1/apps/\(id)/map")
+            // 10,000 users and 201 groups (stash-users too), each created in the directory and mapped.
+            #expect(Self.stat(map, "created") == 10_201 && Self.stat(map, "mapped") == 10_201 && Self.stat(map, "failed") == 0, "\(map)")
+            #expect(Self.stat(map, "processed") == 10_201, "\(map)")
+            print("map of 10,000 users, 200 groups, 50,000 memberships: \(ContinuousClock.now - started)")
+            // The feed's events of what the map made reach the link, and it sends nothing: the mirror has them.
+            #expect(await BitbucketHeavyEndToEndTests.caughtUp(admin, id, timeout: .seconds(300)) != nil)
+            let afterMap = try await bitbucket.requests()
+            #expect(afterMap.writes == 0, "the map and the feed after it changed nothing in Bitbucket: \(afterMap.byRoute)")
+            #expect(try await system.http.send("GET", "/scim/v2/Users?count=1").object["totalResults"] == .int(10_000))
+
+            // Nothing differs; then drift is planted in Bitbucket, behind Roster's back.
+            let clean = try await Self.job(admin, "/admin/api/v1/apps/\(id)/reconcile")
+            #expect(try await Self.drift(admin, clean) == [], "\(clean)")
+            #expect(try await bitbucket.send("PUT", "/rest/api/latest/admin/users", body: #"{"name":"user00010","displayName":"Drifted Name","email":"user00010@example.com"}"#).status == 200)
+            #expect(try await bitbucket.send("POST", "/rest/api/latest/admin/users/remove-group", body: #"{"context":"user00020","itemName":"group-001"}"#).status == 204)
+            #expect(try await bitbucket.send("POST", "/rest/api/latest/admin/groups/add-users", body: #"{"group":"group-007","users":["user00040"]}"#).status == 204)
+            _ = try await bitbucket.admin.send("POST", "/_standin/requests/reset")
+            let found = try await Self.job(admin, "/admin/api/v1/apps/\(id)/reconcile")
+            #expect(try await Self.drift(admin, found) == ["user-details user00010", "missing-member group-001/user00020", "extra-member group-007/user00040"])
+            #expect(Self.stat(found, "failed") == 3 && Self.stat(found, "processed") == 10_201, "\(found)")
+            #expect(try await bitbucket.requests().writes == 0, "a reconcile without repair only reads")
+            let repaired = try await Self.job(admin, "/admin/api/v1/apps/\(id)/reconcile?repair=true")
+            #expect(try await Self.drift(admin, repaired) == ["user-details user00010 repaired", "missing-member group-001/user00020 repaired", "extra-member group-007/user00040 repaired"])
+            #expect(try await bitbucket.requests().writes == 3)
+            #expect(try await Self.drift(admin, try await Self.job(admin, "/admin/api/v1/apps/\(id)/reconcile")) == [])
+
+            // Last logins: every third seeded account signed in.
+            let logins = try await Self.job(admin, "/admin/api/v1/apps/\(id)/logins")
+            #expect(Self.stat(logins, "created") == 3_333 && Self.stat(logins, "processed") == 10_000, "\(logins)")
+            _ = try await admin.send("PATCH", "/admin/api/v1/directories/default", body: #"{"settings":{"lastLogin":true}}"#, headers: Self.json)
+            #expect(await eventually {
+                let user = (try? await system.http.send("GET", "/scim/v2/Users?filter=userName%20eq%20%22user00003%22"))?.object["Resources"]?.arrayValue?.first?.objectValue
+                return user?["meta"]?.objectValue?["lastLogin"] == .string("2023-11-14T22:13:23.000Z")
+            })
+            await bitbucket.stop()
+        }
+    }
+}
