@@ -63,17 +63,8 @@ struct BitbucketApplier {
                     ?? [name["givenName"]?.stringValue, name["familyName"]?.stringValue].compactMap { $0 }.joined(separator: " ")
             }
             displayName = display.trimmingCharacters(in: .whitespaces).isEmpty ? userName : display
-            email = Self.primaryEmail(a) ?? ""
+            email = UserAttributes.primaryEmail(a) ?? ""
             active = a["active"]?.lenientBool ?? true
-        }
-
-        static func primaryEmail(_ a: [String: JSONValue]) -> String? {
-            guard case .array(let emails)? = a["emails"] else { return nil }
-            let values = emails.compactMap { e -> (String, Bool)? in
-                guard case .object(let o) = e, let v = o["value"]?.stringValue, !v.isEmpty else { return nil }
-                return (v, o["primary"]?.lenientBool ?? false)
-            }
-            return (values.first { $0.1 } ?? values.first)?.0
         }
     }
 

@@ -18,6 +18,10 @@ extension JobRunner {
         var repair: (() async throws -> Void)?
     }
 
+    static func markRepaired(_ db: Database, _ jobID: String, _ seqs: [Int]) throws {
+        for seq in seqs { try db.execute(sql: "UPDATE appDrift SET repaired = 1 WHERE jobId = ? AND seq = ?", arguments: [jobID, seq]) }
+    }
+
     func reconcileApp(_ job: inout Job) async throws {
         let (app, client) = try await appClient(job)
         let repair = job.source.hasSuffix(":repair")
@@ -85,7 +89,8 @@ extension JobRunner {
                 drifted.insert(id)
                 continue
             }
-            if (account.displayName ?? "") != s.displayName || (account.emailAddress ?? "").lowercased() != s.email.lowercased() {
+            // A read-only directory's account (LDAP, Crowd) keeps its own details: not drift.
+            if account.canChangeDetails, (account.displayName ?? "") != s.displayName || (account.emailAddress ?? "").lowercased() != s.email.lowercased() {
                 findings.append(Finding(kind: "user-details", subject: name,
                                         detail: "Roster has '\(s.displayName)' <\(s.email)>, Bitbucket '\(account.displayName ?? "")' <\(account.emailAddress ?? "")>.") {
                     _ = try await client.updateUser(name: account.name, displayName: s.displayName, email: s.email)
@@ -151,22 +156,34 @@ extension JobRunner {
         job.unchanged = job.processed - drifted.count
         job.failed = findings.count
         job.failures = findings.prefix(Job.failuresKept).map { "\($0.kind) \($0.subject): \($0.detail)" }
-        var repaired: [Bool] = []
-        for finding in findings {
-            guard repair, let fix = finding.repair else { repaired.append(false); continue }
-            try await bitbucket { try await fix() }
-            repaired.append(true)
-        }
-        job.mapped = repaired.filter { $0 }.count
-        job.state = .done
-        job.remaining = 0
-        let rows = zip(findings, repaired).map { ($0.kind, $0.subject, $0.detail, $1) }
-        _ = try await checkpoint(&job) { db in
+        // The findings are recorded before any repair, so that a repair Bitbucket refuses (which
+        // fails the job) leaves them to read.
+        job.mapped = 0
+        let rows = findings.map { ($0.kind, $0.subject, $0.detail) }
+        guard try await checkpoint(&job, { db in
             for (i, row) in rows.enumerated() {
-                try db.execute(sql: "INSERT INTO appDrift (jobId, seq, kind, subject, detail, repaired) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [jobID, i + 1, row.0, row.1, row.2, row.3])
+                try db.execute(sql: "INSERT INTO appDrift (jobId, seq, kind, subject, detail, repaired) VALUES (?, ?, ?, ?, ?, 0)",
+                               arguments: [jobID, i + 1, row.0, row.1, row.2])
+            }
+        }) else { return }
+        var repaired: [Int] = []
+        if repair {
+            for (i, finding) in findings.enumerated() {
+                guard let fix = finding.repair else { continue }
+                do { try await bitbucket { try await fix() } } catch {
+                    let done = repaired
+                    job.mapped = done.count
+                    _ = try? await checkpoint(&job) { db in try Self.markRepaired(db, jobID, done) }
+                    throw error
+                }
+                repaired.append(i + 1)
             }
         }
+        job.mapped = repaired.count
+        job.state = .done
+        job.remaining = 0
+        let done = repaired
+        _ = try await checkpoint(&job) { db in try Self.markRepaired(db, jobID, done) }
         logger.info("application reconcile done", metadata: ["job": "\(job.id)", "app": "\(app.id)", "drift": "\(findings.count)", "repaired": "\(job.mapped)"])
     }
 }

@@ -30,7 +30,7 @@ extension UserStore {
             """)
         /// The one user with this record's primary e-mail, when the command asks for it.
         func emailMatch(_ attributes: [String: JSONValue]) throws -> String? {
-            guard c.matchEmail, let email = Self.primaryEmail(attributes) else { return nil }
+            guard c.matchEmail, let email = UserAttributes.primaryEmail(attributes) else { return nil }
             let ids = try String.fetchAll(byEmail, arguments: [c.directoryID, email.lowercased()])
             return ids.count == 1 ? ids[0] : nil
         }
@@ -64,16 +64,6 @@ extension UserStore {
             }
         }
         return ImportResults(results: results)
-    }
-
-    /// The primary e-mail of a user's attributes, else its first.
-    static func primaryEmail(_ attributes: [String: JSONValue]) -> String? {
-        guard case .array(let emails)? = attributes["emails"] else { return nil }
-        let values = emails.compactMap { e -> (String, Bool)? in
-            guard case .object(let o) = e, let v = o["value"]?.stringValue, !v.isEmpty else { return nil }
-            return (v, o["primary"]?.lenientBool ?? false)
-        }
-        return (values.first { $0.1 } ?? values.first)?.0
     }
 
     static func resolve(_ db: Database, _ c: ResolveUsers) throws -> ResolvedUsers {

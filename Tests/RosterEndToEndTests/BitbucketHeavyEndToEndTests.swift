@@ -99,14 +99,25 @@ struct BitbucketHeavyEndToEndTests {
         #expect(app["notes"]?.arrayValue?.contains { $0.stringValue?.contains("cannot rename groups") == true } == true, "\(app["notes"] ?? .null)")
     }
 
-    @Test func anOktaFlowEndsWithBitbucketInExactlyTheExpectedState() async throws {
+    /// The system with the feed, the stand-in, and the default directory linked to it; both stopped after.
+    static func withLinkedSystem(_ body: (RunningSystem, BitbucketStandInProcess, TestHTTP, String) async throws -> Void) async throws {
         try await withRunningSystem(configure: { $0.feed = true; $0.syncArguments = Self.syncArguments }) { system in
             try #require(await system.ready(), "\(system.logText)")
             let bitbucket = BitbucketStandInProcess(directory: system.directory)
             try await bitbucket.start()
-            defer { Task { await bitbucket.stop() } }
-            let admin = TestHTTP(base: system.http.base, token: e2eAdminToken)
-            let id = try await Self.link(admin, bitbucket)
+            do {
+                let admin = TestHTTP(base: system.http.base, token: e2eAdminToken)
+                try await body(system, bitbucket, admin, try await Self.link(admin, bitbucket))
+            } catch {
+                await bitbucket.stop()
+                throw error
+            }
+            await bitbucket.stop()
+        }
+    }
+
+    @Test func anOktaFlowEndsWithBitbucketInExactlyTheExpectedState() async throws {
+        try await Self.withLinkedSystem { system, bitbucket, admin, id in
             try await Self.oktaFlow(system.http)
             let app = try #require(await Self.caughtUp(admin, id), "\(system.logText)")
             #expect(app["state"] == .string("active") && app["lastError"] == .string(""), "\(app)")
@@ -130,18 +141,11 @@ struct BitbucketHeavyEndToEndTests {
             _ = try await admin.send("PUT", "/admin/api/v1/apps/\(id)/credentials", body: #"{"password":"\#(BitbucketStandInProcess.password)"}"#, headers: ["Content-Type": "application/json"])
             #expect(await Self.caughtUp(admin, id) != nil)
             #expect(try await bitbucket.state().users["erin@example.com"] != nil, "applied once resumed")
-            await bitbucket.stop()
         }
     }
 
     @Test func theFlowArrivesWholeThroughASyncKillAndABitbucketOutage() async throws {
-        try await withRunningSystem(configure: { $0.feed = true; $0.syncArguments = Self.syncArguments }) { system in
-            try #require(await system.ready(), "\(system.logText)")
-            let bitbucket = BitbucketStandInProcess(directory: system.directory)
-            try await bitbucket.start()
-            defer { Task { await bitbucket.stop() } }
-            let admin = TestHTTP(base: system.http.base, token: e2eAdminToken)
-            let id = try await Self.link(admin, bitbucket)
+        try await Self.withLinkedSystem { system, bitbucket, admin, id in
             try await Self.oktaFlow(system.http) { step in
                 switch step {
                 case 2:
@@ -167,7 +171,6 @@ struct BitbucketHeavyEndToEndTests {
             try await Self.expectFlowResult(bitbucket, done)
             // Once: each account was made by one create (a repeat after the kill is a 409 mapped, not a second account).
             #expect(try await bitbucket.requests().byRoute["POST /admin/users", default: 0] <= 5)
-            await bitbucket.stop()
         }
     }
 }
@@ -209,7 +212,8 @@ struct BitbucketMappingHeavyEndToEndTests {
             let bitbucket = BitbucketStandInProcess(directory: system.directory, arguments: ["--seed-users", "10000", "--seed-groups", "200", "--seed-memberships", "50000"],
                                                     persistent: false)
             try await bitbucket.start()
-            defer { Task { await bitbucket.stop() } }
+            // Stopped when the test ends, however it ends: the system's stop does not know it.
+            system.adopt(try #require(bitbucket.process))
             let admin = TestHTTP(base: system.http.base, token: e2eAdminToken)
             let body = #"{"kind":"bitbucket","url":"\#(bitbucket.url)","username":"svc-roster","password":"\#(BitbucketStandInProcess.password)","loginsEverySeconds":0}"#
             let link = try await admin.send("POST", "/admin/api/v1/directories/default/apps", body: body, headers: Self.json)

@@ -70,7 +70,9 @@ struct AdminOpenAPITests {
         let document = try JSONValue.parse(Array(AdminOpenAPI.document.utf8))
         let paths = try #require(document.objectValue?["paths"]?.objectValue)
         for path in ["/directories/{directory}/schemas", "/directories/{directory}/schemas/{urn}", "/configurations/{id}/compatibility",
-                     "/directories/{directory}/remove", "/jobs", "/jobs/{id}", "/jobs/{id}/cancel", "/reshard", "/shard-map", "/status", "/log-level", "/backups", "/directories/{directory}/logins", "/directories/{directory}/import", "/directories/{directory}/dormant", "/directories/{directory}/clear-scim", "/directories/{directory}/map", "/directories/{directory}", "/directories/{directory}/changes", "/directories/{directory}/webhooks", "/webhooks", "/webhooks/{id}", "/webhooks/{id}/pause", "/webhooks/{id}/resume", "/webhooks/{id}/redeliver", "/webhooks/{id}/deliveries"] {
+                     "/directories/{directory}/remove", "/jobs", "/jobs/{id}", "/jobs/{id}/cancel", "/reshard", "/shard-map", "/status", "/log-level", "/backups", "/directories/{directory}/logins", "/directories/{directory}/import", "/directories/{directory}/dormant", "/directories/{directory}/clear-scim", "/directories/{directory}/map", "/directories/{directory}", "/directories/{directory}/changes", "/directories/{directory}/webhooks", "/webhooks", "/webhooks/{id}", "/webhooks/{id}/pause", "/webhooks/{id}/resume", "/webhooks/{id}/redeliver", "/webhooks/{id}/deliveries",
+                     "/directories/{directory}/apps", "/apps", "/apps/{id}", "/apps/{id}/pause", "/apps/{id}/resume", "/apps/{id}/skip", "/apps/{id}/credentials",
+                     "/apps/{id}/map", "/apps/{id}/reconcile", "/apps/{id}/logins", "/jobs/{id}/drift"] {
             #expect(paths[path] != nil, "\(path) is not described")
         }
     }

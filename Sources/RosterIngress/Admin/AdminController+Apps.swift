@@ -72,9 +72,15 @@ extension AdminController {
         group.put("apps/:id/credentials") { request, context in
             let body = try await request.jsonObject(limit: configuration.maxBodyBytes)
             var c = Self.change(try context.parameters.require("id"), "credentials")
-            c.secret = try Self.text(body, "password").isEmpty ? try Self.text(body, "token") : try Self.text(body, "password")
-            c.username = try Self.text(body, "username")
-            guard !c.secret.isEmpty else { throw SCIMError.invalidValue("Send {\"password\": …} (with \"username\" to change it) or {\"token\": …}.") }
+            guard let app = try await sync.send(ListApps(), shardKey: "").apps.first(where: { $0.id == c.id }) else { throw SCIMError.notFound("No application link '\(c.id)'.") }
+            // The link keeps its kind of authentication: a token is never sent as a password.
+            let wanted = app.auth == "oauth" ? "token" : "password"
+            c.secret = try Self.text(body, wanted)
+            c.username = app.auth == "oauth" ? "" : try Self.text(body, "username")
+            guard !c.secret.isEmpty, body[app.auth == "oauth" ? "password" : "token"] == nil else {
+                throw SCIMError.invalidValue(app.auth == "oauth" ? "This link signs in with an OAuth 2.0 token: send {\"token\": …}."
+                                                                 : "This link signs in with a password: send {\"password\": …}, with \"username\" to change the account.")
+            }
             return SCIMResponse.json(.ok, try await sync.send(c, shardKey: "").json)
         }
         for (path, kind) in [("map", Job.appMap), ("reconcile", Job.appReconcile), ("logins", Job.appLogins)] {
