@@ -102,7 +102,7 @@ struct AppConnector: Service {
             await stop(listed, "The link's password or token cannot be unsealed with this worker's key (\(error)): set it again with `roster app credentials \(listed.id)`.")
             return nil
         }
-        let applier = BitbucketApplier(app: listed, client: client, pool: pool, users: users, groups: groups, logger: logger)
+        let applier = BitbucketApplier(app: listed, client: client, pool: pool, users: users, groups: groups, logger: logger, staging: true)
         var cursor = listed.cursor
         var pending = Pending(from: cursor)
         var done = 0
@@ -137,7 +137,7 @@ struct AppConnector: Service {
                     notes = try await applier.apply(event)
                 } catch {
                     // What went before is applied: its cursor first.
-                    guard await flush(listed.id, &pending) else { return nil }
+                    guard await flush(listed.id, &pending, applier) else { return nil }
                     return await failed(listed, event, error, requests: client.requestCount - sent)
                 }
                 let requests = client.requestCount - sent
@@ -146,11 +146,11 @@ struct AppConnector: Service {
                 done += 1
                 // An event that sent nothing (the mirror showed it done) waits to be recorded with
                 // the next that does, or the end of the turn: repeated after a kill, it sends nothing again.
-                if requests > 0 || !notes.isEmpty || pending.events >= 100 {
-                    guard await flush(listed.id, &pending) else { return nil }
+                if requests > 0 || !notes.isEmpty || applier.staged?.isEmpty == false || pending.events >= 100 {
+                    guard await flush(listed.id, &pending, applier) else { return nil }
                 }
             }
-            guard await flush(listed.id, &pending) else { return nil }
+            guard await flush(listed.id, &pending, applier) else { return nil }
         }
         return nil
     }
@@ -172,12 +172,16 @@ struct AppConnector: Service {
     }
 
     /// The cursor past the applied events, if nobody moved it meanwhile (false: the link was
-    /// paused, skipped or removed, and this turn ends).
-    func flush(_ id: String, _ pending: inout Pending) async -> Bool {
-        guard pending.events > 0 else { return true }
+    /// paused, skipped or removed, and this turn ends). The mirror's staged writes go in the same
+    /// transaction: they are facts of requests that were answered, true whether or not the cursor moves.
+    func flush(_ id: String, _ pending: inout Pending, _ applier: BitbucketApplier) async -> Bool {
+        let writes = applier.staged?.take() ?? []
+        guard pending.events > 0 || !writes.isEmpty else { return true }
         let p = pending
         do {
             let moved = try await pool.write { db in
+                for write in writes { try write(db) }
+                guard p.events > 0 else { return true }
                 try db.execute(sql: """
                     UPDATE app SET cursor = ?, applied = applied + ?, requests = requests + ?, lastApplied = ?, failureStreak = 0, failingSince = '', lastError = ''
                     WHERE id = ? AND cursor = ? AND state = 'active'

@@ -4,6 +4,7 @@ import Logging
 import RosterApps
 import RosterProtocol
 import SCIMCore
+import Synchronization
 
 /// Applies a directory's change feed to Bitbucket, one event at a time, in order. Each event
 /// brings Bitbucket to the state the event's snapshot shows, compared with the connector's
@@ -24,8 +25,19 @@ struct BitbucketApplier {
     let logger: Logger
     /// Groups holding a global permission (lower case), read once per applier.
     let licence = LicenceCache()
+    /// With staging (the connector), the mirror's writes of an event wait to be committed in the
+    /// transaction that moves the link's cursor past it: one transaction per event. Without (the
+    /// jobs), each is written at once.
+    let staged: Staged?
 
-    init(app: App, client: BitbucketClient, pool: DatabasePool, users: any CommandTransport, groups: any CommandTransport, logger: Logger) {
+    final class Staged: Sendable {
+        let writes = Mutex<[@Sendable (Database) throws -> Void]>([])
+        func take() -> [@Sendable (Database) throws -> Void] { writes.withLock { w in defer { w = [] }; return w } }
+        var isEmpty: Bool { writes.withLock { $0.isEmpty } }
+    }
+
+    init(app: App, client: BitbucketClient, pool: DatabasePool, users: any CommandTransport, groups: any CommandTransport, logger: Logger, staging: Bool = false) {
+        self.staged = staging ? Staged() : nil
         self.client = client
         self.pool = pool
         self.mirror = AppMirror(appID: app.id)
@@ -73,7 +85,7 @@ struct BitbucketApplier {
         let data = try WireJSON.object(event.data, field: "data")
         switch event.type {
         case "user.created", "user.updated", "user.renamed", "user.enabled", "user.disabled":
-            try await converge(userID: event.resourceID, to: UserSnapshot(data))
+            _ = try await converge(userID: event.resourceID, to: UserSnapshot(data))
             return []
         case "user.deleted":
             try await deleteUser(event.resourceID)
@@ -100,15 +112,29 @@ struct BitbucketApplier {
     }
 
     func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T { try await pool.read(body) }
-    func write(_ body: @Sendable @escaping (Database) throws -> Void) async throws { try await pool.write(body) }
+
+    /// A mirror write: staged for the event's commit, or written now.
+    func write(_ body: @Sendable @escaping (Database) throws -> Void) async throws {
+        if let staged { staged.writes.withLock { $0.append(body) } } else { try await pool.write(body) }
+    }
+
+    /// A mirror write that must be durable before the next request (with what was staged before it).
+    func writeNow(_ body: @Sendable @escaping (Database) throws -> Void) async throws {
+        let before = staged?.take() ?? []
+        try await pool.write { db in
+            for write in before { try write(db) }
+            try body(db)
+        }
+    }
 }
 
 /// Users.
 extension BitbucketApplier {
     /// Brings the account of a SCIM user to its snapshot: made (or mapped) if missing, renamed,
     /// its details updated, disabled or enabled.
-    func converge(userID: String, to snapshot: UserSnapshot) async throws {
-        guard !snapshot.userName.isEmpty else { return }
+    @discardableResult
+    func converge(userID: String, to snapshot: UserSnapshot) async throws -> AppMirror.User? {
+        guard !snapshot.userName.isEmpty else { return nil }
         let mirror = self.mirror
         var user: AppMirror.User
         if let known = try await read({ try mirror.user($0, userID) }) {
@@ -123,22 +149,29 @@ extension BitbucketApplier {
             user = try await make(userID: userID, snapshot)
         }
         if snapshot.active && user.state != .active {
-            try await enable(user)
+            return try await enable(user)
         } else if !snapshot.active && user.state != .disabled {
-            try await disable(user)
+            return try await disable(user)
         }
+        return user
     }
 
-    /// Creates the account, or maps the one of that name (409): read back either way, since a
-    /// create answers 204 without a body.
+    /// Creates the account, or maps the one of that name (409), read back: Bitbucket answers a
+    /// create with 204 and no body, and a new account is in its internal directory, editable, with
+    /// the name it was given; an existing one may be anywhere (LDAP, Crowd), so it is read.
     func make(userID: String, _ s: UserSnapshot) async throws -> AppMirror.User {
         let created = try await client.createUser(name: s.userName, displayName: s.displayName, email: s.email, addToDefaultGroup: addToDefaultGroup && s.active)
-        guard let account = try await client.user(named: s.userName) else {
-            throw BitbucketError(status: 502, message: "the account '\(s.userName)' was \(created ? "created" : "reported as existing") but cannot be read back",
-                                 operation: "GET /admin/users")
+        var user = AppMirror.User(scimID: userID, name: s.userName, userName: s.userName, displayName: s.displayName, email: s.email)
+        if !created {
+            guard let account = try await client.user(named: s.userName) else {
+                throw BitbucketError(status: 502, message: "the account '\(s.userName)' was reported as existing but cannot be read back", operation: "GET /admin/users")
+            }
+            user.name = account.name
+            user.displayName = account.displayName ?? ""
+            user.email = account.emailAddress ?? ""
+            user.mutableDetails = account.canChangeDetails
+            user.mutableGroups = account.canChangeGroups
         }
-        var user = AppMirror.User(scimID: userID, name: account.name, userName: s.userName, displayName: account.displayName ?? "", email: account.emailAddress ?? "",
-                                  mutableDetails: account.canChangeDetails, mutableGroups: account.canChangeGroups)
         let mirror = self.mirror
         let saved = user
         try await write { try mirror.save($0, saved) }
@@ -189,7 +222,8 @@ extension BitbucketApplier {
     /// Bitbucket cannot deactivate over REST: the account leaves every group that grants a
     /// licence and loses its direct global permission, both remembered first (so that a repeat
     /// after a kill adds to what was saved, and enabling restores exactly that).
-    func disable(_ user: AppMirror.User) async throws {
+    @discardableResult
+    func disable(_ user: AppMirror.User) async throws -> AppMirror.User {
         var user = user
         let licence = try await licenceGroups()
         let licensed = user.mutableGroups ? try await client.groups(of: user.name).filter { licence[$0.lowercased()] != nil } : []
@@ -199,15 +233,16 @@ extension BitbucketApplier {
         user.state = .disabling
         let mirror = self.mirror
         let saving = user
-        try await write { try mirror.save($0, saving) }
+        try await writeNow { try mirror.save($0, saving) }
         for group in licensed { try await client.removeUser(user.name, fromGroup: group) }
         if permission != nil { try await client.revokePermissions(of: user.name) }
         user.state = .disabled
         let saved = user
         try await write { try mirror.save($0, saved) }
+        return user
     }
 
-    func enable(_ user: AppMirror.User) async throws {
+    func enable(_ user: AppMirror.User) async throws -> AppMirror.User {
         var user = user
         try await client.addUser(user.name, toExistingGroups: user.savedGroups)
         if !user.savedPermission.isEmpty { try await client.grant(user.savedPermission, to: user.name) }
@@ -216,6 +251,7 @@ extension BitbucketApplier {
         user.savedPermission = ""
         let mirror = self.mirror, saved = user
         try await write { try mirror.save($0, saved) }
+        return user
     }
 
     func deleteUser(_ id: String) async throws {
@@ -234,7 +270,6 @@ extension BitbucketApplier {
         guard let stored = try await Self.unlessGone({ () async throws(SCIMError) in
             try await users.send(GetUser(directoryID: directoryID, id: id), shardKey: directoryID)
         }) else { return nil }
-        try await converge(userID: id, to: UserSnapshot(stored.attributes))
-        return try await read { try mirror.user($0, id) }
+        return try await converge(userID: id, to: UserSnapshot(stored.attributes))
     }
 }

@@ -34,11 +34,14 @@ struct BitbucketHeavyEndToEndTests {
 
     /// The link, once it has applied everything the feed has (or nil).
     static func caughtUp(_ admin: TestHTTP, _ id: String, timeout: Duration = .seconds(60)) async -> [String: JSONValue]? {
-        var app: [String: JSONValue] = [:]
+        // Caught up at two polls in a row (100 ms apart) at the same head: the relay delivers a commit's
+        // events to the feed within milliseconds, so a head that stays put has them all.
+        var app: [String: JSONValue] = [:], settled: JSONValue?
         let done = await eventually(timeout: timeout) {
             app = (try? await admin.send("GET", "/admin/api/v1/apps/\(id)"))?.object ?? [:]
-            guard case .int(let lag)? = app["lag"], case .int(let head)? = app["head"] else { return false }
-            return lag == 0 && head > 0
+            guard case .int(let lag)? = app["lag"], case .int(let head)? = app["head"], lag == 0, head > 0 else { settled = nil; return false }
+            defer { settled = app["head"] }
+            return settled == app["head"]
         }
         return done ? app : nil
     }
@@ -141,6 +144,22 @@ struct BitbucketHeavyEndToEndTests {
             _ = try await admin.send("PUT", "/admin/api/v1/apps/\(id)/credentials", body: #"{"password":"\#(BitbucketStandInProcess.password)"}"#, headers: ["Content-Type": "application/json"])
             #expect(await Self.caughtUp(admin, id) != nil)
             #expect(try await bitbucket.state().users["erin@example.com"] != nil, "applied once resumed")
+
+            // A configuration whose delete mode is disable: its SCIM DELETE disables the account in
+            // Bitbucket (out of the licence group), and the account stays.
+            let entra = try await admin.send("POST", "/admin/api/v1/configurations", body: #"{"name":"entra","directoryId":"default","deleteMode":"disable"}"#,
+                                             headers: ["Content-Type": "application/json"])
+            let scim = TestHTTP(base: system.http.base, token: try #require(entra.object["token"]?.stringValue, "\(entra.object)"))
+            var frank: TestHTTP.Reply?
+            #expect(await eventually { frank = try? await scim.send("POST", "/scim/v2/Users", json: Self.oktaUser("frank@example.com", "Frank", "Moss")); return frank?.status == 201 })
+            let frankID = try #require(frank?.object["id"]?.stringValue)
+            let licence = try #require(try await scim.send("GET", "/scim/v2/Groups?filter=displayName%20eq%20%22Bitbucket%20Users%22").object["Resources"]?.arrayValue?.first?.objectValue?["id"]?.stringValue)
+            #expect(try await scim.send("PATCH", "/scim/v2/Groups/\(licence)", json: Self.patch(#"[{"op":"add","path":"members","value":[{"value":"\#(frankID)"}]}]"#)).status < 300)
+            #expect(await eventually { (try? await bitbucket.state().users["frank@example.com"]?["groups"]) == .array([.string("stash-users")]) })
+            #expect(try await scim.send("DELETE", "/scim/v2/Users/\(frankID)").status == 204)
+            #expect(await eventually { (try? await bitbucket.state().users["frank@example.com"]?["licensed"]) == .bool(false) }, "disabled")
+            let disabled = try #require(try await bitbucket.state().users["frank@example.com"], "disabled, not deleted")
+            #expect(disabled["groups"] == .array([]), "\(disabled)")
         }
     }
 
