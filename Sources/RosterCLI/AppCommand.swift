@@ -38,7 +38,10 @@ struct AppCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Link a directory to an application: `roster app add bitbucket --directory D --url U --username svc-roster --password-file F`.")
-        @OptionGroup var options: AdminOptions
+        // `--url` is the application's here, so Roster's own is `--roster-url`.
+        @Option(help: "The Roster base URL (the ingress).") var rosterURL: String = "http://127.0.0.1:8080"
+        @Option(help: "The admin token (or set ROSTER_ADMIN_TOKEN).") var adminToken: String?
+        @Flag(help: "Print the API's JSON instead of a table.") var json = false
         @Argument(help: "The application kind: bitbucket.") var kind: String
         @Option(help: "The directory (name or id).") var directory: String
         @Option(help: "The application's base URL, e.g. https://bitbucket.example.com.") var url: String
@@ -61,6 +64,8 @@ struct AppCommand: AsyncParsableCommand {
             var body: [String: Any] = ["kind": kind, "url": url, kindOfSecret: value, "groupMap": map, "addToDefaultGroup": !noDefaultGroup,
                                        "fromStart": fromStart, "loginsEverySeconds": loginsEvery]
             if let username { body["username"] = username }
+            var options = AdminOptions()
+            (options.url, options.adminToken, options.json) = (rosterURL, adminToken, json)
             let client = AdminClient(options: options)
             let app = try await client.call("POST", "directories/\(AdminClient.segment(directory))/apps", body: body) as? [String: Any] ?? [:]
             if options.json { client.print(app); return }

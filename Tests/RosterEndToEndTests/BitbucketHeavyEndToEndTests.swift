@@ -163,6 +163,45 @@ struct BitbucketHeavyEndToEndTests {
         }
     }
 
+    @Test func theAdminAPIRefusesABadLinkWithASCIMErrorAndTheCLINeverShowsThePassword() async throws {
+        try await Self.withLinkedSystem { system, bitbucket, admin, id in
+            let json = ["Content-Type": "application/json"]
+            func refused(_ method: String, _ path: String, _ body: String?, _ status: Int, _ scimType: String?) async throws {
+                let reply = try await admin.send(method, "/admin/api/v1/\(path)", body: body, headers: json)
+                #expect(reply.status == status && reply.object["status"] == .string(String(status)), "\(method) \(path): \(reply.object)")
+                #expect(reply.object["scimType"]?.stringValue == scimType, "\(method) \(path): \(reply.object)")
+                #expect(reply.object["detail"]?.stringValue?.isEmpty == false)
+            }
+            try await refused("POST", "directories/default/apps", #"{"kind":"bitbucket","url":"\#(bitbucket.url)","username":"svc-roster"}"#, 400, "invalidValue")
+            try await refused("POST", "directories/default/apps", #"{"kind":"bitbucket","url":"\#(bitbucket.url)","password":"x","token":"y","username":"u"}"#, 400, "invalidValue")
+            try await refused("POST", "directories/default/apps", #"{"kind":"bitbucket","url":"\#(bitbucket.url)","token":"t","colour":"red"}"#, 400, "invalidValue")
+            try await refused("POST", "directories/default/apps", #"{"kind":"jira","url":"\#(bitbucket.url)","token":"t"}"#, 400, "invalidValue")
+            try await refused("POST", "directories/default/apps", #"{"kind":"bitbucket","url":"\#(bitbucket.url)","token":"t","groupMap":["x"]}"#, 400, "invalidValue")
+            try await refused("POST", "directories/default/apps", #"{"kind":"bitbucket","url":"\#(bitbucket.url)","token":"t","loginsEverySeconds":"often"}"#, 400, "invalidValue")
+            try await refused("POST", "directories/default/apps", "{not json", 400, "invalidSyntax")
+            // As everywhere in the admin API, an unknown directory is a bad value of the request.
+            try await refused("POST", "directories/nowhere/apps", #"{"kind":"bitbucket","url":"\#(bitbucket.url)","token":"t"}"#, 400, "invalidValue")
+            try await refused("GET", "apps/no-such-link", nil, 404, nil)
+            try await refused("POST", "apps/\(id)/skip", nil, 409, nil)
+            try await refused("PUT", "apps/\(id)/credentials", #"{"token":"a-token-is-not-a-password"}"#, 400, "invalidValue")
+            try await refused("POST", "apps/\(id)/reconcile?repair=maybe", nil, 400, "invalidValue")
+
+            // The CLI reads the password from the environment; nothing it prints, and no log, shows it.
+            let out = system.directory.appendingPathComponent("app-cli.log")
+            let cli = try system.adopt(TestProcesses.launch("roster", [
+                "app", "add", "bitbucket", "--directory", "default", "--url", bitbucket.url, "--username", "svc-roster", "--password-env", "BB_PASSWORD",
+                "--group-map", "Everyone=stash-users", "--roster-url", system.http.base, "--admin-token", e2eAdminToken,
+            ], log: out, environment: ["BB_PASSWORD": "Cli-Pa55word-91d2"]))
+            cli.waitUntilExit()
+            let printed = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+            #expect(cli.terminationStatus == 0, "\(printed)")
+            #expect(printed.contains("application link") && !printed.contains("Cli-Pa55word"), "\(printed)")
+            #expect(!system.logText.contains("Cli-Pa55word"))
+            let listed = try await admin.send("GET", "/admin/api/v1/apps")
+            #expect(listed.object["apps"]?.arrayValue?.count == 2 && !String(decoding: listed.body, as: UTF8.self).contains("Cli-Pa55word"))
+        }
+    }
+
     @Test func theFlowArrivesWholeThroughASyncKillAndABitbucketOutage() async throws {
         try await Self.withLinkedSystem { system, bitbucket, admin, id in
             try await Self.oktaFlow(system.http) { step in

@@ -53,6 +53,9 @@ struct BridgeTests {
         try await withEchoWorker(endpoint) {
             let context = ZMQContext()
             let requester = ZMQRequester(context: context, endpoint: endpoint)
+            // Connected first: the worker binds on its own task, which a busy machine may start
+            // after the requester's wait for a connection (a 503 that says nothing of the replies).
+            #expect(await eventually(timeout: .seconds(10)) { (try? await requester.request(Envelope.command(name: "echo", payload: [1]))) != nil })
             let mismatches = try await withThrowingTaskGroup(of: Int.self) { group in
                 for i in 0..<500 {
                     group.addTask {
