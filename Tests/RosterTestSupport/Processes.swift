@@ -51,21 +51,15 @@ public enum TestProcesses {
         return process.terminationStatus
     }
 
-    /// A loopback port that was free a moment ago: the kernel picks it (bind to port 0), and it is
-    /// never handed out twice by this process, so parallel tests do not collide.
+    /// A loopback port that was free a moment ago, never handed out twice by this process, so
+    /// parallel tests do not collide. It is below the ephemeral range (32768–60999): a port the
+    /// kernel hands out for bind(0) is one it may also give, a moment later, to an outgoing
+    /// connection of another test (URLSession and libcurl open many), which then holds it when the
+    /// test's server binds (seen in CI: an echo worker that never answered).
     public static func port() -> Int {
         while true {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } } == 0
-            let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } } == 0
-            close(fd)
-            let port = Int(UInt16(bigEndian: address.sin_port))
-            if bound && named && port > 0 && issued.withLock({ $0.insert(port).inserted }) { return port }
+            let port = Int.random(in: 20_000..<32_000)
+            if isFree(port) && issued.withLock({ $0.insert(port).inserted }) { return port }
         }
     }
 

@@ -11,9 +11,11 @@ import Testing
 
 /// The Bitbucket client and the connector's applier against the Bitbucket stand-in (a contract
 /// test double of Bitbucket Data Center 8.x's admin REST API, run as a process), with a real
-/// sync store for the mirror.
+/// sync store for the mirror. "Heavy": it starts processes, so it runs in the serial phase with the
+/// end-to-end suites (beside the parallel unit tests it made BridgeTests' in-process echo worker
+/// unreachable on this 2-core machine; see docs/decisions.md).
 @Suite(.serialized)
-struct BitbucketConnectorTests {
+struct BitbucketConnectorHeavyTests {
     /// A worker that is never reached: every event here names users the mirror or the snapshot knows.
     struct Unreachable: CommandTransport {
         func send(name: String, payload: [UInt8], shardKey: String) async throws(SCIMError) -> [UInt8] { throw SCIMError(status: 503, detail: "not in this test") }
@@ -148,6 +150,27 @@ struct BitbucketConnectorTests {
                 _ = try await applier.apply(event("user.deleted", "u1", ["id": .string("u1")]))
                 let after = try await standIn.state()
                 #expect(after.users["lee.park"] == nil && after.groups["Ops"] == nil)
+            }
+        }
+    }
+    @Test func anAccountOfAReadOnlyDirectoryKeepsItsDetailsAndGroups() async throws {
+        try await withStandIn { standIn, client in
+            try await withApplier(client) { applier, _ in
+                _ = try await applier.apply(event("user.created", "u1", user("ldap.user", display: "LDAP User")))
+                _ = try await applier.apply(event("group.created", "g1", ["displayName": .string("Readers")]))
+                // The account is now in a read-only directory (LDAP, Crowd): the connector must not try to edit it.
+                _ = try await standIn.admin.send("POST", "/_standin/flags", body: #"{"name":"ldap.user","mutableDetails":false,"mutableGroups":false}"#)
+                // Its mirror learns that at the next read of the account: a 409 create maps it again.
+                _ = try await applier.write { try AppMirror(appID: "a1").removeUser($0, "u1") }
+                _ = try await applier.apply(event("user.updated", "u1", user("ldap.user", display: "LDAP User")))
+                let before = try await standIn.requests()
+                _ = try await applier.apply(event("user.updated", "u1", user("ldap.user", display: "Renamed In SCIM")))
+                let notes = try await applier.apply(event("group.member.added", "g1", ["value": .string("u1")]))
+                let after = try await standIn.requests()
+                #expect(after.writes == before.writes, "no write to a read-only account: \(after.byRoute)")
+                #expect(notes.count == 1 && notes[0].contains("read-only"), "\(notes)")
+                let account = try #require(try await standIn.state().users["ldap.user"])
+                #expect(account["displayName"] == .string("LDAP User") && account["groups"] == .array([]), "\(account)")
             }
         }
     }
