@@ -55,7 +55,9 @@ struct BridgeTests {
             let requester = ZMQRequester(context: context, endpoint: endpoint)
             // Connected first: the worker binds on its own task, which a busy machine may start
             // after the requester's wait for a connection (a 503 that says nothing of the replies).
-            #expect(await eventually(timeout: .seconds(10)) { (try? await requester.request(Envelope.command(name: "echo", payload: [1]))) != nil })
+            // In CI the suite's start kept both cooperative threads busy for over 10 s before the
+            // worker's task ran (its "listening" came 10 s after the test began).
+            #expect(await eventually(timeout: .seconds(60)) { (try? await requester.request(Envelope.command(name: "echo", payload: [1]))) != nil })
             let mismatches = try await withThrowingTaskGroup(of: Int.self) { group in
                 for i in 0..<500 {
                     group.addTask {
@@ -134,7 +136,7 @@ struct BridgeTests {
             let client = WorkerClient(kind: "echo", endpoints: [endpoint], context: context)
             // Connected first: the worker binds on its own task, which a busy machine may start
             // after the client's 250 ms wait for a connection (a 503 that says nothing of errors).
-            #expect(await eventually(timeout: .seconds(10)) { await client.unreachableEndpoints().isEmpty })
+            #expect(await eventually(timeout: .seconds(60)) { await client.unreachableEndpoints().isEmpty })
             await #expect(throws: SCIMError.uniqueness("taken")) {
                 _ = try await client.send(name: "fail", payload: [], shardKey: "d")
             }
