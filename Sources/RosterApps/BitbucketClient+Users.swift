@@ -31,6 +31,9 @@ extension BitbucketClient {
         }
     }
 
+    /// Every account, paged through.
+    public func allUsers() async throws(BitbucketError) -> [BitbucketUser] { try await all(BitbucketUser.self, "/admin/users") }
+
     /// A page of every account, with its last sign-in.
     public func users(start: Int, limit: Int) async throws(BitbucketError) -> BitbucketPage<BitbucketUser> {
         try await page(BitbucketUser.self, "/admin/users", start: start, limit: limit)
@@ -139,6 +142,9 @@ extension BitbucketClient {
             return false
         }
     }
+
+    /// Every group, paged through.
+    public func allGroups() async throws(BitbucketError) -> [BitbucketGroup] { try await all(BitbucketGroup.self, "/admin/groups") }
 
     public func groups(start: Int, limit: Int) async throws(BitbucketError) -> BitbucketPage<BitbucketGroup> {
         try await page(BitbucketGroup.self, "/admin/groups", start: start, limit: limit)

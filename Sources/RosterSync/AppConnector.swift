@@ -95,6 +95,15 @@ struct AppConnector: Service {
         return client
     }
 
+    /// A client for a link, its secret unsealed with this worker's key.
+    static func makeClient(_ app: App, sealedSecret: String) throws -> BitbucketClient {
+        let settings = AppSettings.current.withLock { $0 }
+        let secret = String(decoding: try Secrets.open(sealedSecret, key: settings.key), as: UTF8.self)
+        let credentials: BitbucketCredentials = app.auth == "oauth" ? .bearer(token: secret) : .basic(username: app.username, password: secret)
+        guard let url = URL(string: app.url) else { throw SCIMError.invalidValue("The link's URL '\(app.url)' does not parse.") }
+        return BitbucketClient(baseURL: url, credentials: credentials, timeout: settings.timeout)
+    }
+
     /// Applies up to ``eventsPerTurn`` events; the wait before the next try after a transient failure.
     func drain(_ listed: App, sealedSecret: String) async -> Duration? {
         let client: BitbucketClient
@@ -102,7 +111,7 @@ struct AppConnector: Service {
             await stop(listed, "The link's password or token cannot be unsealed with this worker's key (\(error)): set it again with `roster app credentials \(listed.id)`.")
             return nil
         }
-        let applier = BitbucketApplier(app: listed, client: client, pool: pool, users: users, groups: groups, logger: logger, staging: true)
+        let applier = BitbucketApplier(app: listed, client: client, pool: pool, users: users, groups: groups, staging: true)
         var cursor = listed.cursor
         var pending = Pending(from: cursor)
         var done = 0
@@ -110,18 +119,17 @@ struct AppConnector: Service {
             let events: [ChangeEvent]
             let (from, room) = (cursor, Self.eventsPerTurn - done)
             do {
-                guard let read = try await pool.read({ db -> [ChangeEvent]? in
-                    // As the row is now: an operator may have paused it, skipped or removed it.
+                // As the row is now (an operator may have paused, skipped or removed it), with the
+                // feed's retention mark and its events in the same read.
+                guard let (read, pruned) = try await pool.read({ db -> ([ChangeEvent], Int64)? in
                     guard let row = try Row.fetchOne(db, sql: "SELECT state, cursor FROM app WHERE id = ?", arguments: [listed.id]),
                           row["state"] == "active", row["cursor"] == from else { return nil }
                     let (_, pruned) = try SyncStore.feedHead(db, listed.directoryID)
-                    if from < pruned { return [] }
-                    return try SyncStore.events(db, directoryID: listed.directoryID, after: from, limit: min(100, room))
+                    return (from < pruned ? [] : try SyncStore.events(db, directoryID: listed.directoryID, after: from, limit: min(100, room)), pruned)
                 }) else { return nil }
                 if read.isEmpty {
-                    let pruned = try await pool.read { try SyncStore.feedHead($0, listed.directoryID).pruned }
-                    if cursor < pruned {
-                        await stop(listed, "Retention removed the events after \(cursor) before they were applied: run `roster app reconcile \(listed.id) --repair`, then `roster app skip \(listed.id)`.")
+                    if from < pruned {
+                        await stop(listed, "Retention removed the events after \(from) before they were applied: run `roster app reconcile \(listed.id) --repair`, then `roster app skip \(listed.id)`.")
                     }
                     return nil
                 }

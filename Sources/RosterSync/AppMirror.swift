@@ -21,6 +21,18 @@ struct AppMirror {
         var savedPermission = ""
         var mutableDetails = true
         var mutableGroups = true
+
+        /// A licence group to give back on enabling (once, whatever its case).
+        mutating func save(group: String) {
+            if !savedGroups.contains(where: { $0.lowercased() == group.lowercased() }) { savedGroups.append(group) }
+        }
+
+        /// No longer to give back; false when it was not saved.
+        mutating func forget(group: String) -> Bool {
+            guard let index = savedGroups.firstIndex(where: { $0.lowercased() == group.lowercased() }) else { return false }
+            savedGroups.remove(at: index)
+            return true
+        }
     }
 
     struct Group: Sendable, Equatable {
@@ -40,7 +52,7 @@ struct AppMirror {
 
     static func user(_ row: Row) -> User {
         User(scimID: row["scimId"], name: row["name"], userName: row["userName"], displayName: row["displayName"], email: row["email"],
-             state: User.State(rawValue: row["state"]) ?? .active, savedGroups: SyncStore.stringList(row["savedGroups"]),
+             state: User.State(rawValue: row["state"]) ?? .active, savedGroups: SyncStore.list(row["savedGroups"]),
              savedPermission: row["savedPermission"], mutableDetails: row["mutableDetails"], mutableGroups: row["mutableGroups"])
     }
 
@@ -49,7 +61,16 @@ struct AppMirror {
             INSERT OR REPLACE INTO appUser (appId, scimId, name, nameKey, userName, displayName, email, state, savedGroups, savedPermission, mutableDetails, mutableGroups)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [appID, u.scimID.lowercased(), u.name, u.name.lowercased(), u.userName, u.displayName, u.email, u.state.rawValue,
-                                     SyncStore.jsonText(u.savedGroups), u.savedPermission, u.mutableDetails, u.mutableGroups])
+                                     SyncStore.jsonList(u.savedGroups), u.savedPermission, u.mutableDetails, u.mutableGroups])
+    }
+
+    /// Every account's name and every group's name the link knows, by SCIM id.
+    func names(_ db: Database) throws -> (users: [String: String], groups: [String: String]) {
+        func byID(_ table: String) throws -> [String: String] {
+            Dictionary(try Row.fetchAll(db, sql: "SELECT scimId, name FROM \(table) WHERE appId = ?", arguments: [appID]).map { ($0["scimId"], $0["name"]) },
+                       uniquingKeysWith: { a, _ in a })
+        }
+        return (try byID("appUser"), try byID("appGroup"))
     }
 
     func removeUser(_ db: Database, _ scimID: String) throws {

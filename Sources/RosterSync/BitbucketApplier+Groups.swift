@@ -73,7 +73,7 @@ extension BitbucketApplier {
         guard var user = try await knownUser(userID) else { return [] }
         if user.state != .active, try await licenceGroups()[group.name.lowercased()] != nil {
             // A disabled account joins a licence group when it is enabled again.
-            if !user.savedGroups.contains(where: { $0.lowercased() == group.name.lowercased() }) { user.savedGroups.append(group.name) }
+            user.save(group: group.name)
             let saved = user
             try await write { db in
                 try mirror.save(db, saved)
@@ -95,8 +95,7 @@ extension BitbucketApplier {
         guard try await read({ try mirror.isMember($0, group: groupID, user: userID) }) else { return }
         let (group, known) = try await read { db in (try mirror.group(db, groupID), try mirror.user(db, userID)) }
         if let group, var user = known, user.mutableGroups {
-            if user.state != .active, let index = user.savedGroups.firstIndex(where: { $0.lowercased() == group.name.lowercased() }) {
-                user.savedGroups.remove(at: index)
+            if user.state != .active, user.forget(group: group.name) {
                 let saved = user
                 try await write { try mirror.save($0, saved) }
             } else {

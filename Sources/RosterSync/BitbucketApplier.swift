@@ -22,7 +22,6 @@ struct BitbucketApplier {
     let addToDefaultGroup: Bool
     let users: any CommandTransport
     let groups: any CommandTransport
-    let logger: Logger
     /// Groups holding a global permission (lower case), read once per applier.
     let licence = LicenceCache()
     /// With staging (the connector), the mirror's writes of an event wait to be committed in the
@@ -36,7 +35,7 @@ struct BitbucketApplier {
         var isEmpty: Bool { writes.withLock { $0.isEmpty } }
     }
 
-    init(app: App, client: BitbucketClient, pool: DatabasePool, users: any CommandTransport, groups: any CommandTransport, logger: Logger, staging: Bool = false) {
+    init(app: App, client: BitbucketClient, pool: DatabasePool, users: any CommandTransport, groups: any CommandTransport, staging: Bool = false) {
         self.staged = staging ? Staged() : nil
         self.client = client
         self.pool = pool
@@ -46,17 +45,16 @@ struct BitbucketApplier {
         self.addToDefaultGroup = app.addToDefaultGroup
         self.users = users
         self.groups = groups
-        self.logger = logger
     }
 
-    final class LicenceCache: @unchecked Sendable {
-        var groups: [String: String]?
+    final class LicenceCache: Sendable {
+        let groups = Mutex<[String: String]?>(nil)
     }
 
     func licenceGroups() async throws(BitbucketError) -> [String: String] {
-        if let groups = licence.groups { return groups }
+        if let groups = licence.groups.withLock({ $0 }) { return groups }
         let groups = try await client.groupPermissions()
-        licence.groups = groups
+        licence.groups.withLock { $0 = groups }
         return groups
     }
 
@@ -77,6 +75,11 @@ struct BitbucketApplier {
             displayName = display.trimmingCharacters(in: .whitespaces).isEmpty ? userName : display
             email = UserAttributes.primaryEmail(a) ?? ""
             active = a["active"]?.lenientBool ?? true
+        }
+
+        /// Whether an account's display name or e-mail (compared without case) is not this one's.
+        func differs(displayName other: String?, email otherEmail: String?) -> Bool {
+            (other ?? "") != displayName || (otherEmail ?? "").lowercased() != email.lowercased()
         }
     }
 
@@ -142,7 +145,7 @@ extension BitbucketApplier {
             if known.userName.lowercased() != snapshot.userName.lowercased() {
                 user = try await rename(known, to: snapshot)
             }
-            if user.displayName != snapshot.displayName || user.email.lowercased() != snapshot.email.lowercased() {
+            if snapshot.differs(displayName: user.displayName, email: user.email) {
                 user = try await updateDetails(user, snapshot)
             }
         } else {
@@ -171,11 +174,12 @@ extension BitbucketApplier {
             user.email = account.emailAddress ?? ""
             user.mutableDetails = account.canChangeDetails
             user.mutableGroups = account.canChangeGroups
+            // Mapped with other details: updated, which records it in the mirror.
+            if s.differs(displayName: user.displayName, email: user.email) { return try await updateDetails(user, s) }
         }
         let mirror = self.mirror
         let saved = user
         try await write { try mirror.save($0, saved) }
-        if !created, user.displayName != s.displayName || user.email.lowercased() != s.email.lowercased() { user = try await updateDetails(user, s) }
         return user
     }
 
@@ -228,7 +232,7 @@ extension BitbucketApplier {
         let licence = try await licenceGroups()
         let licensed = user.mutableGroups ? try await client.groups(of: user.name).filter { licence[$0.lowercased()] != nil } : []
         let permission = try await client.permission(of: user.name)
-        for group in licensed where !user.savedGroups.contains(where: { $0.lowercased() == group.lowercased() }) { user.savedGroups.append(group) }
+        for group in licensed { user.save(group: group) }
         if let permission { user.savedPermission = permission }
         user.state = .disabling
         let mirror = self.mirror

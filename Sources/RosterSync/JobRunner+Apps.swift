@@ -2,8 +2,6 @@ import Foundation
 import GRDB
 import Logging
 import RosterApps
-import RosterCrypto
-import Synchronization
 import RosterPersistence
 import RosterProtocol
 import SCIMCore
@@ -149,16 +147,5 @@ extension JobRunner {
             guard try await checkpoint(&job) else { return }
         }
         try await finishAppJob(&job)
-    }
-}
-
-extension AppConnector {
-    /// A client for a link, its secret unsealed with this worker's key.
-    static func makeClient(_ app: App, sealedSecret: String) throws -> BitbucketClient {
-        let settings = AppSettings.current.withLock { $0 }
-        let secret = String(decoding: try Secrets.open(sealedSecret, key: settings.key), as: UTF8.self)
-        let credentials: BitbucketCredentials = app.auth == "oauth" ? .bearer(token: secret) : .basic(username: app.username, password: secret)
-        guard let url = URL(string: app.url) else { throw SCIMError.invalidValue("The link's URL '\(app.url)' does not parse.") }
-        return BitbucketClient(baseURL: url, credentials: credentials, timeout: settings.timeout)
     }
 }

@@ -27,7 +27,7 @@ extension JobRunner {
         let repair = job.source.hasSuffix(":repair")
         let directory = job.directoryID
         let mirror = AppMirror(appID: app.id)
-        let applier = BitbucketApplier(app: app, client: client, pool: pool, users: users, groups: groups, logger: logger)
+        let applier = BitbucketApplier(app: app, client: client, pool: pool, users: users, groups: groups)
         let jobID = job.id
         _ = try await checkpoint(&job) { db in try db.execute(sql: "DELETE FROM appDrift WHERE jobId = ?", arguments: [jobID]) }
         job.step = "reading"
@@ -49,36 +49,15 @@ extension JobRunner {
             if page.groups.count < 100 { break }
             start += page.groups.count
         }
-        let (known, knownGroups) = try await pool.read { db in
-            (Dictionary(try Row.fetchAll(db, sql: "SELECT * FROM appUser WHERE appId = ?", arguments: [app.id]).map { ($0["scimId"] as String, AppMirror.user($0)) },
-                        uniquingKeysWith: { a, _ in a }),
-             Dictionary(try Row.fetchAll(db, sql: "SELECT scimId, name FROM appGroup WHERE appId = ?", arguments: [app.id]).map { ($0["scimId"] as String, $0["name"] as String) },
-                        uniquingKeysWith: { a, _ in a }))
-        }
+        let (known, knownGroups) = try await pool.read { try mirror.names($0) }
         // The application's side.
-        let accounts: [String: BitbucketUser] = try await bitbucket {
-            var out: [String: BitbucketUser] = [:], at = 0
-            while true {
-                let page = try await client.users(start: at, limit: 1000)
-                for u in page.values { out[u.name.lowercased()] = u }
-                guard !page.isLastPage, let next = page.nextPageStart else { return out }
-                at = next
-            }
-        }
-        let groupNames: Set<String> = try await bitbucket {
-            var out: Set<String> = [], at = 0
-            while true {
-                let page = try await client.groups(start: at, limit: 1000)
-                for g in page.values { out.insert(g.name.lowercased()) }
-                guard !page.isLastPage, let next = page.nextPageStart else { return out }
-                at = next
-            }
-        }
+        let accounts = Dictionary(try await bitbucket { try await client.allUsers() }.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        let groupNames = Set(try await bitbucket { try await client.allGroups() }.map { $0.name.lowercased() })
         let licence = try await bitbucket { try await applier.licenceGroups() }
         var findings: [Finding] = []
         var drifted: Set<String> = []
         let byID = Dictionary(people.map { ($0.id.lowercased(), $0.snapshot) }, uniquingKeysWith: { a, _ in a })
-        func accountName(_ id: String) -> String? { known[id.lowercased()]?.name ?? byID[id.lowercased()]?.userName }
+        func accountName(_ id: String) -> String? { known[id.lowercased()] ?? byID[id.lowercased()]?.userName }
         for (id, s) in people {
             let name = accountName(id) ?? s.userName
             guard let account = accounts[name.lowercased()] else {
@@ -90,7 +69,7 @@ extension JobRunner {
                 continue
             }
             // A read-only directory's account (LDAP, Crowd) keeps its own details: not drift.
-            if account.canChangeDetails, (account.displayName ?? "") != s.displayName || (account.emailAddress ?? "").lowercased() != s.email.lowercased() {
+            if account.canChangeDetails, s.differs(displayName: account.displayName, email: account.emailAddress) {
                 findings.append(Finding(kind: "user-details", subject: name,
                                         detail: "Roster has '\(s.displayName)' <\(s.email)>, Bitbucket '\(account.displayName ?? "")' <\(account.emailAddress ?? "")>.") {
                     _ = try await client.updateUser(name: account.name, displayName: s.displayName, email: s.email)

@@ -146,7 +146,7 @@ extension SyncStore {
             INSERT INTO app (id, directoryId, kind, url, username, auth, secret, state, cursor, created, groupMap, addToDefaultGroup, loginsEverySeconds)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)
             """, arguments: [id, c.directoryID, c.kind, url, c.auth == "basic" ? c.username : "", c.auth, try Secrets.seal(Array(c.secret.utf8), key: key),
-                             c.fromStart ? pruned : head, Timestamp.string(from: try db.transactionDate), jsonText(c.groupMap), c.addToDefaultGroup,
+                             c.fromStart ? pruned : head, Timestamp.string(from: try db.transactionDate), jsonObject(c.groupMap), c.addToDefaultGroup,
                              c.loginsEverySeconds])
         return try app(db, id: id)
     }
@@ -224,13 +224,13 @@ extension SyncStore {
         a.lastError = row["lastError"]
         a.failingSince = row["failingSince"]
         a.created = row["created"]
-        a.groupMap = stringMap(row["groupMap"])
+        a.groupMap = object(row["groupMap"])
         a.addToDefaultGroup = row["addToDefaultGroup"]
         a.loginsEverySeconds = row["loginsEverySeconds"]
         a.applied = row["applied"]
         a.requests = row["requests"]
         a.lastApplied = row["lastApplied"]
-        a.notes = stringList(row["notes"])
+        a.notes = list(row["notes"])
         a.lastLogins = row["lastLogins"]
         return a
     }
@@ -239,13 +239,6 @@ extension SyncStore {
     static func addNote(_ db: Database, _ appID: String, _ note: String) throws {
         guard let text = try String.fetchOne(db, sql: "SELECT notes FROM app WHERE id = ?", arguments: [appID]) else { return }
         let stamped = "\(Timestamp.string(from: try db.transactionDate)) \(note)"
-        try db.execute(sql: "UPDATE app SET notes = ? WHERE id = ?", arguments: [jsonText(Array(([stamped] + stringList(text)).prefix(20))), appID])
+        try db.execute(sql: "UPDATE app SET notes = ? WHERE id = ?", arguments: [jsonList(Array(([stamped] + list(text)).prefix(20))), appID])
     }
-
-    static func jsonText(_ value: some Encodable) -> String {
-        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("null".utf8), as: UTF8.self)
-    }
-
-    static func stringList(_ text: String) -> [String] { (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? [] }
-    static func stringMap(_ text: String) -> [String: String] { (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:] }
 }

@@ -55,7 +55,7 @@ extension SyncStore {
                            cursor: c.fromStart ? pruned : head, created: Timestamp.string(from: try db.transactionDate), batchSize: c.batchSize == 0 ? 100 : c.batchSize)
         try db.execute(sql: """
             INSERT INTO webhook (id, directoryId, url, eventTypes, secret, state, cursor, batchSize, created) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?)
-            """, arguments: [hook.id, hook.directoryID, hook.url, String(decoding: WireJSON.bytes(.array(hook.eventTypes.map { .string($0) })), as: UTF8.self),
+            """, arguments: [hook.id, hook.directoryID, hook.url, jsonList(hook.eventTypes),
                              try Secrets.seal(Array(secret.utf8), key: settings.key), hook.cursor, hook.batchSize, hook.created])
         return hook
     }
@@ -90,8 +90,8 @@ extension SyncStore {
     }
 
     static func webhook(_ row: Row) throws -> Webhook {
-        let types = (try? JSONValue.parse(Array((row["eventTypes"] as String).utf8)).arrayValue?.compactMap(\.stringValue)) ?? nil
-        return Webhook(id: row["id"], directoryID: row["directoryId"], url: row["url"], eventTypes: types ?? [], state: row["state"], pausedReason: row["pausedReason"],
+        let types = list(row["eventTypes"])
+        return Webhook(id: row["id"], directoryID: row["directoryId"], url: row["url"], eventTypes: types, state: row["state"], pausedReason: row["pausedReason"],
                        cursor: row["cursor"], failureStreak: row["failureStreak"], lastError: row["lastError"], created: row["created"],
                        failingSince: row["failingSince"], batchSize: row["batchSize"])
     }

@@ -93,7 +93,6 @@ public enum SyncStore {
             throw SCIMError.invalidValue("No directory '\(saved.directoryID)'.")
         }
         let now = Timestamp.string(from: try db.transactionDate)
-        let groups = { (names: [String]) in JSONValue.array(names.map(JSONValue.string)).serializedString() }
         do {
             if saved.id.isEmpty {
                 saved.id = UUID().uuidString.lowercased()
@@ -102,8 +101,8 @@ public enum SyncStore {
                     INSERT INTO configuration (id, name, directoryId, authMethod, tokenSHA256, basicUsername, basicPasswordHash, deleteMode,
                     defaultGroups, applicationGroups, enabled, version, created, lastModified, undeclaredExtensions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
                     """).execute(arguments: [saved.id, saved.name, saved.directoryID, saved.authMethod.rawValue, saved.tokenSHA256?.lowercased(),
-                                             saved.basicUsername, saved.basicPasswordHash, saved.deleteMode.rawValue, groups(saved.defaultGroups),
-                                             groups(saved.applicationGroups), saved.enabled, now, now, saved.undeclaredExtensions.rawValue])
+                                             saved.basicUsername, saved.basicPasswordHash, saved.deleteMode.rawValue, jsonList(saved.defaultGroups),
+                                             jsonList(saved.applicationGroups), saved.enabled, now, now, saved.undeclaredExtensions.rawValue])
             } else {
                 guard let version = try Int.fetchOne(db.statement("SELECT version FROM configuration WHERE id = ?"), arguments: [saved.id]) else {
                     throw SCIMError.notFound("No configuration '\(saved.id)'.")
@@ -114,7 +113,7 @@ public enum SyncStore {
                     UPDATE configuration SET name = ?, directoryId = ?, authMethod = ?, tokenSHA256 = ?, basicUsername = ?, basicPasswordHash = ?,
                     deleteMode = ?, defaultGroups = ?, applicationGroups = ?, enabled = ?, version = ?, lastModified = ?, undeclaredExtensions = ? WHERE id = ?
                     """).execute(arguments: [saved.name, saved.directoryID, saved.authMethod.rawValue, saved.tokenSHA256?.lowercased(), saved.basicUsername,
-                                             saved.basicPasswordHash, saved.deleteMode.rawValue, groups(saved.defaultGroups), groups(saved.applicationGroups),
+                                             saved.basicPasswordHash, saved.deleteMode.rawValue, jsonList(saved.defaultGroups), jsonList(saved.applicationGroups),
                                              saved.enabled, saved.version, now, saved.undeclaredExtensions.rawValue, saved.id])
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -129,10 +128,7 @@ public enum SyncStore {
     }
 
     static func configuration(_ row: Row) throws -> IdPConfiguration {
-        func names(_ column: String) -> [String] {
-            let text: String = row[column]
-            return (try? JSONValue.parse(Array(text.utf8)).arrayValue?.compactMap(\.stringValue)) ?? []
-        }
+        func names(_ column: String) -> [String] { list(row[column]) }
         var c = IdPConfiguration(
             id: row["id"], name: row["name"], directoryID: row["directoryId"],
             authMethod: IdPConfiguration.AuthMethod(rawValue: row["authMethod"]) ?? .bearer, tokenSHA256: row["tokenSHA256"],

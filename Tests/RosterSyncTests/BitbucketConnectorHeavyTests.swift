@@ -101,7 +101,7 @@ struct BitbucketConnectorHeavyTests {
         app.directoryID = "d"
         app.groupMap = groupMap
         app.addToDefaultGroup = false
-        try await body(BitbucketApplier(app: app, client: client, pool: pool, users: Unreachable(), groups: Unreachable(), logger: Logger(label: "test")), pool)
+        try await body(BitbucketApplier(app: app, client: client, pool: pool, users: Unreachable(), groups: Unreachable()), pool)
     }
 
     @Test func disablingTakesAwayTheLicenceAndEnablingRestoresExactlyIt() async throws {
