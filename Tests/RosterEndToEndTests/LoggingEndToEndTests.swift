@@ -103,7 +103,10 @@ struct LoggingEndToEndTests {
             }
             #expect(reply.header("X-Request-Id") == id)
             #expect(traced, "the users worker's batch line does not name the request: \(system.logText.suffix(1500))")
-            #expect(system.logText.split(separator: "\n").contains { $0.contains("service=roster.ingress") && $0.contains("msg=request") && $0.contains("request=\(id)") })
+            // The ingress writes its request line after the answer: it may land a moment after the worker's.
+            #expect(await eventually(timeout: .seconds(5)) {
+                system.logText.split(separator: "\n").contains { $0.contains("service=roster.ingress") && $0.contains("msg=request") && $0.contains("request=\(id)") }
+            })
             let generated = try await system.http.send("GET", "/scim/v2/Users", headers: ["X-Request-Id": "not acceptable; has spaces"])
             let new = try #require(generated.header("X-Request-Id"))
             #expect(new.count == 16 && new.allSatisfy(\.isHexDigit), "a new id replaces an unacceptable one: \(new)")
