@@ -44,7 +44,7 @@ public enum GroupStore {
 
     static func get(_ db: Database, _ c: GetGroup) throws -> StoredGroup {
         let row = try existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: nil)
-        return try group(db, row, includeMembers: c.includeMembers)
+        return try group(db, row, includeMembers: c.includeMembers, forwarding: true)
     }
 
     static func replace(_ db: Database, _ c: ReplaceGroup) throws -> StoredGroup {
@@ -70,7 +70,7 @@ public enum GroupStore {
         let sql = try table.query(directoryID: q.directoryID, filter: q.filter, sortBy: q.sortBy, descending: q.descending, locationPrefix: q.locationPrefix,
                                   declared: try DeclaredSchemas.type(.group, wire: q.extensions))
         let (total, rows) = try table.page(db, sql, directoryID: q.directoryID, filtered: q.filter != nil, startIndex: q.startIndex, count: q.count)
-        return GroupQueryResult(totalResults: total, groups: try rows.map { try group(db, $0, includeMembers: c.includeMembers) })
+        return GroupQueryResult(totalResults: total, groups: try rows.map { try group(db, $0, includeMembers: c.includeMembers, forwarding: true) })
     }
 
     /// Members after `after`, by the primary key (groupSeq, memberId): each page is an index range.
@@ -207,7 +207,8 @@ public enum GroupStore {
         }
     }
 
-    static func group(_ db: Database, _ row: Row, includeMembers: Bool) throws -> StoredGroup {
-        StoredGroup(resource: try table.stored(row), members: includeMembers ? try members(db, seq: row["seq"]) : nil)
+    /// `forwarding`: for a read's reply, whose attributes go on unparsed (``ResourceTable/forwarded(_:)``).
+    static func group(_ db: Database, _ row: Row, includeMembers: Bool, forwarding: Bool = false) throws -> StoredGroup {
+        StoredGroup(resource: forwarding ? table.forwarded(row) : try table.stored(row), members: includeMembers ? try members(db, seq: row["seq"]) : nil)
     }
 }

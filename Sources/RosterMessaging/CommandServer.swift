@@ -260,9 +260,16 @@ public final class CommandServer: Sendable {
                         ? .failure(.unavailable("The \(kind) worker is overloaded with reads; try again shortly.", retryAfter: 1))
                         : handler.read(command)
                     let reply = route + Envelope.reply(result)
-                    finishedReads.withLock { $0.append(reply) }
-                    var one: UInt64 = 1
-                    _ = write(wakeFD, &one, 8)
+                    // One wake-up for every reply that finishes before the socket's thread takes
+                    // them: it takes the whole list (a write per reply cost a syscall each).
+                    let first = finishedReads.withLock { replies in
+                        replies.append(reply)
+                        return replies.count == 1
+                    }
+                    if first {
+                        var one: UInt64 = 1
+                        _ = write(wakeFD, &one, 8)
+                    }
                 }
             } else {
                 commands.append(IncomingCommand(

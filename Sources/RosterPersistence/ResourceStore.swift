@@ -32,7 +32,7 @@ public struct ResourceStore: Sendable {
         }
         commands.registerRead(GetResource.self) { db, c in
             let table = try store.table(c)
-            return try table.stored(try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: nil))
+            return table.forwarded(try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: nil))
         }
         commands.register(ReplaceResource.self) { db, c in
             let table = try store.table(c)
@@ -59,7 +59,7 @@ public struct ResourceStore: Sendable {
             let q = c.query
             let sql = try table.query(directoryID: q.directoryID, filter: q.filter, sortBy: q.sortBy, descending: q.descending, locationPrefix: q.locationPrefix)
             let (total, rows) = try table.page(db, sql, directoryID: q.directoryID, filtered: q.filter != nil, startIndex: q.startIndex, count: q.count)
-            return QueryResult(totalResults: total, resources: try rows.map(table.stored))
+            return QueryResult(totalResults: total, resources: table.forwarded(rows))
         }
     }
 

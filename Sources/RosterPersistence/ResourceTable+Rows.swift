@@ -27,6 +27,26 @@ extension ResourceTable {
                               canonicalJSON: Data(text.utf8), lastLogin: row.hasColumn("lastLogin") ? row["lastLogin"] : nil)
     }
 
+    /// A row as a read sends it on: its canonical JSON as stored, not parsed here, since the
+    /// receiver parses it anyway (`attributes` stays empty: for replies only, never for logic).
+    public func forwarded(_ row: Row) -> StoredResource {
+        let text: String = row["json"]
+        return StoredResource(id: row["id"], version: row["version"], created: row["created"], lastModified: row["lastModified"], attributes: [:],
+                              canonicalJSON: Data(text.utf8), lastLogin: row.hasColumn("lastLogin") ? row["lastLogin"] : nil)
+    }
+
+    /// The rows of one statement as ``forwarded(_:)-(Row)`` sends them, with the columns looked up
+    /// once: GRDB finds a column by name case-insensitively, lower-casing every name each time,
+    /// which was the largest cost of a page of users in the worker (measured with `perf`).
+    public func forwarded(_ rows: [Row]) -> [StoredResource] {
+        guard let first = rows.first, let columns = ForwardedColumns(first) else { return rows.map(forwarded) }
+        return rows.map { row in
+            let text: String = row[columns.json]
+            return StoredResource(id: row[columns.id], version: row[columns.version], created: row[columns.created], lastModified: row[columns.lastModified],
+                                  attributes: [:], canonicalJSON: Data(text.utf8), lastLogin: columns.lastLogin.flatMap { row[$0] })
+        }
+    }
+
     /// Runs a write; a clash on the unique attribute is a 409 naming its value.
     public func unique<T>(_ value: String, _ write: () throws -> T) throws -> T {
         do {
@@ -70,8 +90,16 @@ extension ResourceTable {
     }
 
     /// The statement of a page (its last two arguments: the limit and the offset).
+    ///
+    /// Unfiltered, the page's rows are found first by their `seq` alone (the directory's
+    /// `(directoryId, seq)` index covers it), and only they are read whole: with `SELECT *`
+    /// directly, an offset of 500,000 read 500,000 rows with their JSON to skip them (measured:
+    /// 200 ms a page at 1,000,000 users). Filtered, one pass also counts the matches.
     public func pageSQL(_ q: Query, filtered: Bool) -> String {
-        "SELECT *\(filtered ? ", COUNT(*) OVER () AS total" : "") FROM \(name) WHERE \(q.condition.sql) ORDER BY \(q.order) LIMIT ? OFFSET ?"
+        if filtered {
+            return "SELECT *, COUNT(*) OVER () AS total FROM \(name) WHERE \(q.condition.sql) ORDER BY \(q.order) LIMIT ? OFFSET ?"
+        }
+        return "SELECT * FROM \(name) WHERE \(name).seq IN (SELECT \(name).seq FROM \(name) WHERE \(q.condition.sql) ORDER BY \(q.order) LIMIT ? OFFSET ?) ORDER BY \(q.order)"
     }
 
     /// One page and the total, in one pass when filtered (a filter no index serves scans the
@@ -88,5 +116,19 @@ extension ResourceTable {
         let rows = try Row.fetchAll(db.statement(pageSQL(q, filtered: filtered), cached: q.cacheable), arguments: q.condition.arguments + [count, offset])
         if filtered, let first = rows.first { return (first["total"], rows) }
         return (filtered && offset == 0 ? 0 : try counted(), rows)
+    }
+}
+
+/// Where a statement's rows keep what ``ResourceTable/forwarded(_:)-([Row])`` reads.
+struct ForwardedColumns {
+    let id, version, created, lastModified, json: Int
+    let lastLogin: Int?
+
+    init?(_ row: Row) {
+        let names = Array(row.columnNames)
+        guard let id = names.firstIndex(of: "id"), let version = names.firstIndex(of: "version"), let created = names.firstIndex(of: "created"),
+              let lastModified = names.firstIndex(of: "lastModified"), let json = names.firstIndex(of: "json") else { return nil }
+        (self.id, self.version, self.created, self.lastModified, self.json) = (id, version, created, lastModified, json)
+        lastLogin = names.firstIndex(of: "lastLogin")
     }
 }

@@ -87,7 +87,7 @@ public enum UserStore {
     }
 
     static func get(_ db: Database, _ c: GetUser) throws -> StoredResource {
-        try table.stored(try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: nil))
+        table.forwarded(try table.existingRow(db, id: c.id, directoryID: c.directoryID, ifMatch: nil))
     }
 
     static func replace(_ db: Database, _ c: ReplaceUser) throws -> StoredResource {
@@ -164,7 +164,7 @@ public enum UserStore {
                                   // the lastlogin extension's path is served whenever it gets here.
                                   declared: try DeclaredSchemas.type(.user, wire: q.extensions).declaring([CoreSchemas.lastLogin]))
         let (total, rows) = try table.page(db, sql, directoryID: q.directoryID, filtered: q.filter != nil, startIndex: q.startIndex, count: q.count)
-        return QueryResult(totalResults: total, resources: try rows.map(table.stored))
+        return QueryResult(totalResults: total, resources: table.forwarded(rows))
     }
 
     /// Which of the ids are not users of the directory (checked before they become group members).

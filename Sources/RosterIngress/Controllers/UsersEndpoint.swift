@@ -24,9 +24,14 @@ struct UsersEndpoint: ResourceEndpoint {
     }
 
     func get(_ id: String, request: Request, context: SCIMRequestContext, directory: String) async throws -> Response {
+        // Both reads need only the id: the groups worker is asked while the users worker answers,
+        // so a read waits for the slower hop, not for both in turn (docs/benchmarks.md, issue 19).
+        let showsGroups = renderer.projection(request).includes("groups")
+        async let memberships: [String: JSONValue] = showsGroups ? groupsAttribute(of: [id], directory: directory, request: request) : [:]
         let stored = try await users.send(GetUser(directoryID: directory, id: id), shardKey: directory)
         if let notModified = try renderer.notModified(request, version: stored.version) { return notModified }
-        return renderer(context).render(try await withGroups(stored, request: request, directory: directory, committed: false), status: .ok, request: request)
+        let groups = try await memberships.values.first
+        return renderer(context).render(Written(resource: stored, attached: groups.map { ["groups": $0] } ?? [:]), status: .ok, request: request)
     }
 
     func replace(_ id: String, body: [String: JSONValue], ifMatch: Int?, request: Request, context: SCIMRequestContext, directory: String) async throws -> Written {

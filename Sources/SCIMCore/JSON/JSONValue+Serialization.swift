@@ -33,11 +33,24 @@ extension JSONValue {
         }
     }
 
-    static func orderedKeys(_ object: [String: JSONValue]) -> [String] {
-        object.keys.sorted { a, b in
-            let ra = keyRank(a), rb = keyRank(b)
-            return ra != rb ? ra < rb : a < b
+    /// The members in reading order, with their values (no second lookup per key). Ranked once per
+    /// key, then sorted by name within a rank: a comparator that ranked both sides on every
+    /// comparison cost a tenth of the ingress's CPU on a page of users.
+    static func ordered(_ object: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
+        var first: [(key: String, value: JSONValue)?] = [nil, nil, nil]
+        var middle: [(key: String, value: JSONValue)] = [], last: [(key: String, value: JSONValue)] = []
+        middle.reserveCapacity(object.count)
+        for member in object {
+            let rank = keyRank(member.key)
+            switch rank {
+            case 0, 1, 2: first[rank] = member
+            case 3: middle.append(member)
+            default: last.append(member)
+            }
         }
+        middle.sort { $0.key < $1.key }
+        last.sort { $0.key < $1.key }
+        return first.compactMap { $0 } + middle + last
     }
 
     private func write(into out: inout [UInt8], ordered: Bool) {
@@ -64,11 +77,11 @@ extension JSONValue {
         case .object(let o):
             out.append(UInt8(ascii: "{"))
             if ordered {
-                for (i, k) in Self.orderedKeys(o).enumerated() {
+                for (i, (k, v)) in Self.ordered(o).enumerated() {
                     if i > 0 { out.append(UInt8(ascii: ",")) }
                     Self.writeString(k, into: &out)
                     out.append(UInt8(ascii: ":"))
-                    o[k]!.write(into: &out, ordered: true)
+                    v.write(into: &out, ordered: true)
                 }
             } else {
                 for (i, (k, v)) in o.enumerated() {
@@ -86,6 +99,17 @@ extension JSONValue {
 
     private static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copied whole when a scan finds none.
+        var plain = true
+        for byte in s.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            plain = false
+            break
+        }
+        if plain {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         // Byte by byte, no temporary arrays: bodies kept in audit records are strings full of quotes.
         let backslash = UInt8(ascii: "\\")
         for byte in s.utf8 {

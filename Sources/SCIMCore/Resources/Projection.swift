@@ -13,6 +13,28 @@ public struct Projection: Sendable {
     let mode: Mode
     let core: Schema
     let extensions: [Schema]
+    /// The attribute names each `returned` rule acts on, found once per projection: a page of 100
+    /// resources otherwise walks (and copies) every schema attribute 100 times.
+    let names: ReturnedNames
+
+    struct ReturnedNames: Sendable {
+        struct Extension: Sendable {
+            var id: String
+            var never: [String], request: [String], always: [String]
+        }
+        var never: [String], request: [String], always: [String]
+        var extensions: [Extension]
+
+        init(core: Schema, extensions: [Schema]) {
+            func named(_ schema: Schema, _ returned: SchemaAttribute.Returned) -> [String] {
+                schema.attributes.filter { $0.returned == returned }.map(\.name)
+            }
+            never = named(core, .never)
+            request = named(core, .request)
+            always = named(core, .always)
+            self.extensions = extensions.map { Extension(id: $0.id, never: named($0, .never), request: named($0, .request), always: named($0, .always)) }
+        }
+    }
 
     /// Parses the comma-separated lists. Names that match no attribute are ignored, so a client that
     /// asks for an extension this server lacks still gets an answer.
@@ -20,6 +42,7 @@ public struct Projection: Sendable {
         let core = type.schema, extensions = type.extensions
         self.core = core
         self.extensions = extensions
+        self.names = ReturnedNames(core: core, extensions: extensions)
         func paths(_ list: String) -> [ResolvedPath] {
             list.split(separator: ",").compactMap { Self.resolve($0.trimmingSpaces, core: core, extensions: extensions) }
         }
@@ -71,11 +94,11 @@ public struct Projection: Sendable {
     public func apply(_ resource: [String: JSONValue]) -> [String: JSONValue] {
         var out = resource
         // `returned: never` never leaves, whatever was asked; in an extension as in the core.
-        for attr in core.attributes where attr.returned == .never { out.removeValue(forKey: attr.name) }
+        for name in names.never { out.removeValue(forKey: name) }
         strip(.never, from: &out)
         switch mode {
         case .all:
-            for attr in core.attributes where attr.returned == .request { out.removeValue(forKey: attr.name) }
+            for name in names.request { out.removeValue(forKey: name) }
             strip(.request, from: &out)
             return out
         case .except(let paths):
@@ -85,10 +108,10 @@ public struct Projection: Sendable {
         case .only(let paths):
             var kept: [String: JSONValue] = [:]
             for key in ["schemas", "id"] { kept[key] = out[key] }
-            for attr in core.attributes where attr.returned == .always { kept[attr.name] = out[attr.name] }
-            for ext in extensions {
-                for attr in ext.attributes where attr.returned == .always {
-                    copy(ResolvedPath(container: ext.id, attribute: attr.name, subAttribute: nil), from: out, to: &kept)
+            for name in names.always { kept[name] = out[name] }
+            for ext in names.extensions {
+                for name in ext.always {
+                    copy(ResolvedPath(container: ext.id, attribute: name, subAttribute: nil), from: out, to: &kept)
                 }
             }
             for path in paths { copy(path, from: out, to: &kept) }
@@ -96,10 +119,10 @@ public struct Projection: Sendable {
         }
     }
 
-    /// Removes the extension attributes whose `returned` is `returned`.
-    private func strip(_ returned: SchemaAttribute.Returned, from resource: inout [String: JSONValue]) {
-        for ext in extensions {
-            let names = ext.attributes.filter { $0.returned == returned }.map(\.name)
+    /// Removes the extension attributes of one `returned` rule (`never` or `request`).
+    private func strip(_ rule: SchemaAttribute.Returned, from resource: inout [String: JSONValue]) {
+        for ext in self.names.extensions {
+            let names = rule == .never ? ext.never : ext.request
             guard !names.isEmpty, var object = resource[ext.id]?.objectValue else { continue }
             for name in names { object.removeValue(forKey: name) }
             resource[ext.id] = object.isEmpty ? nil : .object(object)
