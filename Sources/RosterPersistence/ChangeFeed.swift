@@ -51,7 +51,7 @@ public enum ChangeFeed {
                               changed: [String] = [], data: [String: JSONValue]) throws {
         guard enabled else { return }
         let event = ChangeEvent(
-            eventID: UUID().uuidString.lowercased(), directoryID: directoryID, type: type, resourceType: resourceType, resourceID: resourceID,
+            eventID: TimeOrderedID.make(), directoryID: directoryID, type: type, resourceType: resourceType, resourceID: resourceID,
             version: version, at: Timestamp.string(from: try db.transactionDate), configurationID: RequestConfiguration.current, changed: changed,
             data: WireJSON.bytes(data))
         try db.cachedStatement(sql: "INSERT INTO changeOutbox (eventId, directoryId, payload) VALUES (?, ?, ?)")

@@ -20,7 +20,7 @@ extension ResourceTable {
     /// A new resource in the directory, version 1. `json` is `attributes` as canonical JSON (stored as it is).
     public func insert(_ db: Database, directoryID: String, attributes: [String: JSONValue], json: Data, extra: Columns = []) throws -> (seq: Int64, resource: StoredResource) {
         let unique = try uniqueValue(attributes)
-        let id = UUID().uuidString.lowercased()
+        let id = TimeOrderedID.make()
         let now = try Self.now(db)
         let columns: Columns = [
             ("id", id), ("directoryId", directoryID), (uniqueColumns.value, unique), (uniqueColumns.key, unique.lowercased()),

@@ -52,7 +52,7 @@ extension JobRunner {
             let names = ids.isEmpty ? [:] : try await users.send(ResolveUsers(directoryID: directory, keys: ids), shardKey: directory).names
             var mapped: [AppMirror.User] = []
             for (result, account) in zip(results, page.values) {
-                count(result, in: &job)
+                job.count([result])
                 guard !result.id.isEmpty else { continue }
                 mapped.append(AppMirror.User(scimID: result.id, name: account.name, userName: names[result.id] ?? account.name, displayName: account.displayName ?? "",
                                              email: account.emailAddress ?? "", mutableDetails: account.canChangeDetails, mutableGroups: account.canChangeGroups))
@@ -77,7 +77,7 @@ extension JobRunner {
             let results = records.isEmpty ? [] : try await apply(records, job: job.id, directory: directory, unmapped: false)
             var mapped: [(AppMirror.Group, [String])] = []
             for result in results {
-                count(result, in: &job)
+                job.count([result])
                 if !result.id.isEmpty, let account = accounts[result.line] { mapped.append((AppMirror.Group(scimID: result.id, name: account.name), account.members)) }
             }
             job.mapped += mapped.count
@@ -94,14 +94,6 @@ extension JobRunner {
         try await finishAppJob(&job)
         logger.info("application map done", metadata: ["job": "\(job.id)", "app": "\(app.id)", "created": "\(job.createdCount)", "unchanged": "\(job.unchanged)",
                                                        "mapped": "\(job.mapped)", "failed": "\(job.failed)"])
-    }
-
-    func count(_ result: ImportResult, in job: inout Job) {
-        switch result.outcome {
-        case .created: job.createdCount += 1
-        case .unchanged: job.unchanged += 1
-        case .failed: job.fail(line: result.line, result.reason)
-        }
     }
 
     func finishAppJob(_ job: inout Job) async throws {

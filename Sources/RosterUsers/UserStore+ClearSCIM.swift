@@ -49,7 +49,7 @@ extension UserStore {
             try db.execute(sql: "DELETE FROM unmappedUser WHERE seq = ?", arguments: [row["seq"] as Int64])
             let mapped = try create(db, CreateUser(directoryID: c.directoryID, attributes: attributes, passwordHash: row["passwordHash"]))
             try db.execute(sql: "UPDATE user SET lastLogin = ? WHERE id = ?", arguments: [row["lastLogin"] as String?, mapped.id])
-            let eventID = UUID().uuidString.lowercased()
+            let eventID = TimeOrderedID.make()
             try Outbox.enqueue(db, ApplyUserEvent(eventID: eventID, kind: .reassigned, directoryID: c.directoryID, userID: row["formerId"], display: nil, newID: mapped.id),
                                eventID: eventID, directoryID: c.directoryID)
         }

@@ -46,7 +46,7 @@ extension UserStore {
                         results.append(ImportResult(line: r.line, outcome: .unchanged, id: id))
                     } else if c.unmapped {
                         // Its memberships hang on this placeholder id; a map re-points them to the real one.
-                        let id = UUID().uuidString.lowercased()
+                        let id = TimeOrderedID.make()
                         try park(db, directoryID: c.directoryID, formerID: id, attributes: r.attributes, passwordHash: nil, lastLogin: nil)
                         try record.execute(arguments: [c.jobID, r.line, id])
                         results.append(ImportResult(line: r.line, outcome: .created, id: id))

@@ -79,7 +79,7 @@ public enum UserStore {
         try ChangeFeed.resourceWritten(db, type: table.type, directoryID: c.directoryID, id: stored.id, before: nil, after: stored)
         if !c.joinGroups.isEmpty {
             // In this transaction: a crash after the commit still ends with the user in its groups.
-            let eventID = UUID().uuidString.lowercased()
+            let eventID = TimeOrderedID.make()
             try Outbox.enqueue(db, JoinGroups(eventID: eventID, directoryID: c.directoryID, userID: stored.id, display: memberDisplay(c.attributes),
                                               groupNames: c.joinGroups), eventID: eventID, directoryID: c.directoryID)
         }
@@ -121,7 +121,7 @@ public enum UserStore {
 
     /// Records an effect on memberships for the groups worker, in this transaction.
     private static func userEvent(_ db: Database, _ kind: ApplyUserEvent.Kind, directoryID: String, userID: String, display: String?) throws {
-        let eventID = UUID().uuidString.lowercased()
+        let eventID = TimeOrderedID.make()
         try Outbox.enqueue(db, ApplyUserEvent(eventID: eventID, kind: kind, directoryID: directoryID, userID: userID, display: display),
                            eventID: eventID, directoryID: directoryID)
     }
