@@ -19,6 +19,9 @@ let package = Package(
         .executable(name: "roster-groups", targets: ["roster-groups"]),
         .executable(name: "roster-sync", targets: ["roster-sync"]),
         .executable(name: "roster-audit", targets: ["roster-audit"]),
+        // For bench/micro, the in-process benchmarks of the hot paths (a package of their own).
+        .library(name: "SCIMCore", targets: ["SCIMCore"]),
+        .library(name: "RosterProtocol", targets: ["RosterProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -241,6 +244,16 @@ let package = Package(
             name: "roster-bitbucket-standin",
             dependencies: ["BitbucketStandIn", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/BitbucketStandInMain", swiftSettings: swiftSettings
+        ),
+        // The ceilings of this stack that bench/suite measures Roster against (never shipped).
+        .executableTarget(
+            name: "roster-ceiling",
+            dependencies: [
+                "RosterMessaging", "RosterPersistence", "RosterProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "bench/Ceiling", swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RosterEndToEndTests",

@@ -7,6 +7,7 @@ function setup(thread)
 end
 function init(args)
   token = os.getenv("ROSTER_TOKEN")
+  base = os.getenv("ROSTER_BENCH_BASE") or "/scim/v2"
   run = os.getenv("ROSTER_BENCH_RUN") or "0"
   password = os.getenv("ROSTER_BENCH_PASSWORD") == "1"
   n = 0
@@ -17,6 +18,6 @@ function request()
   local body = '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"' .. name ..
     '","active":true,"name":{"givenName":"Bench","familyName":"User"},"emails":[{"value":"' .. name .. '","type":"work","primary":true}]' ..
     (password and (',"password":"Burst-' .. n .. '-secret"') or '') .. '}'
-  return wrk.format("POST", "/scim/v2/Users",
+  return wrk.format("POST", base .. "/Users",
     {["Content-Type"] = "application/scim+json", ["Authorization"] = "Bearer " .. token}, body)
 end

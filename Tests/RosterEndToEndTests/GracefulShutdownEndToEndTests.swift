@@ -111,7 +111,7 @@ struct GracefulShutdownEndToEndTests {
             }
             // A refusal (503) is never applied. A 504 ("may or may not have been applied") is
             // counted, not asserted: a write whose reply was lost while its worker stopped can still
-            // be applied (a worker killed outright is KillDuringWritesEndToEndTests' case).
+            // be applied (a worker killed outright is KillDuringWritesHeavyEndToEndTests' case).
             for write in failed where write.status == 503 {
                 #expect(stored[write.name, default: 0] == 0, "\(write.name) was answered 503 but was applied")
             }

@@ -8,9 +8,10 @@ import Testing
 /// while creates and PATCHes run. A write whose worker died with it in hand is resent once with the
 /// same key; the restarted worker answers the first result if it had committed it. So every answer
 /// an IdP sees matches the store, a create is never answered 409 for a user the same request
-/// created, and a PATCH is never applied twice.
+/// created, and a PATCH is never applied twice. "Heavy": four restarts of a worker under load, in the
+/// serial phase of scripts/test, where the rest of the suite cannot starve its load of the cores.
 @Suite(.serialized)
-struct KillDuringWritesEndToEndTests {
+struct KillDuringWritesHeavyEndToEndTests {
     final class Log: Sendable {
         let creates = Mutex<[(name: String, status: Int, id: String?)]>([])
         let patches = Mutex<[String: [Int]]>([:])
