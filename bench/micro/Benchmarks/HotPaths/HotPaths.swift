@@ -3,14 +3,14 @@ import Foundation
 import RosterProtocol
 import SCIMCore
 
-/// An Okta create (IDP-NOTES: "Okta, create user"), as it reaches `POST /Users`.
+/// An Okta create user request, as it reaches `POST /Users`.
 let oktaUser = Array(#"""
 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"isabella.chen@example.com","name":{"givenName":"Isabella","familyName":"Chen"},
 "emails":[{"primary":true,"value":"isabella.chen@example.com","type":"work"}],"displayName":"Isabella Chen","locale":"en-US","externalId":"00u1b2c3d4e5f6g7h8i9",
 "groups":[],"password":"Not-the-real-one-4711","active":true}
 """#.utf8)
 
-/// Entra's PATCH of a user (IDP-NOTES: "Entra, update user"): string booleans, capitalised ops.
+/// Entra's PATCH of a user: string booleans, capitalised ops.
 let entraPatch = Array(#"""
 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"title","value":"Staff Engineer"},
 {"op":"Replace","path":"active","value":"False"},{"op":"Add","path":"emails[type eq \"work\"].value","value":"i.chen@example.com"}]}
