@@ -23,16 +23,18 @@ extension ResourceTable {
         guard case .object(let attributes) = try JSONValue.parse(Array(text.utf8)) else {
             throw SCIMError.internalError("A stored \(type.name) could not be read.")
         }
-        return StoredResource(id: row["id"], version: row["version"], created: row["created"], lastModified: row["lastModified"], attributes: attributes,
-                              canonicalJSON: Data(text.utf8), lastLogin: row.hasColumn("lastLogin") ? row["lastLogin"] : nil)
+        return resource(row, json: text, attributes: attributes)
     }
 
     /// A row as a read sends it on: its canonical JSON as stored, not parsed here, since the
     /// receiver parses it anyway (`attributes` stays empty: for replies only, never for logic).
     public func forwarded(_ row: Row) -> StoredResource {
-        let text: String = row["json"]
-        return StoredResource(id: row["id"], version: row["version"], created: row["created"], lastModified: row["lastModified"], attributes: [:],
-                              canonicalJSON: Data(text.utf8), lastLogin: row.hasColumn("lastLogin") ? row["lastLogin"] : nil)
+        resource(row, json: row["json"], attributes: [:])
+    }
+
+    private func resource(_ row: Row, json text: String, attributes: [String: JSONValue]) -> StoredResource {
+        StoredResource(id: row["id"], version: row["version"], created: row["created"], lastModified: row["lastModified"], attributes: attributes,
+                       canonicalJSON: Data(text.utf8), lastLogin: row.hasColumn("lastLogin") ? row["lastLogin"] : nil)
     }
 
     /// The rows of one statement as ``forwarded(_:)-(Row)`` sends them, with the columns looked up

@@ -30,8 +30,7 @@ struct UsersEndpoint: ResourceEndpoint {
         async let memberships: [String: JSONValue] = showsGroups ? groupsAttribute(of: [id], directory: directory, request: request) : [:]
         let stored = try await users.send(GetUser(directoryID: directory, id: id), shardKey: directory)
         if let notModified = try renderer.notModified(request, version: stored.version) { return notModified }
-        let groups = try await memberships.values.first
-        return renderer(context).render(Written(resource: stored, attached: groups.map { ["groups": $0] } ?? [:]), status: .ok, request: request)
+        return renderer(context).render(Written(stored, groups: try await memberships.values.first), status: .ok, request: request)
     }
 
     func replace(_ id: String, body: [String: JSONValue], ifMatch: Int?, request: Request, context: SCIMRequestContext, directory: String) async throws -> Written {
@@ -39,7 +38,7 @@ struct UsersEndpoint: ResourceEndpoint {
         var command = ReplaceUser(directoryID: directory, id: id, attributes: attributes, passwordHash: passwordHash, ifMatch: ifMatch)
         command.extensions = context.extensionsWire(type)
         let stored = try await users.send(command, shardKey: directory)
-        return try await withGroups(stored, request: request, directory: directory, committed: true)
+        return try await withGroups(stored, request: request, directory: directory)
     }
 
     /// A password change is taken out of the operations and travels hashed.
@@ -53,7 +52,7 @@ struct UsersEndpoint: ResourceEndpoint {
                                 ifMatch: ifMatch)
         command.extensions = context.extensionsWire(type)
         let stored = try await users.send(command, shardKey: directory)
-        return showsBody ? try await withGroups(stored, request: request, directory: directory, committed: true) : Written(resource: stored)
+        return showsBody ? try await withGroups(stored, request: request, directory: directory) : Written(resource: stored)
     }
 
     func delete(_ id: String, ifMatch: Int?, context: SCIMRequestContext, directory: String) async throws -> String? {
@@ -85,15 +84,14 @@ struct UsersEndpoint: ResourceEndpoint {
         return (normalized.resource, try await passwords.hash(password))
     }
 
-    /// The user with its `groups`, read from the groups worker when the response shows them.
-    /// After a committed write, a groups worker that is down costs the read-only `groups`, not the
-    /// answer: the client must not be told a change failed that was applied.
-    private func withGroups(_ stored: StoredResource, request: Request, directory: String, committed: Bool) async throws -> Written {
+    /// A written user with its `groups`, read from the groups worker when the response shows them.
+    /// The write is committed: a groups worker that is down costs the read-only `groups`, not the
+    /// answer (the client must not be told a change failed that was applied).
+    private func withGroups(_ stored: StoredResource, request: Request, directory: String) async throws -> Written {
         guard renderer.projection(request).includes("groups") else { return Written(resource: stored) }
         do {
-            let groups = try await groupsAttribute(of: [stored.id], directory: directory, request: request)[stored.id]
-            return Written(resource: stored, attached: groups.map { ["groups": $0] } ?? [:])
-        } catch let error as SCIMError where committed && error.status >= 500 {
+            return Written(stored, groups: try await groupsAttribute(of: [stored.id], directory: directory, request: request)[stored.id])
+        } catch let error as SCIMError where error.status >= 500 {
             return Written(resource: stored)
         }
     }
@@ -112,5 +110,12 @@ struct UsersEndpoint: ResourceEndpoint {
             })
         }
         return out
+    }
+}
+
+extension Written {
+    /// A user with its read-only `groups`; none (unassigned) leaves the attribute out (RFC 7643 §2.5).
+    fileprivate init(_ resource: StoredResource, groups: JSONValue?) {
+        self.init(resource: resource, attached: groups.map { ["groups": $0] } ?? [:])
     }
 }
